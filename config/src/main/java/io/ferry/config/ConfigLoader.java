@@ -1,0 +1,352 @@
+package io.ferry.config;
+
+import io.ferry.core.ChannelId;
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.CounterSpec;
+import io.ferry.core.Route;
+import io.ferry.core.RollupSpec;
+import io.ferry.core.Stat;
+import io.ferry.core.ValueKind;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Reads a configuration directory: {@code agent.yaml} and {@code instruments.d/*.yaml} (one
+ * instrument per file; files starting with a dot or not ending in .yaml/.yml are ignored). Reads
+ * files and secret references only: no device or network is touched. Every problem goes to the
+ * context; the result holds whatever could be read so that the driver and uplink planners can
+ * report their problems in the same pass.
+ */
+public final class ConfigLoader {
+  public static final String AGENT_FILE = "agent.yaml";
+  public static final String INSTRUMENTS_DIR = "instruments.d";
+  public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/ferry");
+
+  private final ConfigContext context;
+  private final Set<String> driverNames;
+  private final Set<String> uplinkTypes;
+
+  /**
+   * @param driverNames every {@code driver:} value a factory answers to
+   * @param uplinkTypes every uplink {@code type:} a factory answers to
+   */
+  public ConfigLoader(ConfigContext context, Set<String> driverNames, Set<String> uplinkTypes) {
+    this.context = context;
+    this.driverNames = Set.copyOf(driverNames);
+    this.uplinkTypes = Set.copyOf(uplinkTypes);
+  }
+
+  /** What was read; {@code agent} is empty when agent.yaml is missing or not a mapping. */
+  public record Loaded(Path dir, Optional<AgentConfig> agent, List<InstrumentConfig> instruments) {}
+
+  public Loaded load(Path dir) {
+    Problems problems = context.problems();
+    if (!Files.isDirectory(dir)) {
+      problems.add(Location.ofFile(dir.toString()), "", "configuration directory does not exist or is not a directory");
+      return new Loaded(dir, Optional.empty(), List.of());
+    }
+    Optional<AgentConfig> agent = readNode(dir.resolve(AGENT_FILE), AGENT_FILE)
+        .flatMap(n -> context.fields(n, ""))
+        .map(this::agent);
+    Set<String> uplinkNames = agent.map(a -> a.uplinks().keySet()).orElse(Set.of());
+
+    List<InstrumentConfig> instruments = new ArrayList<>();
+    Path instDir = dir.resolve(INSTRUMENTS_DIR);
+    List<Path> files = instrumentFiles(instDir);
+    if (files.isEmpty() && Files.isDirectory(instDir)) {
+      problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "no instrument files: add one YAML file per instrument");
+    } else if (!Files.isDirectory(instDir)) {
+      problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "directory is missing: add one YAML file per instrument in it");
+    }
+    Map<String, String> idToFile = new HashMap<>();
+    for (Path file : files) {
+      String display = INSTRUMENTS_DIR + "/" + file.getFileName();
+      readNode(file, display).flatMap(n -> context.fields(n, "")).flatMap(f -> instrument(f, display, uplinkNames))
+          .ifPresent(ic -> {
+            String previous = idToFile.putIfAbsent(ic.id(), display);
+            if (previous != null) {
+              ic.fields().error("id", "instrument id \"" + ic.id() + "\" is also defined in " + previous + "; ids must be unique");
+            } else {
+              instruments.add(ic);
+            }
+          });
+    }
+    return new Loaded(dir, agent, instruments);
+  }
+
+  private List<Path> instrumentFiles(Path instDir) {
+    if (!Files.isDirectory(instDir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(instDir)) {
+      return s.filter(p -> {
+            String n = p.getFileName().toString();
+            return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml")) && !Files.isDirectory(p);
+          })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      context.problems().add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "cannot list directory (" + e.getClass().getSimpleName() + ")");
+      return List.of();
+    }
+  }
+
+  private Optional<ConfigNode> readNode(Path file, String display) {
+    if (!Files.exists(file)) {
+      context.problems().add(Location.ofFile(display), "", "file is missing");
+      return Optional.empty();
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (CharacterCodingException e) {
+      context.problems().add(Location.ofFile(display), "", "file is not UTF-8 text");
+      return Optional.empty();
+    } catch (IOException | SecurityException e) {
+      context.problems().add(Location.ofFile(display), "", "cannot read file (" + reason(e) + ")");
+      return Optional.empty();
+    }
+    return YamlReader.read(display, text, context.problems());
+  }
+
+  private static String reason(Exception e) {
+    return e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+  }
+
+  // ---------------------------------------------------------------- agent.yaml
+
+  private AgentConfig agent(Fields f) {
+    String gatewayId = f.string("gatewayId").orElseGet(ConfigLoader::hostname);
+    if (!ChannelId.isValidName(gatewayId)) {
+      f.error("gatewayId", "must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+    }
+    Path stateDir = f.string("stateDir").map(Path::of).orElse(DEFAULT_STATE_DIR);
+    BufferSettings buffer = buffer(f.object("buffer"), stateDir);
+    Map<String, UplinkSection> uplinks = new LinkedHashMap<>();
+    f.object("uplinks").ifPresent(u -> {
+      for (String name : u.keys()) {
+        u.allow(name);
+        if (!ChannelId.isValidName(name)) {
+          u.error(name, "uplink name must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+          continue;
+        }
+        u.object(name).ifPresent(uf -> uf.choice("type", uplinkTypes.stream().sorted().toList())
+            .ifPresentOrElse(type -> uplinks.put(name, new UplinkSection(name, type, uf)),
+                () -> {
+                  if (!uf.has("type")) {
+                    uf.error("missing required key \"type\" (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
+                  }
+                }));
+      }
+    });
+    return new AgentConfig(gatewayId, stateDir, buffer, uplinks, f.object("mirror"), f.object("health"), f);
+  }
+
+  private BufferSettings buffer(Optional<Fields> section, Path stateDir) {
+    Path path = stateDir.resolve("buffer.db");
+    if (section.isEmpty()) {
+      return new BufferSettings(path, "full", Duration.ofMillis(100), 10_000, 1L << 30, Duration.ofDays(30), Duration.ofMinutes(1));
+    }
+    Fields f = section.get();
+    Path p = f.string("path").map(stateDir::resolve).orElse(path);
+    String sync = f.choice("synchronous", List.of("full", "normal")).orElse("full");
+    Duration commit = f.duration("commitInterval", Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofSeconds(10));
+    int samples = f.integer("commitSamples", 10_000, 1, 10_000_000);
+    long maxSize = f.size("maxSize", 1L << 30);
+    if (maxSize != 0 && maxSize < (1L << 20)) {
+      f.error("maxSize", "must be 0 (unbounded) or at least 1MiB");
+    }
+    Duration maxAge = f.duration("maxAge", Duration.ofDays(30), Duration.ZERO, Duration.ofDays(3650));
+    Duration lease = f.duration("leaseTimeout", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1));
+    return new BufferSettings(p, sync, commit, samples, maxSize, maxAge, lease);
+  }
+
+  private static String hostname() {
+    String h = System.getenv("HOSTNAME");
+    if (h == null || h.isBlank()) {
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        h = "ferry";
+      }
+    }
+    h = h.replaceAll("[^A-Za-z0-9_.:-]", "-");
+    return h.isEmpty() ? "ferry" : h;
+  }
+
+  // ---------------------------------------------------------------- instruments.d/*.yaml
+
+  private Optional<InstrumentConfig> instrument(Fields f, String file, Set<String> uplinkNames) {
+    Optional<String> id = f.requiredString("id");
+    if (id.isPresent() && !ChannelId.isValidName(id.get())) {
+      f.error("id", "instrument id \"" + id.get() + "\" must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+      id = Optional.empty();
+    }
+    Optional<String> driver = f.has("driver")
+        ? f.choice("driver", driverNames.stream().sorted().toList())
+        : f.requiredString("driver");
+    String description = f.string("description", "");
+    boolean enabled = f.bool("enabled", true);
+    Duration poll = f.duration("poll", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofDays(1));
+    Duration pollTimeout = f.duration("pollTimeout", poll, Duration.ofMillis(10), Duration.ofHours(1));
+    if (pollTimeout.compareTo(poll) > 0) {
+      f.error("pollTimeout", "must not be longer than poll (" + Durations.format(poll) + ")");
+    }
+    List<String> uplinks = f.strings("uplinks");
+    for (int i = 0; i < uplinks.size(); i++) {
+      if (!uplinkNames.contains(uplinks.get(i))) {
+        f.context().problems().add(f.locationOf("uplinks"), f.path("uplinks") + "[" + i + "]",
+            "unknown uplink \"" + uplinks.get(i) + "\"" + DidYouMean.suffix(uplinks.get(i), uplinkNames)
+                + " (uplinks are defined in agent.yaml)");
+      }
+    }
+    Optional<Fields> connection = f.object("connection");
+    List<Fields> channelFields = f.objects("channels");
+    if (channelFields.isEmpty() && f.node("channels").isEmpty()) {
+      f.error("missing required key \"channels\" (a list of channels)");
+    }
+    List<ChannelConfig> channels = new ArrayList<>();
+    Map<String, Integer> names = new HashMap<>();
+    for (int i = 0; i < channelFields.size(); i++) {
+      Fields cf = channelFields.get(i);
+      final int index = i;
+      channel(cf, id.orElse("invalid"), uplinks, uplinkNames).ifPresent(spec -> {
+        Integer previous = names.putIfAbsent(spec.id().channel(), index);
+        if (previous != null) {
+          cf.error("name", "channel \"" + spec.id().channel() + "\" is already defined at channels[" + previous + "]");
+        } else {
+          channels.add(new ChannelConfig(index, spec, cf));
+        }
+      });
+    }
+    if (id.isEmpty() || driver.isEmpty() || !enabled) {
+      return Optional.empty();
+    }
+    InstrumentInfo info = new InstrumentInfo(id.get(), driver.get(), file, description, poll, pollTimeout, uplinks,
+        channels.stream().map(ChannelConfig::spec).toList());
+    return Optional.of(new InstrumentConfig(info, f, connection, channels));
+  }
+
+  private Optional<ChannelSpec> channel(Fields f, String instrument, List<String> defaultUplinks, Set<String> uplinkNames) {
+    Optional<String> name = f.requiredString("name");
+    if (name.isPresent() && !ChannelId.isValidName(name.get())) {
+      f.error("name", "channel name \"" + name.get() + "\" must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+      name = Optional.empty();
+    }
+    String unit = f.string("unit", "");
+    String description = f.string("description", "");
+    ValueKind kind = f.enumValue("kind", ValueKind.class, ValueKind.GAUGE);
+    Optional<CounterSpec> counter = Optional.empty();
+    double wrap = f.number("wrap", 0, 0, 1.8446744073709552E19);
+    Duration bucket = f.duration("bucket", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
+    if (kind == ValueKind.GAUGE) {
+      if (f.has("wrap")) {
+        f.error("wrap", "only a counter channel (kind: counter) wraps");
+      }
+    } else {
+      if (kind == ValueKind.EVENT && f.has("wrap")) {
+        f.error("wrap", "an event channel does not wrap; use kind: counter for a cumulative device counter");
+      }
+      counter = Optional.of(new CounterSpec(bucket, wrap));
+    }
+    Optional<RollupSpec> rollup = f.object("rollup").flatMap(this::rollup);
+    Map<String, Set<Route>> routes = new TreeMap<>();
+    for (String uplink : defaultUplinks) {
+      EnumSet<Route> set = EnumSet.of(Route.RAW);
+      rollup.ifPresent(r -> set.add(Route.ROLLUP));
+      counter.ifPresent(c -> set.add(Route.INCREMENT));
+      routes.put(uplink, set);
+    }
+    Optional<Fields> send = f.object("send");
+    if (send.isPresent()) {
+      Fields s = send.get();
+      for (String uplink : s.keys()) {
+        s.allow(uplink);
+        if (!uplinkNames.contains(uplink)) {
+          s.error(uplink, "unknown uplink \"" + uplink + "\"" + DidYouMean.suffix(uplink, uplinkNames));
+          continue;
+        }
+        EnumSet<Route> set = EnumSet.noneOf(Route.class);
+        List<String> what = s.strings(uplink);
+        for (String w : what) {
+          Optional<Route> r = routeOf(w);
+          if (r.isEmpty()) {
+            s.error(uplink, "unknown route \"" + w + "\"" + DidYouMean.suffix(w, List.of("raw", "rollup", "increment"))
+                + " (expected raw, rollup or increment)");
+          } else if (r.get() == Route.ROLLUP && rollup.isEmpty()) {
+            s.error(uplink, "sends rollups but the channel has no rollup section");
+          } else if (r.get() == Route.INCREMENT && counter.isEmpty()) {
+            s.error(uplink, "sends increments but the channel is not kind: counter or kind: event");
+          } else {
+            set.add(r.get());
+          }
+        }
+        routes.put(uplink, set);
+      }
+    }
+    if (name.isEmpty() || !ChannelId.isValidName(instrument)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ChannelSpec(new ChannelId(instrument, name.get()), unit, description, kind, rollup, counter, routes));
+  }
+
+  private static Optional<Route> routeOf(String w) {
+    return switch (w.toLowerCase(Locale.ROOT)) {
+      case "raw" -> Optional.of(Route.RAW);
+      case "rollup", "rollups" -> Optional.of(Route.ROLLUP);
+      case "increment", "increments" -> Optional.of(Route.INCREMENT);
+      default -> Optional.empty();
+    };
+  }
+
+  private Optional<RollupSpec> rollup(Fields r) {
+    Optional<Duration> every = r.duration("every");
+    if (every.isEmpty() && !r.has("every")) {
+      r.error("missing required key \"every\" (the interval, 1s to 1d)");
+    }
+    List<Stat> stats = new ArrayList<>();
+    List<String> statNames = r.strings("stats");
+    List<String> allowed = java.util.Arrays.stream(Stat.values()).map(Fields::enumName).toList();
+    for (String s : statNames) {
+      String v = s.toLowerCase(Locale.ROOT);
+      if (allowed.contains(v)) {
+        stats.add(Stat.valueOf(v.toUpperCase(Locale.ROOT)));
+      } else {
+        r.error("stats", "unknown statistic \"" + s + "\"" + DidYouMean.suffix(s, allowed) + " (expected " + String.join(", ", allowed) + ")");
+      }
+    }
+    if (statNames.isEmpty()) {
+      stats.addAll(List.of(Stat.AVG, Stat.MIN, Stat.MAX, Stat.COUNT));
+    }
+    Duration grace = r.duration("grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofDays(1));
+    boolean reopen = r.bool("reopenLate", false);
+    if (every.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration e = every.get();
+    if (e.compareTo(RollupSpec.MIN_EVERY) < 0 || e.compareTo(RollupSpec.MAX_EVERY) > 0 || e.toNanos() % 1_000_000_000L != 0) {
+      r.error("every", "must be whole seconds between 1s and 1d, got " + Durations.format(e));
+      return Optional.empty();
+    }
+    if (86_400L % e.toSeconds() != 0) {
+      r.error("every", "must divide a day evenly so intervals align to wall-clock boundaries (1s, 10s, 1m, 5m, 15m, 1h, 1d...), got " + Durations.format(e));
+      return Optional.empty();
+    }
+    return Optional.of(new RollupSpec(e, stats, grace, reopen));
+  }
+}

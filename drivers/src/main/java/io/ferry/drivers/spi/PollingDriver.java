@@ -1,0 +1,15 @@
+package io.ferry.drivers.spi;
+
+import io.ferry.core.Sample;
+import java.util.List;
+
+/** A driver the scheduler calls once per tick, on the instrument's own thread. */
+public non-sealed interface PollingDriver extends Driver {
+  /**
+   * Reads every channel once and returns what was read, stamped with the source time or the
+   * moment each read completed. A channel that failed is left out (or returned with quality
+   * BAD when the device said so); throw only when nothing at all could be read. May block up to
+   * the instrument's poll timeout; the scheduler interrupts it past that.
+   */
+  List<Sample> poll() throws Exception;
+}

@@ -1,0 +1,12 @@
+/**
+ * The driver SPI. A {@link io.ferry.drivers.spi.DriverFactory} validates an instrument's YAML
+ * into an immutable {@link io.ferry.drivers.spi.DriverPlan} (no I/O), then opens a
+ * {@link io.ferry.drivers.spi.Driver}: polled by the scheduler, or streaming into a
+ * {@link io.ferry.drivers.spi.SampleSink}.
+ *
+ * <p>Invariants: drivers never see the buffer or uplinks (only samples leave them); time comes
+ * from the injected clock; a driver never throws out of a background thread and never needs an
+ * agent restart to recover from a device, server or network failure; bad bytes from a device
+ * are counted and dropped, never turned into a value.
+ */
+package io.ferry.drivers.spi;
