@@ -1,0 +1,50 @@
+package io.ferry.drivers.opcua;
+
+import io.ferry.drivers.spi.DriverMetrics;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers nodes that cannot be used and logs each (node, reason) once, so an unknown node id
+ * gives one warning, not one per poll. Nodes are retried after a reconnect (the server may have
+ * been reconfigured); the warning is not repeated unless the reason changes.
+ */
+final class NodeReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeReporter.class);
+
+  private final String instrument;
+  private final DriverMetrics metrics;
+  private final Map<String, String> reported = new ConcurrentHashMap<>();
+  private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+
+  NodeReporter(String instrument, DriverMetrics metrics) {
+    this.instrument = instrument;
+    this.metrics = metrics;
+  }
+
+  void unusable(NodePlan node, String reason) {
+    skipped.add(node.channel().channel());
+    String previous = reported.put(node.channel().channel(), reason);
+    if (!reason.equals(previous)) {
+      metrics.increment("unusableNodes");
+      LOG.warn("{}: channel {} (node {}) skipped: {}; the other channels go on", instrument, node.channel().channel(), node.node(), reason);
+    }
+  }
+
+  boolean skipped(NodePlan node) {
+    return skipped.contains(node.channel().channel());
+  }
+
+  /** After a reconnect: try every node again. */
+  void retryAll() {
+    skipped.clear();
+  }
+
+  /** Channels currently skipped (for tests and health). */
+  Set<String> skippedChannels() {
+    return Set.copyOf(skipped);
+  }
+}

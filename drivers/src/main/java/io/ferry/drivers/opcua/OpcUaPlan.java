@@ -1,0 +1,57 @@
+package io.ferry.drivers.opcua;
+
+import io.ferry.config.Durations;
+import io.ferry.config.InstrumentInfo;
+import io.ferry.drivers.spi.DriverPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Everything an OPC UA instrument needs, validated once. Immutable. */
+public record OpcUaPlan(
+    InstrumentInfo instrument,
+    AcquisitionMode mode,
+    ConnectionSettings connection,
+    TimestampSource timestamps,
+    SubscriptionSettings subscription,
+    List<NodePlan> nodes)
+    implements DriverPlan {
+
+  public OpcUaPlan {
+    Objects.requireNonNull(instrument, "instrument");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(timestamps, "timestamps");
+    Objects.requireNonNull(subscription, "subscription");
+    nodes = List.copyOf(nodes);
+  }
+
+  @Override
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    ConnectionSettings c = connection;
+    lines.add("opcua " + c.endpoint() + " security " + c.security() + ", user " + c.identity().tokenName()
+        + (c.identity() instanceof Identity.UserPassword u ? " " + u.username() + " (password from " + u.password().source() + ")" : ""));
+    if (mode == AcquisitionMode.POLL) {
+      lines.add("poll every " + Durations.format(instrument.poll()) + ": one Read of " + nodes.size() + " node(s), "
+          + (c.maxNodesPerRead() > 0 ? "at most " + c.maxNodesPerRead() + " per request" : "chunked to the server's MaxNodesPerRead"));
+    } else {
+      SubscriptionSettings s = subscription;
+      lines.add("subscribe: publishing every " + Durations.format(s.publishingInterval()) + ", keep-alive every "
+          + s.keepAliveCount() + " interval(s), recreated after " + s.staleIntervals() + " silent interval(s) ("
+          + Durations.format(s.staleAfter()) + ")");
+    }
+    lines.add("timestamps: " + switch (timestamps) {
+      case SOURCE -> "source time, else server time, else arrival time";
+      case SERVER -> "server time, else arrival time";
+      case AGENT -> "arrival time";
+    });
+    for (NodePlan n : nodes) {
+      String detail = mode == AcquisitionMode.SUBSCRIBE
+          ? " (sampling " + Durations.format(n.samplingInterval()) + ", queue " + n.queueSize() + ", " + Deadband.describe(n.deadband()) + ")"
+          : "";
+      lines.add("  " + n.channel().channel() + " <- " + n.node() + detail);
+    }
+    return lines;
+  }
+}

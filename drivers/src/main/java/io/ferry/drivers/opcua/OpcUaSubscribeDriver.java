@@ -1,0 +1,347 @@
+package io.ferry.drivers.opcua;
+
+import io.ferry.core.MicroTime;
+import io.ferry.core.Sample;
+import io.ferry.drivers.spi.DriverContext;
+import io.ferry.drivers.spi.SampleSink;
+import io.ferry.drivers.spi.StreamingDriver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
+import org.eclipse.milo.opcua.sdk.client.UaSession;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
+import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+/**
+ * Subscribe mode: one subscription with one monitored item per channel. A single supervisor
+ * thread per instrument connects (with backoff), creates the subscription and its items, and
+ * watches it: when Milo reports that the subscription could not be transferred to a new session
+ * (server restart), that it timed out, or when neither data nor keep-alive arrived within
+ * {@code staleIntervals} publishing intervals, the subscription is deleted (best effort) and
+ * created again with all its items. Nothing outside the driver restarts.
+ */
+final class OpcUaSubscribeDriver implements StreamingDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(OpcUaSubscribeDriver.class);
+
+  private final OpcUaPlan plan;
+  private final DriverContext context;
+  private final MiloConnector connector;
+  private final NodeReporter reporter;
+  private final Backoff backoff;
+  private final ScheduledExecutorService supervisor;
+  private final AtomicBoolean recreate = new AtomicBoolean();
+  private final AtomicBoolean sessionChanged = new AtomicBoolean();
+  private final AtomicBoolean sessionActive = new AtomicBoolean();
+  private final AtomicLong lastActivityMillis = new AtomicLong();
+  private final AtomicLong recreations = new AtomicLong();
+
+  // touched by the supervisor thread only
+  private OpcUaClient client;
+  private OpcUaSubscription subscription;
+  private int failures;
+  private int createFailures;
+  private Instant nextAttempt = Instant.MIN;
+  private String state = "";
+
+  private volatile SampleSink sink;
+  private volatile boolean closed;
+
+  OpcUaSubscribeDriver(OpcUaPlan plan, DriverContext context) {
+    this.plan = plan;
+    this.context = context;
+    this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
+    this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
+    this.backoff = new Backoff(plan.connection().reconnectMin(), plan.connection().reconnectMax());
+    this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ferry-opcua-" + plan.instrument().id());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void start(SampleSink sink) {
+    if (this.sink != null) {
+      throw new IllegalStateException("already started");
+    }
+    this.sink = sink;
+    long period = Math.max(100, Math.min(1000, plan.subscription().publishingInterval().toMillis()));
+    supervisor.scheduleWithFixedDelay(this::supervise, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** One supervision step; never throws (a throw would cancel the schedule). */
+  private void supervise() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (client == null) {
+        connect();
+        return;
+      }
+      if (!sessionActive.get()) {
+        return; // Milo is reconnecting the session; the subscription is transferred or recreated once it is back
+      }
+      if (subscription == null || recreate.getAndSet(false) || sessionChanged.get() && subscription.getSubscriptionId().isEmpty()) {
+        createSubscription();
+        return;
+      }
+      Instant now = context.clock().instant();
+      if (StaleCheck.stale(Instant.ofEpochMilli(lastActivityMillis.get()), now, plan.subscription().staleAfter())) {
+        LOG.warn("{}: no data and no keep-alive for {} publishing intervals; recreating the subscription",
+            plan.instrument().id(), plan.subscription().staleIntervals());
+        context.metrics().increment("staleSubscriptions");
+        createSubscription();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{}: subscription supervision failed: {}", plan.instrument().id(), MiloConnector.reason(e));
+      context.metrics().increment("errors");
+    }
+  }
+
+  private void connect() {
+    Instant now = context.clock().instant();
+    if (now.isBefore(nextAttempt)) {
+      return;
+    }
+    state("connecting");
+    OpcUaClient c;
+    try {
+      c = connector.connect();
+    } catch (OpcUaConnectException e) {
+      failures++;
+      Duration delay = backoff.delay(failures);
+      nextAttempt = context.clock().instant().plus(delay);
+      state("backoff");
+      context.metrics().increment("connectFailures");
+      if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().reconnectMax());
+      }
+      return;
+    }
+    failures = 0;
+    c.addSessionActivityListener(new SessionActivityListener() {
+      @Override
+      public void onSessionActive(UaSession session) {
+        sessionChanged.set(true);
+        sessionActive.set(true);
+        touch();
+        state("connected");
+      }
+
+      @Override
+      public void onSessionInactive(UaSession session) {
+        sessionActive.set(false);
+        state("reconnecting");
+      }
+    });
+    sessionActive.set(true);
+    client = c;
+    state("connected");
+    LOG.info("{}: connected to {} ({})", plan.instrument().id(), plan.connection().endpoint(), plan.connection().security());
+    createSubscription();
+  }
+
+  /** Deletes the current subscription (best effort) and creates a new one with every usable item. */
+  private void createSubscription() {
+    OpcUaClient c = client;
+    OpcUaSubscription old = subscription;
+    subscription = null;
+    if (old != null) {
+      old.setSubscriptionListener(null);
+      try {
+        old.deleteAsync().toCompletableFuture().get(plan.connection().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        old.reset();
+      }
+      recreations.incrementAndGet();
+    }
+    sessionChanged.set(false);
+    reporter.retryAll();
+    Map<NodePlan, NodeId> resolved = ClientSession.resolve(c, plan.nodes(), reporter);
+    SubscriptionSettings s = plan.subscription();
+    OpcUaSubscription sub = new OpcUaSubscription(c, (double) s.publishingInterval().toMillis());
+    sub.setLifetimeAndKeepAliveCalculated(false);
+    sub.setMaxKeepAliveCount(uint(s.keepAliveCount()));
+    sub.setLifetimeCount(uint(Math.max(3L * s.keepAliveCount(), s.staleIntervals() + 1L)));
+    sub.setSubscriptionListener(new Listener());
+    try {
+      sub.create();
+    } catch (Exception e) {
+      if (createFailures++ == 0) {
+        LOG.warn("{}: cannot create the subscription: {}; retrying", plan.instrument().id(), MiloConnector.reason(e));
+      }
+      context.metrics().increment("errors");
+      recreate.set(true);
+      subscription = sub;
+      return;
+    }
+    List<OpcUaMonitoredItem> items = new ArrayList<>();
+    for (NodePlan n : plan.nodes()) {
+      NodeId id = resolved.get(n);
+      if (id == null) {
+        continue;
+      }
+      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(id);
+      item.setSamplingInterval((double) n.samplingInterval().toMillis());
+      item.setQueueSize(uint(n.queueSize()));
+      item.setDiscardOldest(true);
+      filter(n.deadband()).ifPresent(item::setFilter);
+      item.setUserObject(n);
+      items.add(item);
+    }
+    sub.addMonitoredItems(items);
+    int created = 0;
+    for (MonitoredItemServiceOperationResult r : sub.createMonitoredItems()) {
+      NodePlan n = (NodePlan) r.monitoredItem().getUserObject().orElseThrow();
+      StatusCode status = r.operationResult().orElse(r.serviceResult());
+      if (status.isGood()) {
+        created++;
+      } else {
+        sub.removeMonitoredItem(r.monitoredItem());
+        reporter.unusable(n, "cannot monitor: " + StatusCodes.lookup(status.getValue()).map(x -> x[0]).orElse(status.toString()));
+      }
+    }
+    subscription = sub;
+    createFailures = 0;
+    touch();
+    LOG.info("{}: subscription {} monitoring {} of {} node(s)", plan.instrument().id(),
+        sub.getSubscriptionId().map(Object::toString).orElse("?"), created, plan.nodes().size());
+  }
+
+  static java.util.Optional<DataChangeFilter> filter(Deadband d) {
+    if (d instanceof Deadband.Absolute a) {
+      return java.util.Optional.of(new DataChangeFilter(DataChangeTrigger.StatusValue, uint(DeadbandType.Absolute.getValue()), a.value()));
+    }
+    if (d instanceof Deadband.Percent p) {
+      return java.util.Optional.of(new DataChangeFilter(DataChangeTrigger.StatusValue, uint(DeadbandType.Percent.getValue()), p.value()));
+    }
+    return java.util.Optional.empty();
+  }
+
+  private void touch() {
+    lastActivityMillis.set(context.clock().millis());
+  }
+
+  private final class Listener implements OpcUaSubscription.SubscriptionListener {
+    @Override
+    public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+      touch();
+      long arrival = MicroTime.now(context.clock());
+      List<Sample> samples = new ArrayList<>(values.size());
+      for (int i = 0; i < items.size() && i < values.size(); i++) {
+        Object user = items.get(i).getUserObject().orElse(null);
+        if (!(user instanceof NodePlan n)) {
+          continue;
+        }
+        Reading r = SampleMapper.map(n.channel(), values.get(i), plan.timestamps(), arrival);
+        if (r instanceof Reading.Value v) {
+          samples.add(v.sample());
+        } else if (r instanceof Reading.Unusable u) {
+          reporter.unusable(n, u.reason());
+        }
+      }
+      SampleSink target = sink;
+      if (!samples.isEmpty() && target != null && !closed) {
+        try {
+          target.accept(samples).whenComplete((ok, error) -> {
+            if (error != null) {
+              context.metrics().increment("refused", samples.size());
+            }
+          });
+        } catch (RuntimeException e) {
+          context.metrics().increment("refused", samples.size());
+        }
+      }
+    }
+
+    @Override
+    public void onKeepAliveReceived(OpcUaSubscription s) {
+      touch();
+    }
+
+    @Override
+    public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
+      LOG.info("{}: subscription not transferred to the new session ({}); recreating it", plan.instrument().id(), status);
+      recreate.set(true);
+    }
+
+    @Override
+    public void onStatusChanged(OpcUaSubscription s, StatusCode status) {
+      if ((status.getValue() & 0xFFFF0000L) == StatusCodes.Bad_Timeout) {
+        LOG.info("{}: the server expired the subscription; recreating it", plan.instrument().id());
+        recreate.set(true);
+      }
+    }
+
+    @Override
+    public void onWatchdogTimerElapsed(OpcUaSubscription s) {
+      LOG.info("{}: subscription watchdog elapsed; recreating it", plan.instrument().id());
+      recreate.set(true);
+    }
+
+    @Override
+    public void onNotificationDataLost(OpcUaSubscription s) {
+      context.metrics().increment("notificationsLost");
+    }
+  }
+
+  private void state(String s) {
+    synchronized (this) {
+      if (s.equals(state)) {
+        return;
+      }
+      state = s;
+    }
+    context.metrics().state(s);
+  }
+
+  /** How many times the subscription was deleted and created again (tests, health). */
+  long recreations() {
+    return recreations.get();
+  }
+
+  java.util.Set<String> skippedChannels() {
+    return reporter.skippedChannels();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    supervisor.shutdownNow();
+    try {
+      supervisor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    OpcUaClient c = client;
+    client = null;
+    if (c != null) {
+      MiloConnector.close(c);
+    }
+  }
+}
