@@ -104,6 +104,7 @@ final class OpcUaPollingDriver implements PollingDriver {
         context.metrics().increment("errors");
         throw new Exception(plan.instrument().id() + ": Read failed: " + MiloConnector.reason(e), e);
       }
+      context.metrics().increment("reads");
       long arrival = MicroTime.now(context.clock());
       for (int i = 0; i < values.size() && start + i < end; i++) {
         NodePlan n = nodes.get(start + i);
@@ -186,6 +187,11 @@ final class OpcUaPollingDriver implements PollingDriver {
       state = s;
       context.metrics().state(s);
     }
+  }
+
+  /** Nodes per Read in use (learned from the server's OperationLimits). */
+  int chunkSize() {
+    return chunkSize;
   }
 
   /** Channels skipped because their nodes are unusable (for tests and health). */
