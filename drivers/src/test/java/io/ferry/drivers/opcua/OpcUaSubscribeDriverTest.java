@@ -1,0 +1,99 @@
+package io.ferry.drivers.opcua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ferry.core.MicroTime;
+import io.ferry.core.Quality;
+import io.ferry.core.Sample;
+import io.ferry.drivers.spi.DriverContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Subscribe mode (monitored items) against one in-process Milo server. */
+class OpcUaSubscribeDriverTest {
+  static final Instant SOURCE_TIME = Instant.parse("2026-05-06T07:08:09.250Z");
+  static TestOpcUaServer server;
+  @TempDir static Path state;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    Map<String, Object> nodes = new LinkedHashMap<>();
+    nodes.put("Level", 10.0);
+    nodes.put("Flow", 1.0);
+    nodes.put("Valve", new DataValue(new Variant(3.0), new StatusCode(StatusCodes.Uncertain_SensorNotAccurate), new DateTime(SOURCE_TIME)));
+    server = new TestOpcUaServer(TestOpcUaServer.Options.plain(), nodes);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  private OpcUaSubscribeDriver open(String channels) {
+    String yaml = "id: tank\ndriver: opcua\nmode: subscribe\nconnection:\n  endpoint: " + server.endpoint() + "\n"
+        + "subscription: {publishingInterval: 100ms, samplingInterval: 20ms, keepAliveCount: 5}\nchannels:\n" + channels;
+    OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of());
+    return (OpcUaSubscribeDriver) new OpcUaDriverFactory().open(plan, new DriverContext(InstantSource.system(), state, new RecordingMetrics()));
+  }
+
+  @Test
+  void absoluteDeadbandSuppressesSmallChanges() {
+    server.set("Level", 10.0);
+    CollectingSink sink = new CollectingSink();
+    try (OpcUaSubscribeDriver driver = open("  - {name: level, node: \"ns=2;s=Plant/Level\", deadband: 1.0}\n")) {
+      driver.start(sink);
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.values("level").contains(10.0));
+      server.set("Level", 10.5);
+      server.set("Level", 12.0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.values("level").contains(12.0));
+      server.set("Level", 12.4);
+      server.set("Level", 20.0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.values("level").contains(20.0));
+      assertThat(sink.values("level")).containsExactly(10.0, 12.0, 20.0);
+    }
+  }
+
+  @Test
+  void withoutDeadbandEveryChangeArrivesWithStatusAndSourceTime() {
+    CollectingSink sink = new CollectingSink();
+    try (OpcUaSubscribeDriver driver = open("  - {name: flow, node: \"ns=2;s=Plant/Flow\"}\n  - {name: valve, node: \"ns=2;s=Plant/Valve\"}\n")) {
+      driver.start(sink);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !sink.of("valve").isEmpty() && !sink.of("flow").isEmpty());
+      Sample valve = sink.of("valve").get(0);
+      assertThat(valve.quality()).isEqualTo(Quality.UNCERTAIN);
+      assertThat(valve.timeMicros()).isEqualTo(MicroTime.micros(SOURCE_TIME));
+      server.set("Flow", 1.01);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.values("flow").contains(1.01));
+      server.set("Flow", new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_CommunicationError), null));
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.of("flow").stream().anyMatch(s -> s.quality() == Quality.BAD));
+      server.set("Flow", 1.0);
+    }
+  }
+
+  @Test
+  void unknownNodeIsReportedAndTheOthersKeepDelivering() {
+    CollectingSink sink = new CollectingSink();
+    try (OpcUaSubscribeDriver driver = open("  - {name: ghost, node: \"ns=2;s=Plant/Ghost\"}\n  - {name: level, node: \"ns=2;s=Plant/Level\"}\n")) {
+      driver.start(sink);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !sink.of("level").isEmpty());
+      assertThat(driver.skippedChannels()).containsExactly("ghost");
+      assertThat(sink.of("ghost")).isEmpty();
+    }
+  }
+}
