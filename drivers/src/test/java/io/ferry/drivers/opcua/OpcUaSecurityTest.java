@@ -1,0 +1,93 @@
+package io.ferry.drivers.opcua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.ferry.core.Sample;
+import io.ferry.drivers.spi.DriverContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.InstantSource;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Secure endpoints: server-certificate trust, SignAndEncrypt with a username, every supported policy. */
+class OpcUaSecurityTest {
+  static TestOpcUaServer server;
+  static X509Certificate serverCert;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new TestOpcUaServer(new TestOpcUaServer.Options(10_000, 0, true), Map.of("Pressure", 4.5));
+    serverCert = TestOpcUaServer.certificate();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  private OpcUaPollingDriver open(String policy, String mode, String password) {
+    String yaml = "id: press1\ndriver: opcua\npoll: 1s\nconnection:\n  endpoint: " + server.endpoint() + "\n"
+        + "  securityPolicy: " + policy + "\n  securityMode: " + mode + "\n"
+        + "  username: " + TestOpcUaServer.USER + "\n  password: ${env:OPC_PASSWORD}\n  reconnectMin: 100ms\n"
+        + "channels:\n  - {name: pressure, node: \"ns=2;s=Plant/Pressure\"}\n";
+    OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of("OPC_PASSWORD", password));
+    return (OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, new DriverContext(InstantSource.system(), tmp.resolve("state"), new RecordingMetrics()));
+  }
+
+  private void trustServer() throws Exception {
+    new ServerTrust(tmp.resolve("state").resolve("pki"), InstantSource.system()).trust(serverCert);
+  }
+
+  @Test
+  void untrustedServerCertificateIsRejectedWithTheDocumentedMessage() throws Exception {
+    try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", TestOpcUaServer.PASSWORD)) {
+      Throwable t = catchThrowable(driver::poll);
+      String thumbprint = Thumbprints.colons(Thumbprints.sha1(serverCert));
+      assertThat(t).isInstanceOf(OpcUaConnectException.class)
+          .hasMessageContaining("server certificate of " + server.endpoint() + " is not trusted")
+          .hasMessageContaining("SHA-1 thumbprint " + thumbprint)
+          .hasMessageContaining("ferry opcua trust --config DIR --instrument press1");
+      assertThat(((OpcUaConnectException) t).needsOperator()).isTrue();
+      assertThat(tmp.resolve("state/pki/rejected/" + Thumbprints.sha1(serverCert) + ".der")).exists();
+      assertThat(tmp.resolve("state/pki/trusted")).doesNotExist();
+    }
+  }
+
+  @Test
+  void signAndEncryptWithUsernameOnceTheServerIsTrusted() throws Exception {
+    trustServer();
+    try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", TestOpcUaServer.PASSWORD)) {
+      assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
+    }
+    assertThat(Files.exists(ClientCertificate.file(tmp.resolve("state")))).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"Aes128_Sha256_RsaOaep, SignAndEncrypt", "Aes256_Sha256_RsaPss, Sign", "Basic256Sha256, Sign"})
+  void everySupportedPolicyConnects(String policy, String mode) throws Exception {
+    trustServer();
+    try (OpcUaPollingDriver driver = open(policy, mode, TestOpcUaServer.PASSWORD)) {
+      assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsRefusedWithoutShowingIt() throws Exception {
+    trustServer();
+    String wrong = "not-the-password-42";
+    try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", wrong)) {
+      Throwable t = catchThrowable(driver::poll);
+      assertThat(t).isInstanceOf(OpcUaConnectException.class).hasMessageContaining("cannot connect").hasMessageNotContaining(wrong);
+      assertThat(((OpcUaConnectException) t).needsOperator()).isTrue();
+    }
+  }
+}
