@@ -23,6 +23,8 @@ class OpcUaCliTest {
 
   @BeforeAll
   static void startServer() throws Exception {
+    // Milo logs every frame at DEBUG under the default configuration; keep the test output readable.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.eclipse.milo")).setLevel(ch.qos.logback.classic.Level.INFO);
     server = new TestOpcUaServer(new TestOpcUaServer.Options(10_000, 0, true), Map.of("Pressure", 4.5, "Mode", "auto"));
   }
 

@@ -19,6 +19,9 @@ final class NodeReporter {
   private final DriverMetrics metrics;
   private final Map<String, String> reported = new ConcurrentHashMap<>();
   private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+  /** A misconfigured file with thousands of bad nodes must not flood the journal. */
+  private static final int MAX_WARNINGS = 20;
+  private final java.util.concurrent.atomic.AtomicInteger warned = new java.util.concurrent.atomic.AtomicInteger();
 
   NodeReporter(String instrument, DriverMetrics metrics) {
     this.instrument = instrument;
@@ -30,7 +33,14 @@ final class NodeReporter {
     String previous = reported.put(node.channel().channel(), reason);
     if (!reason.equals(previous)) {
       metrics.increment("unusableNodes");
-      LOG.warn("{}: channel {} (node {}) skipped: {}; the other channels go on", instrument, node.channel().channel(), node.node(), reason);
+      if (warned.incrementAndGet() <= MAX_WARNINGS) {
+        LOG.warn("{}: channel {} (node {}) skipped: {}; the other channels go on", instrument, node.channel().channel(), node.node(), reason);
+      } else {
+        if (warned.get() == MAX_WARNINGS + 1) {
+          LOG.warn("{}: more channels skipped; further ones are logged at debug level (metric unusableNodes counts them)", instrument);
+        }
+        LOG.debug("{}: channel {} (node {}) skipped: {}", instrument, node.channel().channel(), node.node(), reason);
+      }
     }
   }
 

@@ -50,7 +50,7 @@ public final class OpcUaBrowser implements AutoCloseable {
     ConnectionSettings c = new ConnectionSettings(endpoint, SecurityChoice.NONE, new Identity.Anonymous(), true, timeout, Duration.ofMinutes(1),
         Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Optional.empty());
     OpcUaPlan plan = new OpcUaPlan(info, AcquisitionMode.POLL, c, TimestampSource.SOURCE,
-        new SubscriptionSettings(Duration.ofSeconds(1), 10, 33), List.of());
+        new SubscriptionSettings(Duration.ofSeconds(1), 10, 33, 1000), List.of());
     return connect(plan, stateDir);
   }
 

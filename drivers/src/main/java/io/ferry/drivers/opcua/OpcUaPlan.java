@@ -39,7 +39,7 @@ public record OpcUaPlan(
       SubscriptionSettings s = subscription;
       lines.add("subscribe: publishing every " + Durations.format(s.publishingInterval()) + ", keep-alive every "
           + s.keepAliveCount() + " interval(s), recreated after " + s.staleIntervals() + " silent interval(s) ("
-          + Durations.format(s.staleAfter()) + ")");
+          + Durations.format(s.staleAfter()) + "), " + s.monitoredItemsPerCall() + " items per CreateMonitoredItems");
     }
     lines.add("timestamps: " + switch (timestamps) {
       case SOURCE -> "source time, else server time, else arrival time";

@@ -23,6 +23,7 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 final class OpcUaPlanner {
   static final Duration DEFAULT_PUBLISHING = Duration.ofSeconds(1);
   static final int DEFAULT_KEEP_ALIVE = 10;
+  static final int DEFAULT_ITEMS_PER_CALL = 1000;
 
   private OpcUaPlanner() {}
 
@@ -155,7 +156,7 @@ final class OpcUaPlanner {
 
   private static SubscriptionDefaults subscription(Optional<Fields> section) {
     if (section.isEmpty()) {
-      return new SubscriptionDefaults(Optional.of(new SubscriptionSettings(DEFAULT_PUBLISHING, DEFAULT_KEEP_ALIVE, 3 * (DEFAULT_KEEP_ALIVE + 1))),
+      return new SubscriptionDefaults(Optional.of(new SubscriptionSettings(DEFAULT_PUBLISHING, DEFAULT_KEEP_ALIVE, 3 * (DEFAULT_KEEP_ALIVE + 1), DEFAULT_ITEMS_PER_CALL)),
           DEFAULT_PUBLISHING, 10, new Deadband.None());
     }
     Fields f = section.get();
@@ -168,10 +169,11 @@ final class OpcUaPlanner {
           + keepAlive + " publishing intervals");
       valid = false;
     }
+    int perCall = f.integer("monitoredItemsPerCall", DEFAULT_ITEMS_PER_CALL, 1, 100_000);
     Duration sampling = f.duration("samplingInterval", publishing, Duration.ZERO, Duration.ofHours(1));
     int queue = f.integer("queueSize", 10, 1, 100_000);
     Optional<Deadband> deadband = deadband(f, new Deadband.None());
-    return new SubscriptionDefaults(valid ? Optional.of(new SubscriptionSettings(publishing, keepAlive, stale)) : Optional.empty(),
+    return new SubscriptionDefaults(valid ? Optional.of(new SubscriptionSettings(publishing, keepAlive, stale, perCall)) : Optional.empty(),
         sampling, queue, deadband.orElse(new Deadband.None()));
   }
 

@@ -53,6 +53,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
   private final AtomicBoolean recreate = new AtomicBoolean();
   private final AtomicBoolean sessionChanged = new AtomicBoolean();
   private final AtomicBoolean sessionActive = new AtomicBoolean();
+  private final AtomicBoolean pendingItems = new AtomicBoolean();
   private final AtomicLong lastActivityMillis = new AtomicLong();
   private final AtomicLong recreations = new AtomicLong();
 
@@ -105,6 +106,10 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
       }
       if (subscription == null || recreate.getAndSet(false) || sessionChanged.get() && subscription.getSubscriptionId().isEmpty()) {
         createSubscription();
+        return;
+      }
+      if (pendingItems.get()) {
+        createItems(subscription);
         return;
       }
       Instant now = context.clock().instant();
@@ -211,23 +216,48 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
       item.setUserObject(n);
       items.add(item);
     }
+    sub.setMaxMonitoredItemsPerCall(uint(s.monitoredItemsPerCall()));
     sub.addMonitoredItems(items);
-    int created = 0;
-    for (MonitoredItemServiceOperationResult r : sub.createMonitoredItems()) {
-      NodePlan n = (NodePlan) r.monitoredItem().getUserObject().orElseThrow();
-      StatusCode status = r.operationResult().orElse(r.serviceResult());
-      if (status.isGood()) {
-        created++;
-      } else {
-        sub.removeMonitoredItem(r.monitoredItem());
-        reporter.unusable(n, "cannot monitor: " + StatusCodes.lookup(status.getValue()).map(x -> x[0]).orElse(status.toString()));
-      }
-    }
     subscription = sub;
     createFailures = 0;
     touch();
-    LOG.info("{}: subscription {} monitoring {} of {} node(s)", plan.instrument().id(),
-        sub.getSubscriptionId().map(Object::toString).orElse("?"), created, plan.nodes().size());
+    createItems(sub);
+  }
+
+  /**
+   * Creates the items still waiting on the server. Items the server refuses for good (unknown
+   * node, not readable, filter unsupported) are dropped and reported once; items that failed for a
+   * passing reason (timeout, server busy) stay pending and are retried on the next supervision.
+   */
+  private void createItems(OpcUaSubscription sub) {
+    int created = 0;
+    int pending = 0;
+    StatusCode lastTransient = null;
+    for (MonitoredItemServiceOperationResult r : sub.createMonitoredItems()) {
+      NodePlan n = (NodePlan) r.monitoredItem().getUserObject().orElseThrow();
+      StatusCode status = r.serviceResult().isGood() ? r.operationResult().orElse(StatusCode.GOOD) : r.serviceResult();
+      if (status.isGood()) {
+        created++;
+      } else if (r.serviceResult().isGood() && SampleMapper.unusable(status)) {
+        sub.removeMonitoredItem(r.monitoredItem());
+        reporter.unusable(n, "cannot monitor: " + statusName(status));
+      } else {
+        pending++;
+        lastTransient = status;
+      }
+    }
+    pendingItems.set(pending > 0);
+    if (pending > 0) {
+      LOG.warn("{}: {} monitored item(s) not created yet ({}); retrying", plan.instrument().id(), pending, statusName(lastTransient));
+      context.metrics().increment("errors");
+    }
+    LOG.info("{}: subscription {} monitoring {} more item(s), {} of {} channel(s) in total", plan.instrument().id(),
+        sub.getSubscriptionId().map(Object::toString).orElse("?"), created,
+        sub.getMonitoredItems().stream().filter(i -> i.getSyncState() == OpcUaMonitoredItem.SyncState.SYNCHRONIZED).count(), plan.nodes().size());
+  }
+
+  private static String statusName(StatusCode status) {
+    return StatusCodes.lookup(status.getValue()).map(x -> x[0]).orElse(status.toString());
   }
 
   static java.util.Optional<DataChangeFilter> filter(Deadband d) {
