@@ -1,0 +1,24 @@
+/**
+ * The OPC UA driver ({@code driver: opcua}), on Eclipse Milo 1.1.
+ *
+ * <p>Invariants:
+ *
+ * <ul>
+ *   <li>Planning ({@link io.ferry.drivers.opcua.OpcUaPlanner}) is pure and reads every supported
+ *       key through {@code Fields}; a plan is immutable and holds parsed node ids.
+ *   <li>Mapping a DataValue to a sample ({@link io.ferry.drivers.opcua.SampleMapper}), endpoint
+ *       selection, chunking, backoff and staleness are pure functions.
+ *   <li>A server certificate is used only if its DER file is in the instrument's
+ *       {@code pki/trusted/} directory; there is no trust-all switch. A refused certificate is copied
+ *       to {@code pki/rejected/} and the error names the exact {@code ferry opcua trust} command.
+ *   <li>The client certificate is generated once and kept in the instrument's state directory.
+ *   <li>Secrets (passwords, key store passwords) leave {@link io.ferry.config.Secret} only on the
+ *       way to Milo; no message or log carries them.
+ *   <li>A driver never needs a restart: connection attempts back off, Milo keeps a connected
+ *       session alive, and the subscribe driver recreates a subscription that was lost or went
+ *       silent. Unknown or unreadable nodes are reported once and skipped; the others go on.
+ *   <li>Time comes from the injected clock; a sample carries the source timestamp where the server
+ *       gives one (configurable).
+ * </ul>
+ */
+package io.ferry.drivers.opcua;
