@@ -46,10 +46,52 @@ class OpcUaSubscribeDriverTest {
   }
 
   private OpcUaSubscribeDriver open(String channels) {
+    return open("{publishingInterval: 100ms, samplingInterval: 20ms, keepAliveCount: 5}", channels, InstantSource.system(), new RecordingMetrics());
+  }
+
+  private OpcUaSubscribeDriver open(String subscription, String channels, InstantSource clock, RecordingMetrics metrics) {
     String yaml = "id: tank\ndriver: opcua\nmode: subscribe\nconnection:\n  endpoint: " + server.endpoint() + "\n"
-        + "subscription: {publishingInterval: 100ms, samplingInterval: 20ms, keepAliveCount: 5}\nchannels:\n" + channels;
+        + "subscription: " + subscription + "\nchannels:\n" + channels;
     OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of());
-    return (OpcUaSubscribeDriver) new OpcUaDriverFactory().open(plan, new DriverContext(InstantSource.system(), state, new RecordingMetrics()));
+    return (OpcUaSubscribeDriver) new OpcUaDriverFactory().open(plan, new DriverContext(clock, state, metrics));
+  }
+
+  /** Real time plus an offset the test moves forward: "nothing arrived for an hour" without waiting an hour. */
+  static final class SteppedClock implements InstantSource {
+    private final java.util.concurrent.atomic.AtomicReference<Duration> offset = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset.get());
+    }
+
+    void advance(Duration d) {
+      offset.updateAndGet(o -> o.plus(d));
+    }
+  }
+
+  @Test
+  void aSubscriptionSilentForStaleIntervalsIsRecreated() {
+    server.set("Flow", 1.0);
+    SteppedClock clock = new SteppedClock();
+    RecordingMetrics metrics = new RecordingMetrics();
+    CollectingSink sink = new CollectingSink();
+    // keep-alives only every 100 publishing intervals (10 s): between them the driver hears nothing
+    try (OpcUaSubscribeDriver driver = open("{publishingInterval: 100ms, keepAliveCount: 100, staleIntervals: 101}",
+        "  - {name: flow, node: \"ns=2;s=Plant/Flow\"}\n", clock, metrics)) {
+      driver.start(sink);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !sink.of("flow").isEmpty());
+      assertThat(driver.recreations()).isZero();
+      // From the driver's clock, more than 101 publishing intervals pass in silence.
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        clock.advance(Duration.ofMinutes(10));
+        return driver.recreations() >= 1;
+      });
+      assertThat(metrics.count("staleSubscriptions")).isGreaterThanOrEqualTo(1);
+      server.set("Flow", 3.5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.values("flow").contains(3.5));
+      server.set("Flow", 1.0);
+    }
   }
 
   @Test
