@@ -2,10 +2,6 @@ package io.ferry.drivers.opcua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ulong;
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
 import io.ferry.core.MicroTime;
 import io.ferry.core.Quality;
@@ -14,27 +10,18 @@ import io.ferry.drivers.spi.DriverContext;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.eclipse.milo.opcua.stack.core.StatusCodes;
-import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
-import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
-import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Poll mode against one in-process Milo server (MaxNodesPerRead = 100, 1,000 extra nodes). */
+/** Poll mode against the shared in-process Milo server (MaxNodesPerRead = 100, 1,000 extra nodes). */
 class OpcUaPollingDriverTest {
-  static final Instant SOURCE_TIME = Instant.parse("2026-03-04T05:06:07.123456Z");
+  static final Instant SOURCE_TIME = SharedServer.UNCERTAIN_SOURCE_TIME;
   static TestOpcUaServer server;
 
   /** One state directory for the class: the client certificate is generated once, as on a real gateway. */
@@ -43,31 +30,7 @@ class OpcUaPollingDriverTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    Map<String, Object> nodes = new LinkedHashMap<>();
-    nodes.put("Bool", true);
-    nodes.put("SByte", (byte) -5);
-    nodes.put("Byte", ubyte(200));
-    nodes.put("Int16", (short) -1234);
-    nodes.put("UInt16", ushort(60000));
-    nodes.put("Int32", -123456);
-    nodes.put("UInt32", uint(4_000_000_000L));
-    nodes.put("Int64", -9_000_000_000L);
-    nodes.put("UInt64", ulong(9_000_000_000L));
-    nodes.put("Float", 1.5f);
-    nodes.put("Double", 2.25);
-    nodes.put("String", "hello");
-    nodes.put("DateTime", new DateTime(Instant.parse("2026-01-02T03:04:05Z")));
-    nodes.put("Text", LocalizedText.english("warm"));
-    nodes.put("Bytes", ByteString.of(new byte[] {1, 2, 3}));
-    nodes.put("Guid", UUID.fromString("0b5e4b4e-51a4-4d8a-9d1b-6f3c1c7a2f10"));
-    nodes.put("Bad", new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_SensorFailure), null));
-    nodes.put("Uncertain", new DataValue(new Variant(42.0), new StatusCode(StatusCodes.Uncertain_LastUsableValue), new DateTime(SOURCE_TIME)));
-    server = new TestOpcUaServer(new TestOpcUaServer.Options(100, 1000, false), nodes);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+    server = SharedServer.get();
   }
 
   private String yaml(String extra, List<String> channelNodes) {

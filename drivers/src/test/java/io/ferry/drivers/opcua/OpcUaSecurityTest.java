@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,30 +20,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OpcUaSecurityTest {
   static TestOpcUaServer server;
   static X509Certificate serverCert;
+  /** Shared by the class so the client certificate is generated once; each test has its own trust directory. */
+  @TempDir static Path state;
   @TempDir Path tmp;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = new TestOpcUaServer(new TestOpcUaServer.Options(10_000, 0, true), Map.of("Pressure", 4.5));
+    server = SharedServer.get();
     serverCert = TestOpcUaServer.certificate();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
   }
 
   private OpcUaPollingDriver open(String policy, String mode, String password) {
     String yaml = "id: press1\ndriver: opcua\npoll: 1s\nconnection:\n  endpoint: " + server.endpoint() + "\n"
         + "  securityPolicy: " + policy + "\n  securityMode: " + mode + "\n"
         + "  username: " + TestOpcUaServer.USER + "\n  password: ${env:OPC_PASSWORD}\n  reconnectMin: 100ms\n"
+        + "  pkiDir: " + tmp.resolve("pki") + "\n"
         + "channels:\n  - {name: pressure, node: \"ns=2;s=Plant/Pressure\"}\n";
     OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of("OPC_PASSWORD", password));
-    return (OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, new DriverContext(InstantSource.system(), tmp.resolve("state"), new RecordingMetrics()));
+    return (OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, new DriverContext(InstantSource.system(), state, new RecordingMetrics()));
   }
 
   private void trustServer() throws Exception {
-    new ServerTrust(tmp.resolve("state").resolve("pki"), InstantSource.system()).trust(serverCert);
+    new ServerTrust(tmp.resolve("pki"), InstantSource.system()).trust(serverCert);
   }
 
   @Test
@@ -57,8 +54,8 @@ class OpcUaSecurityTest {
           .hasMessageContaining("SHA-1 thumbprint " + thumbprint)
           .hasMessageContaining("ferry opcua trust --config DIR --instrument press1");
       assertThat(((OpcUaConnectException) t).needsOperator()).isTrue();
-      assertThat(tmp.resolve("state/pki/rejected/" + Thumbprints.sha1(serverCert) + ".der")).exists();
-      assertThat(tmp.resolve("state/pki/trusted")).doesNotExist();
+      assertThat(tmp.resolve("pki/rejected/" + Thumbprints.sha1(serverCert) + ".der")).exists();
+      assertThat(tmp.resolve("pki/trusted")).doesNotExist();
     }
   }
 
@@ -68,7 +65,7 @@ class OpcUaSecurityTest {
     try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", TestOpcUaServer.PASSWORD)) {
       assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
     }
-    assertThat(Files.exists(ClientCertificate.file(tmp.resolve("state")))).isTrue();
+    assertThat(Files.exists(ClientCertificate.file(state))).isTrue();
   }
 
   @ParameterizedTest

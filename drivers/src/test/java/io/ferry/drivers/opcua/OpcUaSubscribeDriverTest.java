@@ -11,38 +11,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Subscribe mode (monitored items) against one in-process Milo server. */
 class OpcUaSubscribeDriverTest {
-  static final Instant SOURCE_TIME = Instant.parse("2026-05-06T07:08:09.250Z");
+  static final Instant SOURCE_TIME = SharedServer.VALVE_SOURCE_TIME;
   static TestOpcUaServer server;
   @TempDir static Path state;
   @TempDir Path tmp;
 
   @BeforeAll
   static void startServer() throws Exception {
-    Map<String, Object> nodes = new LinkedHashMap<>();
-    nodes.put("Level", 10.0);
-    nodes.put("Flow", 1.0);
-    nodes.put("Valve", new DataValue(new Variant(3.0), new StatusCode(StatusCodes.Uncertain_SensorNotAccurate), new DateTime(SOURCE_TIME)));
-    server = new TestOpcUaServer(TestOpcUaServer.Options.plain(), nodes);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+    server = SharedServer.get();
   }
 
   private OpcUaSubscribeDriver open(String channels) {
