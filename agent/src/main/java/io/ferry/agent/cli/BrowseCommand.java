@@ -76,6 +76,7 @@ public final class BrowseCommand implements Runnable {
         return Main.EXIT_USAGE;
       }
       OpcUaBrowser browser;
+      Path scratch = null;
       try {
         if (config != null) {
           Optional<OpcUaCommand.Resolved> r = OpcUaCommand.Resolved.load(config, instrument, null, err);
@@ -89,17 +90,27 @@ public final class BrowseCommand implements Runnable {
             return Main.EXIT_USAGE;
           }
           // Anonymous without security needs no certificate; a throw-away directory keeps the host clean.
-          Path scratch = Files.createTempDirectory("ferry-browse");
+          scratch = Files.createTempDirectory("ferry-browse");
           browser = OpcUaBrowser.connect(endpoint, scratch, t.get());
         }
       } catch (OpcUaConnectException e) {
+        deleteQuietly(scratch);
         err.println("ferry: " + e.getMessage());
         return e.needsOperator() ? Main.EXIT_INVALID : Main.EXIT_RUNTIME;
       } catch (java.io.IOException e) {
+        deleteQuietly(scratch);
         err.println("ferry: " + e.getMessage());
         return Main.EXIT_RUNTIME;
       }
       try (browser) {
+        return list(browser, out, err);
+      } finally {
+        deleteQuietly(scratch);
+      }
+    }
+
+    private int list(OpcUaBrowser browser, PrintWriter out, PrintWriter err) {
+      try {
         NodeId start = node == null ? OpcUaBrowser.objectsFolder() : browser.resolve(node);
         List<OpcUaBrowser.Entry> entries = browser.browse(start, depth);
         if (yaml) {
@@ -122,6 +133,18 @@ public final class BrowseCommand implements Runnable {
       } catch (UaException e) {
         err.println("ferry: browse failed: " + e.getMessage());
         return Main.EXIT_RUNTIME;
+      }
+    }
+
+    /** Removes the throw-away client certificate of an anonymous browse. */
+    private static void deleteQuietly(Path dir) {
+      if (dir == null) {
+        return;
+      }
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException e) {
+        // a leftover temporary directory is harmless
       }
     }
 

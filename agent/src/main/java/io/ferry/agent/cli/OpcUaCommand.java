@@ -129,11 +129,13 @@ public final class OpcUaCommand implements Runnable {
       Optional<OpcUaPlan> plan = factory.opcUaPlan(ic.get());
       ctx.finish();
       List<Problem> mine = problems.all().stream().filter(p -> p.location().file().equals(file)).toList();
-      if (plan.isEmpty() || !mine.isEmpty()) {
+      if (plan.isEmpty()) {
         err.println("ferry: " + file + " is not valid:");
         mine.forEach(p -> err.println("  " + p));
         return Optional.empty();
       }
+      // This command knows only the OPC UA driver, not the uplinks: other problems are shown, `ferry check` judges them.
+      mine.forEach(p -> err.println("note: " + p));
       Path agentState = stateOverride != null ? stateOverride : loaded.agent().map(AgentConfig::stateDir).orElse(ConfigLoader.DEFAULT_STATE_DIR);
       return Optional.of(new Resolved(plan.get(), InstrumentState.dir(agentState, instrument)));
     }

@@ -47,8 +47,10 @@ class OpcUaCliTest {
 
   private Path config() throws Exception {
     Files.createDirectories(dir.resolve("cfg/instruments.d"));
-    Files.writeString(dir.resolve("cfg/agent.yaml"), "gatewayId: test\nstateDir: " + dir.resolve("state") + "\n");
-    Files.writeString(dir.resolve("cfg/instruments.d/press1.yaml"), "id: press1\ndriver: opcua\nconnection:\n  endpoint: " + server.endpoint()
+    // a real configuration also names uplinks, which this command does not know about
+    Files.writeString(dir.resolve("cfg/agent.yaml"), "gatewayId: test\nstateDir: " + dir.resolve("state")
+        + "\nuplinks:\n  local: {type: jsonl, path: out.jsonl}\n");
+    Files.writeString(dir.resolve("cfg/instruments.d/press1.yaml"), "id: press1\ndriver: opcua\nuplinks: [local]\nconnection:\n  endpoint: " + server.endpoint()
         + "\n  securityPolicy: Basic256Sha256\n  securityMode: SignAndEncrypt\nchannels:\n  - {name: pressure, node: \"ns=2;s=Plant/Pressure\"}\n");
     return dir.resolve("cfg");
   }
