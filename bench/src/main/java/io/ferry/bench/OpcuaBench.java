@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code bench/run.sh opcua [SECONDS]}: CPU and memory of the OPC UA driver side.
  *
- * <p>The server runs in a child JVM ({@link OpcuaBenchServer}, changing every value once per
- * second), so this JVM holds only the drivers (run it with {@code -Xmx64m}, see
+ * <p>The server runs in a child JVM ({@code TestOpcUaServerMain} from the drivers test-jar, changing every
+ * value once per second), so this JVM holds only the drivers (run it with {@code -Xmx64m}, see
  * {@code bench/jvm/opcua.opts}). CPU is this process's total CPU time
  * ({@code ProcessHandle.current().info().totalCpuDuration()}: all threads, JIT and GC included)
  * over a measured window after a warm-up, scaled to CPU seconds per minute; memory is VmRSS and
@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * 500: two Reads per tick), subscribe (10,000 monitored items, publishing and sampling 1 s).
  */
 public final class OpcuaBench {
+  /** In the drivers test-jar (runtime scope here): the bench never links against test code. */
+  static final String SERVER_MAIN = "io.ferry.drivers.opcua.TestOpcUaServerMain";
+
   private OpcuaBench() {}
 
   record Figures(String phase, double cpuSecondsPerMinute, long samples, double seconds, long rssKb, long hwmKb, long heapUsedKb) {
@@ -56,7 +59,7 @@ public final class OpcuaBench {
     int warmup = Math.max(5, seconds / 6);
     System.out.println("# driver JVM: " + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", window " + seconds + " s after " + warmup + " s warm-up");
     Process serverJvm = new ProcessBuilder(javaBin(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-        OpcuaBenchServer.class.getName(), "10000", "500").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        SERVER_MAIN, "10000", "500").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       String endpoint = awaitReady(serverJvm);
       Path dir = Files.createTempDirectory("ferry-opcua-bench");

@@ -20,7 +20,7 @@ public final class OpcUaDriverFactory implements DriverFactory {
 
   @Override
   public Optional<DriverPlan> plan(InstrumentConfig instrument) {
-    return OpcUaPlanner.plan(instrument).map(p -> p);
+    return OpcUaPlanner.plan(instrument).map(DriverPlan.class::cast);
   }
 
   /** The typed plan (the CLI needs the connection settings). */

@@ -69,7 +69,7 @@ final class OpcUaPollingDriver implements PollingDriver {
     OpcUaClient c = connected();
     if (sessionChanged.getAndSet(false)) {
       reporter.retryAll();
-      resolved = ClientSession.resolve(c, plan.nodes(), reporter);
+      resolved = NodeResolver.resolve(c, plan.nodes(), reporter);
       long serverLimit = 0;
       try {
         serverLimit = c.readOperationLimits().maxNodesPerRead().map(u -> u.longValue()).orElse(0L);

@@ -184,7 +184,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     }
     sessionChanged.set(false);
     reporter.retryAll();
-    Map<NodePlan, NodeId> resolved = ClientSession.resolve(c, plan.nodes(), reporter);
+    Map<NodePlan, NodeId> resolved = NodeResolver.resolve(c, plan.nodes(), reporter);
     SubscriptionSettings s = plan.subscription();
     OpcUaSubscription sub = new OpcUaSubscription(c, (double) s.publishingInterval().toMillis());
     sub.setLifetimeAndKeepAliveCalculated(false);

@@ -9,11 +9,11 @@ import org.eclipse.milo.opcua.stack.core.NamespaceTable;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
- * A connected client with the node ids resolved against the server's namespace table. Rebuilt
- * whenever Milo activates a new session (the server may have restarted with another table).
+ * Resolves the plan's node ids against the server's namespace table. Done again whenever Milo
+ * activates a new session (the server may have restarted with another table).
  */
-final class ClientSession {
-  private ClientSession() {}
+final class NodeResolver {
+  private NodeResolver() {}
 
   /** Resolves each plan's node id; unresolvable ones (unknown namespace URI) are reported and left out. */
   static Map<NodePlan, NodeId> resolve(OpcUaClient client, List<NodePlan> nodes, NodeReporter reporter) {

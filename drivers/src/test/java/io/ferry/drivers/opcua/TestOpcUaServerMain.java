@@ -1,18 +1,19 @@
-package io.ferry.bench;
+package io.ferry.drivers.opcua;
 
-import io.ferry.drivers.opcua.TestOpcUaServer;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The OPC UA server side of {@link OpcuaBench}, run in its own JVM so that its CPU and memory are
- * not counted against the driver: {@code NODES} Double variables {@code ns=2;s=Plant/Many/<i>},
- * every one changed once per second, MaxNodesPerRead {@code MAX_READ}. Prints {@code READY <url>}.
+ * Runs {@link TestOpcUaServer} as a process: {@code NODES} Double variables
+ * {@code ns=2;s=Plant/Many/<i>}, every one changed once per second, MaxNodesPerRead
+ * {@code MAX_READ}. Prints {@code READY <url>} and stops when its standard input closes. The OPC UA
+ * benchmark ({@code bench/run.sh opcua}) runs it in its own JVM so that the server's CPU and memory
+ * are not counted against the driver.
  */
-public final class OpcuaBenchServer {
-  private OpcuaBenchServer() {}
+public final class TestOpcUaServerMain {
+  private TestOpcUaServerMain() {}
 
   public static void main(String[] args) throws Exception {
     quietLogs();
