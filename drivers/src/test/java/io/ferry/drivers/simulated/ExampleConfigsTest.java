@@ -31,6 +31,22 @@ class ExampleConfigsTest {
   }
 
   @Test
+  void theServiceStarterConfigurationIsValid(@TempDir Path dir) throws IOException {
+    Path repo = examples().getParent();
+    // The starter leaves gatewayId to the hostname; naming it spares a slow host lookup here.
+    Files.writeString(dir.resolve("agent.yaml"), Files.readString(repo.resolve("systemd/agent.yaml")) + "gatewayId: starter\n");
+    Path inst = Files.createDirectories(dir.resolve("instruments.d"));
+    try (var files = Files.list(examples().resolve("demo/instruments.d"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, inst.resolve(f.getFileName()));
+      }
+    }
+    var r = SimulatedConfigs.load(dir);
+    assertThat(r.messages()).isEmpty();
+    assertThat(r.plans()).hasSize(3);
+  }
+
+  @Test
   void theSimulatedInstrumentExampleIsValid(@TempDir Path dir) throws IOException {
     var r = SimulatedConfigs.loadInstrument(dir, Files.readString(examples().resolve("instruments/simulated.yaml")));
     assertThat(r.messages()).isEmpty();
