@@ -148,6 +148,8 @@ public final class ConfigLoader {
         u.object(name).ifPresent(uf -> uf.choice("type", uplinkTypes.stream().sorted().toList())
             .ifPresentOrElse(type -> uplinks.put(name, new UplinkSection(name, type, uf)),
                 () -> {
+                  // Without a known type its other keys cannot be judged: report only the type.
+                  uf.allow(uf.keys().toArray(String[]::new));
                   if (!uf.has("type")) {
                     uf.error("missing required key \"type\" (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
                   }
@@ -321,13 +323,17 @@ public final class ConfigLoader {
     }
     List<Stat> stats = new ArrayList<>();
     List<String> statNames = r.strings("stats");
+    List<ConfigNode> statNodes = r.list("stats");
     List<String> allowed = java.util.Arrays.stream(Stat.values()).map(Fields::enumName).toList();
-    for (String s : statNames) {
+    for (int i = 0; i < statNames.size(); i++) {
+      String s = statNames.get(i);
       String v = s.toLowerCase(Locale.ROOT);
       if (allowed.contains(v)) {
         stats.add(Stat.valueOf(v.toUpperCase(Locale.ROOT)));
       } else {
-        r.error("stats", "unknown statistic \"" + s + "\"" + DidYouMean.suffix(s, allowed) + " (expected " + String.join(", ", allowed) + ")");
+        Location at = statNodes.size() == statNames.size() ? statNodes.get(i).location() : r.locationOf("stats");
+        context.problems().add(at, r.path("stats") + "[" + i + "]",
+            "unknown statistic \"" + s + "\"" + DidYouMean.suffix(s, allowed) + " (expected " + String.join(", ", allowed) + ")");
       }
     }
     if (statNames.isEmpty()) {
