@@ -215,4 +215,27 @@ class ConfigLoaderTest {
         "agent.yaml:2:17 uplinks.cloud.type: unknown type \"grovestream\", did you mean \"grovestreams\"?",
         "agent.yaml:3:10 uplinks.other: missing required key \"type\" (one of grovestreams, jsonl)");
   }
+
+  @Test
+  void defaultRoutesNarrowToWhatAnUplinkCarriesWhileAnExplicitSendIsChecked() throws IOException {
+    write("agent.yaml", "uplinks:\n  tempo: {type: tempodb}\n  cloud: {type: jsonl}\n");
+    write("instruments.d/m.yaml", """
+        id: m
+        driver: simulated
+        uplinks: [tempo, cloud]
+        channels:
+          - {name: level}
+          - {name: pulses, kind: event}
+          - {name: flow, send: {tempo: [raw]}}
+        """);
+    ConfigContext ctx = ConfigContext.of(problems, Map.of());
+    ConfigLoader.Loaded loaded = new ConfigLoader(ctx, Set.of("simulated"),
+        Map.of("tempodb", Set.of(Route.INCREMENT), "jsonl", Set.of(Route.values()))).load(dir);
+    ctx.finish();
+    assertThat(lines()).containsExactly(
+        "instruments.d/m.yaml:7:32 channels[2].send.tempo: uplink \"tempo\" cannot carry raw data (it takes increment)");
+    List<ChannelSpec> channels = loaded.instruments().get(0).info().channels();
+    assertThat(channels.get(0).routes()).isEqualTo(Map.of("cloud", Set.of(Route.RAW)));
+    assertThat(channels.get(1).routes()).isEqualTo(Map.of("cloud", Set.of(Route.RAW, Route.INCREMENT), "tempo", Set.of(Route.INCREMENT)));
+  }
 }
