@@ -69,13 +69,17 @@ public final class ConfigLoader {
   }
 
   /** What was read; {@code agent} is empty when agent.yaml is missing or not a mapping. */
-  public record Loaded(Path dir, Optional<AgentConfig> agent, List<InstrumentConfig> instruments) {}
+  /**
+   * What was read. {@code duplicates} are valid instruments whose id another file already
+   * defines: not to be run, but still planned so their driver keys are checked in the same pass.
+   */
+  public record Loaded(Path dir, Optional<AgentConfig> agent, List<InstrumentConfig> instruments, List<InstrumentConfig> duplicates) {}
 
   public Loaded load(Path dir) {
     Problems problems = context.problems();
     if (!Files.isDirectory(dir)) {
       problems.add(Location.ofFile(dir.toString()), "", "configuration directory does not exist or is not a directory");
-      return new Loaded(dir, Optional.empty(), List.of());
+      return new Loaded(dir, Optional.empty(), List.of(), List.of());
     }
     Optional<AgentConfig> agent = readNode(dir.resolve(AGENT_FILE), AGENT_FILE)
         .flatMap(n -> context.fields(n, ""))
@@ -84,6 +88,7 @@ public final class ConfigLoader {
     agent.ifPresent(a -> a.uplinks().values().forEach(u -> uplinkRoutes.put(u.name(), routesByType.get(u.type()))));
 
     List<InstrumentConfig> instruments = new ArrayList<>();
+    List<InstrumentConfig> duplicates = new ArrayList<>();
     Path instDir = dir.resolve(INSTRUMENTS_DIR);
     List<Path> files = instrumentFiles(instDir);
     if (files.isEmpty() && Files.isDirectory(instDir)) {
@@ -99,12 +104,13 @@ public final class ConfigLoader {
             String previous = idToFile.putIfAbsent(ic.id(), display);
             if (previous != null) {
               ic.fields().error("id", "instrument id \"" + ic.id() + "\" is also defined in " + previous + "; ids must be unique");
+              duplicates.add(ic);
             } else {
               instruments.add(ic);
             }
           });
     }
-    return new Loaded(dir, agent, instruments);
+    return new Loaded(dir, agent, instruments, duplicates);
   }
 
   private List<Path> instrumentFiles(Path instDir) {
@@ -256,6 +262,9 @@ public final class ConfigLoader {
       });
     }
     if (id.isEmpty() || driver.isEmpty() || !enabled) {
+      // No driver will read this instrument's driver keys: do not call them unknown.
+      connection.ifPresent(Fields::skipUnknownKeyCheck);
+      channelFields.forEach(Fields::skipUnknownKeyCheck);
       return Optional.empty();
     }
     InstrumentInfo info = new InstrumentInfo(id.get(), driver.get(), file, description, poll, pollTimeout, uplinks,

@@ -54,6 +54,9 @@ public final class AgentPlanner {
       Optional<DriverPlan> plan = factory.plan(ic);
       plan.ifPresent(p -> instruments.add(new PlannedInstrument(factory, p)));
     }
+    for (InstrumentConfig duplicate : loaded.duplicates()) {
+      components.driver(duplicate.info().driver()).orElseThrow().plan(duplicate);
+    }
     List<InstrumentInfo> infos = loaded.instruments().stream().map(InstrumentConfig::info).toList();
 
     List<PlannedUplink> uplinks = new ArrayList<>();

@@ -160,8 +160,11 @@ public final class UplinkRunner implements UplinkService {
     try {
       d = handler.deliver(lease, exchange);
     } catch (RuntimeException e) {
-      LOG.error("uplink {}: handler failed on a batch of {} records", name, lease.size(), e);
-      d = new Delivery.Retry(Optional.empty(), "internal error: " + e.getClass().getSimpleName());
+      String reason = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (!reason.equals(lastError)) {
+        LOG.error("uplink {}: handler failed on a batch of {} records", name, lease.size(), e);
+      }
+      d = new Delivery.Retry(Optional.empty(), reason);
     }
     if (stopping && d instanceof Delivery.Retry) {
       return; // the call was cancelled by close(): leave the lease to expire, log nothing alarming

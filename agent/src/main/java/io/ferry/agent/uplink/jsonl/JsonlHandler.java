@@ -74,15 +74,16 @@ final class JsonlHandler implements BatchHandler {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.READ);
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     long size = ch.size();
     if (size > 0) {
       ByteBuffer last = ByteBuffer.allocate(1);
       ch.read(last, size - 1);
       if (last.get(0) != '\n') {
-        ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
       }
     }
+    ch.position(ch.size()); // this process is the only writer: appending = writing at the end
     channel = ch;
     return ch;
   }
