@@ -48,7 +48,7 @@ class SecretTest {
     Problems problems = new Problems();
     assertThat(read("apiKey: " + VALUE + "\n", Map.of(), problems)).isEmpty();
     assertThat(problems.toString())
-        .contains("agent.yaml:1:9 apiKey: secrets are never written in YAML; use ${env:NAME} or ${file:/run/credentials/ferry/NAME}")
+        .contains("agent.yaml:1:9 apiKey: secrets are never written in YAML; use ${env:NAME} or ${file:/run/credentials/ferry.service/NAME}")
         .doesNotContain(VALUE);
   }
 

@@ -36,7 +36,7 @@ public final class Agent implements AutoCloseable {
   private final OkHttpClient http;
   private final List<UplinkService> uplinks = new ArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
-  private final Scheduler scheduler;
+  private Scheduler scheduler;
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,6 +65,9 @@ public final class Agent implements AutoCloseable {
       }
       scheduler.start();
     } catch (RuntimeException e) {
+      if (scheduler != null) {
+        scheduler.close(); // closes the drivers already opened, even though it never started
+      }
       closeUplinksAndBuffer();
       throw e;
     }
