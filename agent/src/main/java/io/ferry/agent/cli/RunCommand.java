@@ -85,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     } finally {
       agent.close();
-      status.accept(agent.status().line() + " (stopped)");
+      status.accept("stopped: " + agent.status().line());
       stopped.countDown();
       if (stop.getCount() > 0) {
         try {

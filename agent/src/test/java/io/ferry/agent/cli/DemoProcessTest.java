@@ -51,7 +51,7 @@ class DemoProcessTest {
       }
     }
     String last = out.get(out.size() - 1);
-    assertThat(last).as("the last line is the final status").endsWith("(stopped)");
+    assertThat(last).as("the last line is the final status").contains(" stopped: polled ");
     Matcher m = STATUS.matcher(last);
     assertThat(m.find()).isTrue();
     return new Finished(Long.parseLong(m.group(3)), Long.parseLong(m.group(2)), p.exitValue(), out);
