@@ -109,7 +109,7 @@ public final class MirrorReader implements AutoCloseable {
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN");
       try {
-        return status(c, null, "offline", now);
+        return status(c, null, "as stored in the database", now);
       } finally {
         s.execute("ROLLBACK");
       }
