@@ -62,30 +62,35 @@ final class MirrorStore implements AutoCloseable {
 
   /** The stored position of a partition; creates it on first use with {@code initFrom} (empty = stream start). */
   synchronized PartitionState partition(int partition, Optional<Instant> firstStart) throws SQLException {
+    Optional<PartitionState> st = readPartition(partition);
+    if (st.isPresent()) {
+      return st.get(); // the common case: a plain read, no write lock taken
+    }
     begin();
-    try {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT OR IGNORE INTO mirror_cursors(subscription, partition, init_from) VALUES(?, ?, ?)")) {
-        ps.setString(1, subscription);
-        ps.setInt(2, partition);
-        setLong(ps, 3, firstStart.map(Instant::toEpochMilli));
-        ps.executeUpdate();
-      }
-      PartitionState st;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT cursor, init_from, caught_up_at FROM mirror_cursors WHERE subscription = ? AND partition = ?")) {
-        ps.setString(1, subscription);
-        ps.setInt(2, partition);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          st = new PartitionState(partition, Optional.ofNullable(rs.getString(1)), instant(rs, 2), instant(rs, 3));
-        }
-      }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT OR IGNORE INTO mirror_cursors(subscription, partition, init_from) VALUES(?, ?, ?)")) {
+      ps.setString(1, subscription);
+      ps.setInt(2, partition);
+      setLong(ps, 3, firstStart.map(Instant::toEpochMilli));
+      ps.executeUpdate();
       commit();
-      return st;
     } catch (SQLException e) {
       rollbackQuietly();
       throw e;
+    }
+    return readPartition(partition).orElseThrow(() -> new SQLException("partition " + partition + " row vanished"));
+  }
+
+  private Optional<PartitionState> readPartition(int partition) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT cursor, init_from, caught_up_at FROM mirror_cursors WHERE subscription = ? AND partition = ?")) {
+      ps.setString(1, subscription);
+      ps.setInt(2, partition);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new PartitionState(partition, Optional.ofNullable(rs.getString(1)), instant(rs, 2), instant(rs, 3)))
+            : Optional.empty();
+      }
     }
   }
 
