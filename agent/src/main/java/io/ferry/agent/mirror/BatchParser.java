@@ -146,10 +146,15 @@ public final class BatchParser {
       return new Point(ts, null, null, status);
     }
     if (series.isString()) {
-      if (!v.isTextual()) {
-        throw new MalformedResponseException(path + ".value: series " + series.display() + " is a string series, got " + v.getNodeType());
+      if (v.isTextual()) {
+        return new Point(ts, null, v.asText(), status);
       }
-      return new Point(ts, null, v.asText(), status);
+      if (v.isNumber() || v.isBoolean()) {
+        // The API reference's own example sends 0 for a string series: keep it as its text rather
+        // than stall the partition on it.
+        return new Point(ts, null, v.asText(), status);
+      }
+      throw new MalformedResponseException(path + ".value: series " + series.display() + " is a string series, got " + v.getNodeType());
     }
     if (v.isNumber()) {
       return new Point(ts, v.doubleValue(), null, status);

@@ -164,6 +164,25 @@ class MirrorServiceTest {
   }
 
   @Test
+  void renewsTheTokenBeforeItExpiresMidStream() throws Exception {
+    SubscriptionScript script = new SubscriptionScript();
+    script.add(0, new Page().upsert(A, range(T0, 3)));
+    ScriptedServer d = serve(script, 1);
+    d.tokenLifetimeSeconds = 120;
+    mirror(List.of(0), new RecordingSleeper(null));
+    await().atMost(Duration.ofSeconds(20)).until(d::finished);
+    assertThat(d.tokensIssued()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(109)); // 11 s left: inside the renewal window (a tenth of 120 s)
+    script.add(0, new Page().upsert(A, n(T0 + 10, 10)));
+    await().atMost(Duration.ofSeconds(20)).until(d::finished);
+    assertThat(d.tokensIssued()).isEqualTo(2);
+    assertThat(d.tokenIssuedAt).containsExactly(T, T.plusSeconds(109));
+    assertThat(d.unauthorized).hasValue(0); // renewed before the server could refuse it
+    assertThat(mirrored()).isEqualTo(script.model());
+  }
+
+  @Test
   void rejectedCursorRestartsFromTheLastCaughtUpTimeMinusTheMargin() throws Exception {
     SubscriptionScript script = new SubscriptionScript();
     long now = T.toEpochMilli();

@@ -43,6 +43,26 @@ class PureFunctionsTest {
     assertThat(b.size()).isEqualTo(4 + 2 + 1 + 2);
   }
 
+  /**
+   * The example response of the API reference, verbatim: its string series carries a number (0) and
+   * its delete range is empty. Rejecting it would stall the partition on one odd value, so the
+   * number is kept as text and the empty range deletes nothing.
+   */
+  @Test
+  void theDocumentedExampleResponseIsUsable() throws Exception {
+    String body;
+    try (var in = getClass().getResourceAsStream("documented-data-list-response.json")) {
+      body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    SubscriptionBatch b = BatchParser.parse(body);
+    assertThat(b.updates().get(0).upserts()).containsExactly(Point.text(-2208988800000L, "0"));
+    assertThat(b.updates().get(0).deletes()).containsExactly(new DeleteRange(1638795554528L, 1638795554528L));
+    assertThat(b.added()).hasSize(1);
+    assertThat(b.removed()).hasSize(1);
+    assertThat(b.nextCursors()).containsEntry(0, "string");
+    assertThat(b.hasNext()).isTrue();
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "not json | response is not JSON",
@@ -51,7 +71,7 @@ class PureFunctionsTest {
       "{\"hasNext\":false} | partitions: missing",
       "{\"hasNext\":false,\"partitions\":[{\"index\":0}]} | partitions[0].nextCursor: expected a text",
       "{\"hasNext\":false,\"partitions\":[],\"updates\":[{\"upserts\":[]}]} | updates[0].timeSeries: expected an object",
-      "{\"hasNext\":false,\"partitions\":[],\"updates\":[{\"timeSeries\":{\"id\":1,\"isString\":true},\"upserts\":[{\"timestamp\":1,\"value\":3}]}]} | updates[0].upserts[0].value: series id 1 is a string series",
+      "{\"hasNext\":false,\"partitions\":[],\"updates\":[{\"timeSeries\":{\"id\":1,\"isString\":true},\"upserts\":[{\"timestamp\":1,\"value\":[3]}]}]} | updates[0].upserts[0].value: series id 1 is a string series, got ARRAY",
       "{\"hasNext\":false,\"partitions\":[],\"updates\":[{\"timeSeries\":{\"id\":1},\"upserts\":[{\"timestamp\":1.5,\"value\":3}]}]} | updates[0].upserts[0].timestamp: expected a whole number",
       "{\"hasNext\":false,\"partitions\":[],\"updates\":[{\"timeSeries\":{\"id\":1},\"upserts\":[{\"timestamp\":1,\"value\":\"abc\"}]}]} | is numeric, got \"abc\"",
   })

@@ -45,6 +45,8 @@ final class ScriptedServer extends Dispatcher {
 
   private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tokensIssued = new AtomicInteger();
+  final AtomicInteger unauthorized = new AtomicInteger();
+  final List<java.time.Instant> tokenIssuedAt = Collections.synchronizedList(new ArrayList<>());
   final List<JsonNode> dataRequests = Collections.synchronizedList(new ArrayList<>());
   final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
   private final Map<Integer, Integer> delivered = new ConcurrentHashMap<>();
@@ -139,6 +141,7 @@ final class ScriptedServer extends Dispatcher {
       validTokens.clear();
     }
     if (!authorized(auth)) {
+      unauthorized.incrementAndGet();
       return error(401, "Unauthorized: token expired", "rid-401");
     }
     MockResponse s = stuck;
@@ -195,6 +198,7 @@ final class ScriptedServer extends Dispatcher {
       return json(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad client credentials\"}");
     }
     String token = "tok-" + tokensIssued.incrementAndGet();
+    tokenIssuedAt.add(clock.instant());
     validTokens.add(token);
     return json(200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetimeSeconds + "}");
   }
