@@ -15,6 +15,6 @@ public final class StandardComponents {
     return new Components(
         List.of(new SimulatedDriverFactory()),
         List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory()),
-        List.of());
+        List.of(MirrorExtra.planner()));
   }
 }
