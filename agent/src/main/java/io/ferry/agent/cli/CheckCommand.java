@@ -1,10 +1,8 @@
 package io.ferry.agent.cli;
 
 import io.ferry.agent.runtime.AgentPlan;
-import io.ferry.agent.runtime.AgentPlanner;
-import io.ferry.agent.runtime.StandardComponents;
-import io.ferry.config.Problem;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,17 +30,11 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    AgentPlanner.Result result = new AgentPlanner(StandardComponents.create(), System::getenv).plan(config.dir());
-    if (!result.ok()) {
-      for (Problem p : result.problems()) {
-        out.println(p);
-      }
-      int n = result.problems().size();
-      out.println(n + (n == 1 ? " error" : " errors") + " in " + config.dir());
-      out.flush();
+    Optional<AgentPlan> planned = config.planOrReport(out);
+    if (planned.isEmpty()) {
       return Main.EXIT_INVALID;
     }
-    AgentPlan plan = result.plan().orElseThrow();
+    AgentPlan plan = planned.get();
     out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size() + " instruments, "
         + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks");
     out.flush();

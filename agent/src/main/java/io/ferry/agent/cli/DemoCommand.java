@@ -1,8 +1,6 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlanner;
-import io.ferry.agent.runtime.StandardComponents;
-import io.ferry.config.Problem;
+import io.ferry.agent.runtime.AgentPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,6 +17,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -60,18 +59,14 @@ public final class DemoCommand implements Callable<Integer> {
     Path home = dir.toAbsolutePath().normalize();
     Path configDir = home.resolve("config");
     extractDemoConfig(configDir, home);
-    AgentPlanner.Result result = new AgentPlanner(StandardComponents.create(), Map.<String, String>of()::get).plan(configDir);
-    if (!result.ok()) {
-      for (Problem p : result.problems()) {
-        out.println(p);
-      }
-      out.flush();
+    Optional<AgentPlan> plan = ConfigOption.planOrReport(configDir, Map.<String, String>of()::get, out);
+    if (plan.isEmpty()) {
       return Main.EXIT_RUNTIME;
     }
     out.println("Ferry demo: simulated instruments from " + configDir + ", buffer and uploads in " + home);
     out.println("uploaded records are appended to " + home.resolve("uploaded.jsonl") + "; Ctrl-C stops");
     out.flush();
-    return RunCommand.runUntilStopped(result.plan().orElseThrow(), Duration.ofSeconds(1), line -> {
+    return RunCommand.runUntilStopped(plan.get(), Duration.ofSeconds(1), line -> {
       out.println(LocalTime.now().format(HMS) + " " + line);
       out.flush();
     }, duration);

@@ -1,15 +1,13 @@
 package io.ferry.agent.cli;
 
 import io.ferry.agent.runtime.AgentPlan;
-import io.ferry.agent.runtime.AgentPlanner;
 import io.ferry.agent.runtime.PlannedExtra;
 import io.ferry.agent.runtime.PlannedInstrument;
 import io.ferry.agent.runtime.PlannedUplink;
-import io.ferry.agent.runtime.StandardComponents;
 import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
-import io.ferry.config.Problem;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,15 +28,11 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    AgentPlanner.Result result = new AgentPlanner(StandardComponents.create(), System::getenv).plan(config.dir());
-    if (!result.ok()) {
-      for (Problem p : result.problems()) {
-        out.println(p);
-      }
-      out.flush();
+    Optional<AgentPlan> planned = config.planOrReport(out);
+    if (planned.isEmpty()) {
       return Main.EXIT_INVALID;
     }
-    AgentPlan plan = result.plan().orElseThrow();
+    AgentPlan plan = planned.get();
     out.println("gateway " + plan.gatewayId() + ", state in " + plan.stateDir() + ", buffer " + plan.buffer().file()
         + " (synchronous " + plan.buffer().synchronous().name().toLowerCase() + ")");
     for (PlannedInstrument pi : plan.instruments()) {

@@ -2,10 +2,7 @@ package io.ferry.agent.cli;
 
 import io.ferry.agent.runtime.Agent;
 import io.ferry.agent.runtime.AgentPlan;
-import io.ferry.agent.runtime.AgentPlanner;
-import io.ferry.agent.runtime.StandardComponents;
-import io.ferry.config.Problem;
-import java.io.PrintWriter;
+import java.util.Optional;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
@@ -37,17 +34,12 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AgentPlanner.Result result = new AgentPlanner(StandardComponents.create(), System::getenv).plan(config.dir());
-    if (!result.ok()) {
-      PrintWriter err = spec.commandLine().getErr();
-      for (Problem p : result.problems()) {
-        err.println(p);
-      }
-      err.println(result.problems().size() + " configuration errors in " + config.dir() + "; not starting");
-      err.flush();
+    Optional<AgentPlan> plan = config.planOrReport(spec.commandLine().getErr());
+    if (plan.isEmpty()) {
+      LOG.error("not starting: the configuration in {} has errors (printed above)", config.dir());
       return Main.EXIT_INVALID;
     }
-    return runUntilStopped(result.plan().orElseThrow(), statusEvery, line -> LOG.info("{}", line), null);
+    return runUntilStopped(plan.get(), statusEvery, line -> LOG.info("{}", line), null);
   }
 
   /**
