@@ -37,6 +37,7 @@ final class MqttPlanner {
       declared.add(c.name());
     }
     Fields top = instrument.fields();
+    int problemsBefore = top.context().problems().size();
     Optional<Connection> connection = instrument.connection().flatMap(MqttPlanner::connection);
     if (instrument.connection().isEmpty()) {
       top.error("missing required key \"connection\" (with at least url: tcp://host:1883)");
@@ -63,7 +64,8 @@ final class MqttPlanner {
       }
       subscriptions.add(s.get());
     }
-    if (connection.isEmpty() || !ok || subscriptions.isEmpty()) {
+    boolean newProblems = top.context().problems().size() > problemsBefore;
+    if (connection.isEmpty() || !ok || subscriptions.isEmpty() || newProblems) {
       return Optional.empty();
     }
     return Optional.of(new MqttPlan(instrument.info(), connection.get(), subscriptions, declared));

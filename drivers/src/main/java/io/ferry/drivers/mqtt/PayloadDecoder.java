@@ -96,7 +96,7 @@ final class PayloadDecoder {
         if (micros.isEmpty()) {
           problems.add(ts.isEmpty()
               ? "timestamp " + tsPath + " missing in a record on " + topic
-              : "timestamp " + tsPath + " = " + quote(ts.get().toString()) + " is not " + Fields.enumName(sub.timestampFormat())
+              : "timestamp " + tsPath + " = " + quote(show(ts.get())) + " is not " + Fields.enumName(sub.timestampFormat())
                   + " time on " + topic);
           continue;
         }
@@ -118,7 +118,7 @@ final class PayloadDecoder {
         if (sample.isPresent()) {
           samples.add(sample.get());
         } else {
-          problems.add(m.path() + " = " + quote(node.get().toString()) + " is not " + (m.type() == ValueType.NUMBER ? "a number" : "a text")
+          problems.add(m.path() + " = " + quote(show(node.get())) + " is not " + (m.type() == ValueType.NUMBER ? "a number" : "a text")
               + " on " + topic);
         }
       }
@@ -205,6 +205,10 @@ final class PayloadDecoder {
       sb.append(c < 0x20 || c == 0x7f ? '?' : c);
     }
     return sb.append(text.length() > MAX_QUOTED ? "...\"" : "\"").toString();
+  }
+
+  private static String show(JsonNode node) {
+    return node.isTextual() ? node.textValue() : node.toString();
   }
 
   private static String firstLine(String s) {
