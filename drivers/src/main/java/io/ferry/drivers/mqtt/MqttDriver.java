@@ -260,7 +260,7 @@ final class MqttDriver implements StreamingDriver {
 
   /** Ends a session (if still current) and schedules the next attempt. Scheduler thread. */
   private void lost(Session s, String what, Throwable cause, String counter) {
-    if (s != session) {
+    if (s == null || s != session) {
       return;
     }
     session = null;
