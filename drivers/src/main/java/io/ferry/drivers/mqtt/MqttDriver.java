@@ -69,8 +69,10 @@ final class MqttDriver implements StreamingDriver {
   /** The connection being made or in use; null between attempts. */
   private volatile Session session;
 
+  /** Created once on the scheduler thread; read by the threads that acknowledge. */
+  private volatile MqttAsyncClient client;
+
   // Scheduler thread only.
-  private MqttAsyncClient client;
   private String clientId;
   private int failures;
   private String state = "";
@@ -344,7 +346,14 @@ final class MqttDriver implements StreamingDriver {
     long arrival = MicroTime.now(context.clock());
     context.metrics().increment("messages");
     AckTracker.Ticket ticket = s.acks.register(message.getId(), message.getQos());
-    Decoding d = decoder.decode(topic, message.getPayload(), message.isRetained(), arrival);
+    Decoding d;
+    try {
+      d = decoder.decode(topic, message.getPayload(), message.isRetained(), arrival);
+    } catch (RuntimeException e) {
+      // A decoder bug must not leave the message unacknowledged forever (it would hold back every later one).
+      context.metrics().increment("errors");
+      d = new Decoding.Malformed("cannot decode a message on " + topic + ": " + e);
+    }
     if (d instanceof Decoding.Ignored) {
       context.metrics().increment("ignored");
       s.acks.complete(ticket, t -> ack(s, t));

@@ -197,6 +197,44 @@ class MqttDriverBrokerTest {
   }
 
   @Test
+  void aResumedSessionSubscribesOnlyToFiltersAddedSinceTheLastRun() throws Exception {
+    Path state = dir.resolve("state");
+    publish("change/a", "1", true);
+    publish("change/b", "2", true);
+    String one = """
+        id: plant
+        driver: mqtt
+        connection: {url: "%s", clientId: it-change}
+        subscriptions:
+          - {topic: change/a, payload: number, channel: a}
+        channels:
+          - {name: a}
+          - {name: b}
+        """.formatted(broker.url());
+    RecordingSink first = new RecordingSink();
+    MqttDriver a = open(one, state, first, new CountingMetrics());
+    await().atMost(WAIT).until(() -> first.samples.size() == 1);
+    a.close();
+
+    String two = one.replace("""
+          - {topic: change/a, payload: number, channel: a}
+        """, """
+          - {topic: change/a, payload: number, channel: a}
+          - {topic: change/b, payload: number, channel: b}
+        """);
+    RecordingSink second = new RecordingSink();
+    CountingMetrics m = new CountingMetrics();
+    open(two, state, second, m);
+    awaitConnected(m, 1);
+    await().atMost(WAIT).until(() -> second.samples.size() >= 1);
+    publish("change/a", "3", false);
+    await().atMost(WAIT).until(() -> second.samples.size() >= 2);
+    assertThat(second.samples).extracting(Sample::channel, Sample::value)
+        .as("the retained value of the new filter arrives; the one of the kept filter is not resent")
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(ch("b"), 2.0), org.assertj.core.groups.Tuple.tuple(ch("a"), 3.0));
+  }
+
+  @Test
   void nothingIsAcknowledgedBeforeTheSinkCompleted() throws Exception {
     Path state = dir.resolve("state");
     RecordingSink holding = new RecordingSink();
