@@ -267,6 +267,46 @@ class MqttDriverBrokerTest {
   }
 
   @Test
+  void atMostMaxPendingMessagesWaitForTheBufferAndAllAreAcknowledgedOnceStored() throws Exception {
+    Path state = dir.resolve("state");
+    String yaml = numberInstrument("it-pending", "pending/m").replace("reconnectMax: 500ms}", "reconnectMax: 500ms, maxPending: 2}");
+    RecordingSink slow = new RecordingSink();
+    slow.hold = true;
+    CountingMetrics m = new CountingMetrics();
+    MqttDriver a = open(yaml, state, slow, m);
+    awaitConnected(m, 1);
+    for (int i = 1; i <= 6; i++) {
+      publish("pending/m", String.valueOf(i), false);
+    }
+    // How many messages the broker sends before the first acknowledgement is its choice (HiveMQ
+    // sends one, then batches); Ferry must never have more than maxPending waiting for the buffer.
+    while (slow.samples.size() < 6 || unfinished(slow) > 0) {
+      await().atMost(WAIT).until(() -> unfinished(slow) > 0);
+      await("messages waiting for the buffer").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+          .until(() -> unfinished(slow), org.hamcrest.Matchers.lessThanOrEqualTo(2L));
+      // The buffer finishes them newest first: acknowledgements still go out in arrival order.
+      List<java.util.concurrent.CompletableFuture<Void>> open = slow.held.stream().filter(f -> !f.isDone()).toList();
+      for (int i = open.size() - 1; i >= 0; i--) {
+        open.get(i).complete(null);
+      }
+    }
+    assertThat(slow.values()).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 6.0);
+    await().atMost(WAIT).until(() -> m.get("samples") == 6);
+    a.close();
+
+    // Every one was acknowledged: a restart gets only what is new.
+    publish("pending/m", "7", false);
+    RecordingSink next = new RecordingSink();
+    open(yaml, state, next, new CountingMetrics());
+    await().atMost(WAIT).until(() -> next.samples.size() >= 1);
+    assertThat(next.values()).containsExactly(7.0);
+  }
+
+  private static long unfinished(RecordingSink sink) {
+    return sink.held.stream().filter(f -> !f.isDone()).count();
+  }
+
+  @Test
   void aRefusingBufferGetsTheMessageAgainAfterAReconnect() throws Exception {
     RecordingSink sink = new RecordingSink();
     sink.refuseWith = new IllegalStateException("buffer full");
