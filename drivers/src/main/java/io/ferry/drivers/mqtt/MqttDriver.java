@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -63,7 +62,6 @@ final class MqttDriver implements StreamingDriver {
   private final SampledLog failureLog;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLong generations = new AtomicLong();
 
   private volatile SampleSink sink;
   /** The connection being made or in use; null between attempts. */
@@ -79,13 +77,8 @@ final class MqttDriver implements StreamingDriver {
 
   /** One connection attempt and, once connected, its messages awaiting acknowledgement. */
   private static final class Session {
-    final long generation;
     final AckTracker acks = new AckTracker();
     boolean sessionPresent;
-
-    Session(long generation) {
-      this.generation = generation;
-    }
   }
 
   MqttDriver(MqttPlan plan, DriverContext context) {
@@ -121,7 +114,7 @@ final class MqttDriver implements StreamingDriver {
     if (closed.get()) {
       return;
     }
-    Session s = new Session(generations.incrementAndGet());
+    Session s = new Session();
     session = s;
     try {
       if (client == null) {
