@@ -31,6 +31,7 @@ final class DigitalPetriLink implements ModbusLink {
   private final ModbusTransport transport;
   private final Duration timeout;
   private ModbusClient client;
+  private Runnable resetFraming = () -> {};
 
   DigitalPetriLink(ModbusTransport transport, Duration timeout) {
     this.transport = transport;
@@ -51,19 +52,21 @@ final class DigitalPetriLink implements ModbusLink {
           NettyTcpClientTransport.create(b -> b.setHostname(t.host()).setPort(t.port()).setConnectTimeout(timeout)
               .setConnectPersistent(false)),
           b -> b.setRequestTimeout(timeout));
+      // after a timeout the byte stream may hold half a frame or garbage: only a new connection is clean again
+      resetFraming = this::disconnect;
     } else if (transport instanceof ModbusTransport.RtuOverTcp t) {
-      c = ModbusRtuClient.create(
-          NettyRtuClientTransport.create(b -> b.setHostname(t.host()).setPort(t.port()).setConnectTimeout(timeout)
-              .setConnectPersistent(false)),
-          b -> b.setRequestTimeout(timeout));
+      NettyRtuClientTransport rt = NettyRtuClientTransport.create(b -> b.setHostname(t.host()).setPort(t.port())
+          .setConnectTimeout(timeout).setConnectPersistent(false));
+      c = ModbusRtuClient.create(rt, b -> b.setRequestTimeout(timeout));
+      resetFraming = rt::resetFrameParser;
     } else {
       ModbusTransport.Rtu t = (ModbusTransport.Rtu) transport;
       SerialSettings s = t.serial();
       String device = resolve(s.device());
-      c = ModbusRtuClient.create(
-          SerialPortClientTransport.create(b -> b.setSerialPort(device).setBaudRate(s.baud()).setDataBits(s.dataBits())
-              .setParity(s.parity().jSerialComm()).setStopBits(s.jSerialCommStopBits())),
-          b -> b.setRequestTimeout(timeout));
+      SerialPortClientTransport st = SerialPortClientTransport.create(b -> b.setSerialPort(device).setBaudRate(s.baud())
+          .setDataBits(s.dataBits()).setParity(s.parity().jSerialComm()).setStopBits(s.jSerialCommStopBits()));
+      c = ModbusRtuClient.create(st, b -> b.setRequestTimeout(timeout));
+      resetFraming = st::resetFrameParser;
     }
     try {
       c.connect();
@@ -117,12 +120,14 @@ final class DigitalPetriLink implements ModbusLink {
       if (cause instanceof ModbusResponseException re) {
         return new ReadResult.DeviceException(re.getExceptionCode());
       }
-      if (cause instanceof ModbusTimeoutException) {
+      if (isTimeout(cause)) {
+        resetFraming.run();
         return new ReadResult.Timeout("no answer within " + wait.toMillis() + "ms");
       }
       return new ReadResult.LinkDown(rootMessage(cause));
     } catch (TimeoutException e) {
       f.cancel(false);
+      resetFraming.run();
       return new ReadResult.Timeout("no answer within " + wait.toMillis() + "ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -142,6 +147,15 @@ final class DigitalPetriLink implements ModbusLink {
         // closing a broken connection may fail; it is released either way
       }
     }
+  }
+
+  private static boolean isTimeout(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ModbusTimeoutException || c instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String rootMessage(Throwable t) {

@@ -35,6 +35,7 @@ final class ModbusDriver implements PollingDriver {
   private volatile Backoff backoff;
   private volatile boolean cancelled;
   private volatile boolean closed;
+  private String lastDeviceError;
 
   ModbusDriver(ModbusPlan plan, ModbusBus bus, DriverContext context, Runnable onClose) {
     this.plan = plan;
@@ -93,7 +94,7 @@ final class ModbusDriver implements PollingDriver {
       }
       case LINK -> state.set("unit", "disconnected", scan.detail());
     }
-    if (scan.samples().isEmpty() && scan.failure() != Failure.NONE) {
+    if (scan.samples().isEmpty() && !scan.detail().isEmpty()) {
       throw new IOException(plan.instrument().id() + " unit " + plan.unit() + ": " + scan.detail());
     }
     return scan.samples();
@@ -106,6 +107,7 @@ final class ModbusDriver implements PollingDriver {
   /** Runs on the bus thread. */
   private Scan scan() {
     List<Sample> out = new ArrayList<>();
+    lastDeviceError = null;
     for (ReadRequest r : requests) {
       if (cancelled || closed) {
         break;
@@ -115,7 +117,7 @@ final class ModbusDriver implements PollingDriver {
         return new Scan(out, fail.failure(), fail.detail());
       }
     }
-    return new Scan(out, Failure.NONE, "");
+    return new Scan(out, Failure.NONE, lastDeviceError == null ? "" : lastDeviceError);
   }
 
   /** Reads one request into {@code out}; returns a failing scan when the unit or link is down. */
@@ -150,6 +152,7 @@ final class ModbusDriver implements PollingDriver {
           return null;
         }
       }
+      lastDeviceError = "read " + r.describe() + " answered " + ReadResult.exceptionName(e.code());
       for (ModbusChannel c : r.channels()) {
         state.set(c.id().channel(), "exception-" + e.code(), "read " + r.describe() + " for " + c.where() + " answered "
             + ReadResult.exceptionName(e.code()));

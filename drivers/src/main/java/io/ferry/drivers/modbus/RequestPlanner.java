@@ -62,29 +62,40 @@ public final class RequestPlanner {
   }
 
   /**
-   * Where to cut a request the device rejected with exception 2: the channel start nearest the
-   * middle that no channel straddles. Empty when the request cannot be cut (one channel, or
-   * channels that all overlap): its channels then fail on their own.
+   * Where to cut a request the device rejected with exception 2: the start of the channel after
+   * the widest unused gap (the rejected address is most likely one nobody configured), nearest
+   * the middle among equals, and never inside a channel. Empty when the request cannot be cut
+   * (one channel, or channels that all overlap): its channels then fail on their own.
    */
   public static Optional<Integer> splitPoint(ReadRequest request) {
     List<ModbusChannel> cs = new ArrayList<>(request.channels());
     cs.sort(Comparator.comparingInt(ModbusChannel::address));
     int middle = request.start() + request.count() / 2;
     Integer best = null;
+    int bestGap = -1;
     for (ModbusChannel c : cs) {
       int b = c.address();
       if (b <= request.start()) {
         continue;
       }
       boolean straddled = false;
+      int endBefore = request.start();
       for (ModbusChannel o : cs) {
         if (o.address() < b && o.end() > b) {
           straddled = true;
           break;
         }
+        if (o.address() < b) {
+          endBefore = Math.max(endBefore, o.end());
+        }
       }
-      if (!straddled && (best == null || Math.abs(b - middle) < Math.abs(best - middle))) {
+      if (straddled) {
+        continue;
+      }
+      int gap = b - endBefore;
+      if (best == null || gap > bestGap || (gap == bestGap && Math.abs(b - middle) < Math.abs(best - middle))) {
         best = b;
+        bestGap = gap;
       }
     }
     return Optional.ofNullable(best);

@@ -79,10 +79,13 @@ class RequestPlannerTest {
   }
 
   @Test
-  void splitPointIsAChannelStartNearTheMiddleThatNoChannelStraddles() {
+  void splitPointIsAfterTheWidestGapNearestTheMiddleAndNeverInsideAChannel() {
     ReadRequest r = RequestPlanner.plan(layout("holding:0/2 holding:4/2 holding:8/2 holding:12/2"), PlannerLimits.DEFAULT,
         SplitMemory.NONE).get(0);
     assertThat(RequestPlanner.splitPoint(r)).contains(8);
+    ReadRequest widest = RequestPlanner.plan(layout("holding:0/1 holding:2/1 holding:9/2 holding:11/1"), PlannerLimits.DEFAULT,
+        SplitMemory.NONE).get(0);
+    assertThat(RequestPlanner.splitPoint(widest)).contains(9);
     ReadRequest overlapping = RequestPlanner.plan(layout("holding:0/4 holding:1/1 holding:2/1"), PlannerLimits.DEFAULT,
         SplitMemory.NONE).get(0);
     assertThat(RequestPlanner.splitPoint(overlapping)).isEmpty();
