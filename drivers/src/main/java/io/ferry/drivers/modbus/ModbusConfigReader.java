@@ -69,7 +69,8 @@ final class ModbusConfigReader {
       c.error("backoffMax", "must not be shorter than backoffInitial");
       backoffMax = backoffInitial;
     }
-    PlannerLimits limits = new PlannerLimits(maxRegs, maxBits, maxGap, maxBitGap);
+    boolean merge = !c.bool("oneRequestPerChannel", false);
+    PlannerLimits limits = new PlannerLimits(maxRegs, maxBits, maxGap, maxBitGap, merge);
     Optional<List<ModbusChannel>> channels = readChannels(ic, limits);
     if (transport.isEmpty() || channels.isEmpty()) {
       return Optional.empty();

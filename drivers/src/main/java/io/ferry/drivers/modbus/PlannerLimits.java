@@ -7,9 +7,14 @@ package io.ferry.drivers.modbus;
  * @param maxBits coils or discrete inputs per request (the protocol allows 2000)
  * @param maxGap unused registers a merged read may span between two channels
  * @param maxBitGap unused bits a merged read may span
+ * @param merge false reads every channel with a request of its own (for devices that cannot take more)
  */
-public record PlannerLimits(int maxRegisters, int maxBits, int maxGap, int maxBitGap) {
-  public static final PlannerLimits DEFAULT = new PlannerLimits(125, 2000, 10, 64);
+public record PlannerLimits(int maxRegisters, int maxBits, int maxGap, int maxBitGap, boolean merge) {
+  public static final PlannerLimits DEFAULT = new PlannerLimits(125, 2000, 10, 64, true);
+
+  public PlannerLimits(int maxRegisters, int maxBits, int maxGap, int maxBitGap) {
+    this(maxRegisters, maxBits, maxGap, maxBitGap, true);
+  }
 
   public PlannerLimits {
     if (maxRegisters < 1 || maxRegisters > 125) {

@@ -39,7 +39,7 @@ public final class RequestPlanner {
         if (c.count() > cap) {
           throw new IllegalArgumentException(c.id() + " needs " + c.count() + " items, more than the cap of " + cap);
         }
-        if (!current.isEmpty()) {
+        if (!current.isEmpty() && limits.merge()) {
           int newEnd = Math.max(end, c.end());
           boolean fits = c.address() - end <= maxGap && newEnd - start <= cap && !splits.crosses(table, start, newEnd);
           if (fits) {
@@ -47,6 +47,9 @@ public final class RequestPlanner {
             end = newEnd;
             continue;
           }
+          out.add(new ReadRequest(table, start, end - start, current));
+          current = new ArrayList<>();
+        } else if (!current.isEmpty()) {
           out.add(new ReadRequest(table, start, end - start, current));
           current = new ArrayList<>();
         }

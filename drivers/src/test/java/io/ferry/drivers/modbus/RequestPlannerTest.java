@@ -94,6 +94,13 @@ class RequestPlannerTest {
   }
 
   @Test
+  void oneRequestPerChannelWhenMergingIsOff() {
+    List<ModbusChannel> cs = layout("holding:0/2 holding:2/2 holding:4/1 coil:0/1 coil:1/1");
+    assertThat(render(RequestPlanner.plan(cs, new PlannerLimits(125, 2000, 10, 10, false), SplitMemory.NONE)))
+        .isEqualTo("coil:0/1 coil:1/1 holding:0/2 holding:2/2 holding:4/1");
+  }
+
+  @Test
   void aChannelLargerThanTheCapIsRefused() {
     assertThatThrownBy(() -> RequestPlanner.plan(layout("holding:0/4"), new PlannerLimits(2, 2000, 0, 0), SplitMemory.NONE))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cap of 2");
