@@ -180,6 +180,27 @@ class SerialDriverTest {
   }
 
   @Test
+  void streamingReconnectsAfterTheDeviceServerDropsTheConnection() throws Exception {
+    try (SimInstrument sim = SimInstrument.tcp()) {
+      Collected c = startStreaming(plan("id: scale\ndriver: serial\nconnection: {host: 127.0.0.1, port: " + sim.port()
+          + ", backoffInitial: 50ms}\n" + STREAM));
+      try (StreamingDriver d = c.driver()) {
+        await().atMost(Duration.ofSeconds(10)).until(sim::connected);
+        sim.print("cut line\nW;1;T=1\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.samples().size() == 2);
+        sim.dropClients();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics.states).contains("disconnected"));
+        await().atMost(Duration.ofSeconds(10)).until(sim::connected);
+        sim.print("W;2;T=2\nW;3;T=3\n");               // the first line after reconnecting is dropped
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.samples().size() == 4);
+        assertThat(c.samples()).extracting(Sample::value).containsExactly(1000.0, 1.0, 3000.0, 3.0);
+        assertThat(metrics.states).containsExactly("connected", "disconnected", "connected");
+        assertThat(metrics.get("partial")).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
   void streamingOnAPty() throws Exception {
     try (PtyPair pty = PtyPair.open(dir); SimInstrument sim = SimInstrument.pty(pty.a())) {
       Collected c = startStreaming(plan("id: scale\ndriver: serial\nconnection: {port: " + pty.b() + ", baud: 9600}\n"
