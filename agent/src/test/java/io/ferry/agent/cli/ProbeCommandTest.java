@@ -73,6 +73,49 @@ class ProbeCommandTest {
     assertThat(text.lines().filter(l -> l.trim().startsWith("holding:10")).count()).isEqualTo(4 + 3 * 4 + 1 * 4);
   }
 
+  /** Modbus RTU on a socat pty pair: the digitalpetri RTU server on one end, the probe on the other. */
+  @Test
+  void probesAnRtuDeviceOnASerialPort(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    boolean socat = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, "socat")));
+    org.junit.jupiter.api.Assumptions.assumeTrue(socat, "socat is not installed: the serial probe test needs it (apt-get install socat)");
+    java.nio.file.Path a = dir.resolve("a");
+    java.nio.file.Path b = dir.resolve("b");
+    Process p = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b));
+      String serverEnd = realPath(a);
+      var rtu = com.digitalpetri.modbus.server.ModbusRtuServer.create(
+          com.digitalpetri.modbus.serial.server.SerialPortServerTransport.create(
+              cfg -> cfg.setSerialPort(serverEnd).setBaudRate(19200)),
+          new ModbusServices() {
+            @Override
+            public ReadHoldingRegistersResponse readHoldingRegisters(ModbusRequestContext c, int unit, ReadHoldingRegistersRequest r) {
+              return new ReadHoldingRegistersResponse(new byte[] {0x12, 0x34, 0x56, 0x78});
+            }
+          });
+      rtu.start();
+      try {
+        int code = run("modbus", "--serial", realPath(b), "--baud", "19200", "--unit", "5", "--register", "holding:0",
+            "--count", "2");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("modbus-rtu " + realPath(b) + " 19200 8N1 unit 5")
+            .containsPattern("holding:0 +CDAB +1450709556 +1450709556");
+      } finally {
+        rtu.stop();
+      }
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+
+  private static String realPath(java.nio.file.Path p) throws java.io.IOException {
+    return p.toRealPath().toString();
+  }
+
   @Test
   void exceptionAndUsageErrorsHaveTheirExitCodes() {
     assertThat(run("modbus", "--host", "127.0.0.1", "--port", String.valueOf(port), "--register", "holding:5")).isEqualTo(3);

@@ -52,6 +52,11 @@ final class ModbusBus {
   /** Adds an instrument: the bus keeps the longest timeout and pause asked for. */
   synchronized void join(ModbusPlan plan) {
     users++;
+    if (!plan.transport().equals(transport)) {
+      LOG.warn("instrument {} ({}) shares {} but asks for {}; the bus keeps {} (the first instrument's settings)",
+          plan.instrument().id(), plan.instrument().file(), transport.busKey(), plan.transport().describe(),
+          transport.describe());
+    }
     if (plan.timeout().compareTo(timeout) > 0) {
       timeout = plan.timeout();
     }

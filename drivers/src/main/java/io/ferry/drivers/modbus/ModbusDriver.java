@@ -129,10 +129,10 @@ final class ModbusDriver implements PollingDriver {
         Optional<Sample> s = ChannelDecoder.decode(c, r, d.bytes(), micros);
         if (s.isPresent()) {
           out.add(s.get());
-          state.set(c.id().channel(), "ok", "");
+          state.set("channel " + c.id().channel(), "ok", "");
         } else {
           context.metrics().increment("invalid");
-          state.set(c.id().channel(), "invalid", c.where() + " holds no finite number (NaN or infinity); no value recorded");
+          state.set("channel " + c.id().channel(), "invalid", c.where() + " holds no finite number (NaN or infinity); no value recorded");
         }
       }
       return null;
@@ -154,7 +154,7 @@ final class ModbusDriver implements PollingDriver {
       }
       lastDeviceError = "read " + r.describe() + " answered " + ReadResult.exceptionName(e.code());
       for (ModbusChannel c : r.channels()) {
-        state.set(c.id().channel(), "exception-" + e.code(), "read " + r.describe() + " for " + c.where() + " answered "
+        state.set("channel " + c.id().channel(), "exception-" + e.code(), "read " + r.describe() + " for " + c.where() + " answered "
             + ReadResult.exceptionName(e.code()));
       }
       return null;

@@ -36,7 +36,7 @@ public record ModbusPlan(
     List<String> lines = new ArrayList<>();
     lines.add(transport.describe() + " unit " + unit + ", timeout " + timeout.toMillis() + "ms, pause " + pause.toMillis()
         + "ms, max " + limits.maxRegisters() + " registers/" + limits.maxBits() + " bits per request, maxGap "
-        + limits.maxGap() + ": " + requests.size() + " request" + (requests.size() == 1 ? "" : "s") + " per poll for "
+        + limits.maxGap() + (limits.merge() ? "" : ", one request per channel") + ": " + requests.size() + " request" + (requests.size() == 1 ? "" : "s") + " per poll for "
         + channels.size() + " channel" + (channels.size() == 1 ? "" : "s"));
     for (ReadRequest r : requests) {
       lines.add("  read " + r.describe() + " -> " + r.channels().stream()
