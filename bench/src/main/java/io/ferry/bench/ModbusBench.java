@@ -123,8 +123,9 @@ public final class ModbusBench {
       throw new IllegalStateException(problems.toString());
     }
     int registers = plan.channels().stream().mapToInt(c -> c.count()).sum();
+    int onWire = plan.requests().stream().mapToInt(r -> r.count()).sum();
     System.out.println(name + ": " + plan.requests().size() + " requests per scan for " + plan.channels().size()
-        + " channels (" + registers + " registers)");
+        + " channels (" + registers + " registers used, " + onWire + " registers on the wire incl. gaps read across)");
     try (PollingDriver d = (PollingDriver) factory.open(plan, new DriverContext(InstantSource.system(), dir.resolve("state"),
         DriverMetrics.NOOP))) {
       for (int i = 0; i < Math.max(200, scans / 5); i++) {   // warm-up: JIT, connection
