@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,6 @@ final class ModbusDriver implements PollingDriver {
   private volatile SplitMemory splits;
   private volatile List<ReadRequest> requests;
   private volatile Backoff backoff;
-  private volatile boolean cancelled;
   private volatile boolean closed;
   private String lastDeviceError;
 
@@ -68,13 +68,14 @@ final class ModbusDriver implements PollingDriver {
     if (!backoff.allows(now)) {
       return List.of();
     }
-    cancelled = false;
-    CompletableFuture<Scan> job = bus.submit(this::scan);
+    // one token per poll: an abandoned scan still queued on the bus must not be revived by the next poll
+    AtomicBoolean cancelled = new AtomicBoolean();
+    CompletableFuture<Scan> job = bus.submit(() -> scan(cancelled));
     Scan scan;
     try {
       scan = job.get();
     } catch (InterruptedException e) {
-      cancelled = true;
+      cancelled.set(true);
       job.cancel(false);
       throw e;
     } catch (ExecutionException e) {
@@ -105,11 +106,11 @@ final class ModbusDriver implements PollingDriver {
   record Scan(List<Sample> samples, Failure failure, String detail) {}
 
   /** Runs on the bus thread. */
-  private Scan scan() {
+  private Scan scan(AtomicBoolean cancelled) {
     List<Sample> out = new ArrayList<>();
     lastDeviceError = null;
     for (ReadRequest r : requests) {
-      if (cancelled || closed) {
+      if (cancelled.get() || closed) {
         break;
       }
       Scan fail = read(r, out);
