@@ -33,6 +33,9 @@ final class ModbusBus {
   private Backoff reconnect;
   private ModbusLink link;
   private long lastRequestEnd = System.nanoTime();
+  private int silentInARow;
+  /** After this many timeouts in a row with no answer from any unit, the port or socket is reopened. */
+  static final int REOPEN_AFTER_SILENT = 3;
   private int users;
 
   ModbusBus(ModbusTransport transport, Function<Duration, ModbusLink> links, InstantSource clock,
@@ -128,6 +131,16 @@ final class ModbusBus {
       closeLink();
       reconnect = reconnect.failed(clock.instant());
       state.set("link", "down", d.detail() + "; retrying with backoff");
+    } else if (r instanceof ReadResult.Timeout) {
+      // a USB adapter unplugged and plugged back keeps an open but dead handle: when no unit at
+      // all answers, reopen the port (which fails loudly, with backoff, while the device is gone)
+      if (++silentInARow >= REOPEN_AFTER_SILENT) {
+        silentInARow = 0;
+        closeLink();
+        state.set("link", "silent", REOPEN_AFTER_SILENT + " requests in a row got no answer from any unit; reopening");
+      }
+    } else {
+      silentInARow = 0;
     }
     return r;
   }

@@ -53,7 +53,7 @@ class ModbusRtuDriverTest {
     try (TestModbusServer server = TestModbusServer.rtuOverTcp()) {
       fill(server, 3);
       ModbusPlan plan = plan(dir, "id: dev\ndriver: modbus-rtu-over-tcp\n"
-          + "connection: {host: 127.0.0.1, port: " + server.port() + ", unit: 3, timeout: 500ms}\n" + CHANNELS);
+          + "connection: {host: 127.0.0.1, port: " + server.port() + ", unit: 3, timeout: 3s}\n" + CHANNELS);
       assertThat(plan.describe().get(0)).startsWith("modbus-rtu-over-tcp 127.0.0.1:" + server.port() + " unit 3");
       try (ModbusDriver d = open(new ModbusDriverFactory(), plan, clock, metrics, dir.resolve("state"))) {
         assertValues(byName(d.poll()));
@@ -68,10 +68,10 @@ class ModbusRtuDriverTest {
       fill(server, 1);
       server.deadUnits.add(2);
       String connection = "connection: {port: " + pty.b() + ", baud: 19200, parity: none, dataBits: 8, stopBits: 1, "
-          + "timeout: 300ms, pauseBetweenRequests: 5ms, backoffInitial: 1m, unit: ";
+          + "timeout: 1s, pauseBetweenRequests: 5ms, backoffInitial: 1m, unit: ";
       ModbusPlan live = plan(dir.resolve("a"), "id: live\ndriver: modbus-rtu\n" + connection + "1}\n" + CHANNELS);
       ModbusPlan dead = plan(dir.resolve("b"), "id: dead\ndriver: modbus-rtu\n" + connection + "2}\n" + CHANNELS);
-      assertThat(live.describe().get(0)).startsWith("modbus-rtu " + pty.b() + " 19200 8N1 unit 1, timeout 300ms, pause 5ms");
+      assertThat(live.describe().get(0)).startsWith("modbus-rtu " + pty.b() + " 19200 8N1 unit 1, timeout 1000ms, pause 5ms");
       ModbusDriverFactory factory = new ModbusDriverFactory();
       try (ModbusDriver l = open(factory, live, clock, metrics, dir.resolve("s1"));
           ModbusDriver d = open(factory, dead, clock, new CountingMetrics(), dir.resolve("s2"))) {
@@ -92,7 +92,7 @@ class ModbusRtuDriverTest {
   void garbageOnTheSerialLine() throws Exception {
     try (PtyPair pty = PtyPair.open(dir)) {
       ModbusPlan plan = plan(dir, "id: dev\ndriver: modbus-rtu\nconnection: {port: " + pty.b()
-          + ", baud: 9600, timeout: 300ms, backoffInitial: 1s}\n" + CHANNELS);
+          + ", baud: 9600, timeout: 1s, backoffInitial: 1s}\n" + CHANNELS);
       try (ModbusDriver d = open(new ModbusDriverFactory(), plan, clock, metrics, dir.resolve("state"))) {
         Thread noise = new Thread(() -> {
           try (FileInputStream in = new FileInputStream(pty.a()); FileOutputStream out = new FileOutputStream(pty.a())) {

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ModbusSharedBusTest {
   @TempDir Path dir;
 
-  static String yaml(String id, int port, int unit) {
+  static String yaml(String id, int port, int unit, String timeout) {
     return "id: " + id + "\ndriver: modbus-tcp\npoll: 1s\n"
         + "connection: {host: 127.0.0.1, port: " + port + ", unit: " + unit
-        + ", timeout: 200ms, backoffInitial: 30s, backoffMax: 5m}\n"
+        + ", timeout: " + timeout + ", backoffInitial: 30s, backoffMax: 5m}\n"
         + "channels:\n  - {name: v, register: 'holding:0', type: uint16}\n  - {name: w, register: 'holding:1', type: uint16}\n";
   }
 
@@ -38,8 +38,8 @@ class ModbusSharedBusTest {
       FakeClock clock = new FakeClock();
       CountingMetrics liveMetrics = new CountingMetrics();
       CountingMetrics deadMetrics = new CountingMetrics();
-      ModbusPlan livePlan = plan(dir.resolve("a"), yaml("live", server.port(), 1));
-      ModbusPlan deadPlan = plan(dir.resolve("b"), yaml("dead", server.port(), 2));
+      ModbusPlan livePlan = plan(dir.resolve("a"), yaml("live", server.port(), 1, "1s"));
+      ModbusPlan deadPlan = plan(dir.resolve("b"), yaml("dead", server.port(), 2, "1s"));
       assertThat(livePlan.transport().busKey()).isEqualTo(deadPlan.transport().busKey());
       try (ModbusDriver live = open(factory, livePlan, clock, liveMetrics, dir.resolve("s1"));
           ModbusDriver dead = open(factory, deadPlan, clock, deadMetrics, dir.resolve("s2"))) {
@@ -76,8 +76,8 @@ class ModbusSharedBusTest {
     try (TestModbusServer server = TestModbusServer.tcp()) {
       ModbusDriverFactory factory = new ModbusDriverFactory();
       FakeClock clock = new FakeClock();
-      ModbusPlan a = plan(dir.resolve("a"), yaml("a", server.port(), 1));
-      ModbusPlan b = plan(dir.resolve("b"), yaml("b", server.port(), 2));
+      ModbusPlan a = plan(dir.resolve("a"), yaml("a", server.port(), 1, "5s"));
+      ModbusPlan b = plan(dir.resolve("b"), yaml("b", server.port(), 2, "5s"));
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try (ModbusDriver da = open(factory, a, clock, new CountingMetrics(), dir.resolve("s1"));
           ModbusDriver db = open(factory, b, clock, new CountingMetrics(), dir.resolve("s2"))) {

@@ -126,7 +126,7 @@ class ModbusTcpDriverTest {
           - {name: d, register: 'coil:0'}
         """));
     assertThat(plan.describe()).containsExactly(
-        "modbus-tcp 127.0.0.1:" + server.port() + " unit 1, timeout 300ms, pause 0ms, max 125 registers/2000 bits per request,"
+        "modbus-tcp 127.0.0.1:" + server.port() + " unit 1, timeout 3000ms, pause 0ms, max 125 registers/2000 bits per request,"
             + " maxGap 2: 3 requests per poll for 4 channels",
         "  read coil 0..0 (1 bit) -> d@0",
         "  read holding 0..3 (4 registers) -> a@0, b@3",
@@ -199,7 +199,7 @@ class ModbusTcpDriverTest {
   @Test
   void timeoutBacksTheUnitOffExponentiallyAndRecovers() throws Exception {
     server.deadUnits.add(1);
-    ModbusPlan plan = plan(dir, tcpYaml(server.port(), ", backoffInitial: 10s, backoffMax: 30s",
+    ModbusPlan plan = plan(dir, tcpYaml(server.port(), "1s", ", backoffInitial: 10s, backoffMax: 30s",
         "  - {name: a, register: 'holding:0', type: uint16}\n"));
     try (ModbusDriver d = open(factory, plan, clock, metrics, dir.resolve("state"))) {
       assertThatThrownBy(d::poll).hasMessageContaining("no answer");
@@ -247,7 +247,7 @@ class ModbusTcpDriverTest {
   void garbageBytesGiveNoValueAndTheUnitRecoversWhenTheyStop() throws Exception {
     server.holding(1, 0, 42);
     try (TcpProxy proxy = new TcpProxy(server.port())) {
-      ModbusPlan plan = plan(dir, tcpYaml(proxy.port(), ", backoffInitial: 1s",
+      ModbusPlan plan = plan(dir, tcpYaml(proxy.port(), "1s", ", backoffInitial: 1s",
           "  - {name: a, register: 'holding:0', type: uint16}\n"));
       try (ModbusDriver d = open(factory, plan, clock, metrics, dir.resolve("state"))) {
         proxy.garbage = new byte[] {(byte) 0xDE, (byte) 0xAD, 0x00, 0x00, (byte) 0xBE, (byte) 0xEF, 0x41};

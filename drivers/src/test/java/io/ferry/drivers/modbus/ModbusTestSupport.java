@@ -28,9 +28,16 @@ final class ModbusTestSupport {
     return m;
   }
 
+  /** A live server must answer within this even on a loaded CI machine; tests that wait for a timeout use a short one. */
+  static final String LIVE_TIMEOUT = "3s";
+
   static String tcpYaml(int port, String connectionExtra, String channels) {
+    return tcpYaml(port, LIVE_TIMEOUT, connectionExtra, channels);
+  }
+
+  static String tcpYaml(int port, String timeout, String connectionExtra, String channels) {
     return "id: dev\ndriver: modbus-tcp\npoll: 1s\n"
-        + "connection: {host: 127.0.0.1, port: " + port + ", unit: 1, timeout: 300ms" + connectionExtra + "}\n"
+        + "connection: {host: 127.0.0.1, port: " + port + ", unit: 1, timeout: " + timeout + connectionExtra + "}\n"
         + "channels:\n" + channels;
   }
 }

@@ -63,10 +63,10 @@ class SerialDriverTest {
   void requestResponseOverTcp() throws Exception {
     try (SimInstrument sim = SimInstrument.tcp()) {
       scpi(sim);
-      SerialPlan p = plan("id: t100\ndriver: serial\nconnection: {host: 127.0.0.1, port: " + sim.port() + ", timeout: 500ms}\n"
+      SerialPlan p = plan("id: t100\ndriver: serial\nconnection: {host: 127.0.0.1, port: " + sim.port() + ", timeout: 3s}\n"
           + POLL_CHANNELS);
       assertThat(p.describe()).containsExactly(
-          "tcp 127.0.0.1:" + sim.port() + ", request/response, timeout 500ms, lines end with \"\\n\"",
+          "tcp 127.0.0.1:" + sim.port() + ", request/response, timeout 3000ms, lines end with \"\\n\"",
           "  send \"MEAS:ALL?\\r\\n\" -> temp, pressure, status",
           "  send \"*IDN?\\r\\n\" -> ident",
           "  temp: field 0 of \",\"-separated",
@@ -85,7 +85,7 @@ class SerialDriverTest {
   void requestResponseOnAPty() throws Exception {
     try (PtyPair pty = PtyPair.open(dir); SimInstrument sim = SimInstrument.pty(pty.a())) {
       scpi(sim);
-      SerialPlan p = plan("id: t100\ndriver: serial\nconnection: {port: " + pty.b() + ", baud: 115200, timeout: 1s}\n"
+      SerialPlan p = plan("id: t100\ndriver: serial\nconnection: {port: " + pty.b() + ", baud: 115200, timeout: 3s}\n"
           + POLL_CHANNELS);
       try (PollingDriver d = openPolling(p)) {
         assertScpi(d.poll());
@@ -98,12 +98,12 @@ class SerialDriverTest {
   void faultsOfARequestResponseInstrument() throws Exception {
     try (SimInstrument sim = SimInstrument.tcp()) {
       SerialPlan p = plan("id: t100\ndriver: serial\nconnection: {host: 127.0.0.1, port: " + sim.port()
-          + ", timeout: 300ms, backoffInitial: 10s}\nmode: poll\ncommand: 'MEAS?'\nchecksum: xor\n"
+          + ", timeout: 1s, backoffInitial: 10s}\nmode: poll\ncommand: 'MEAS?'\nchecksum: xor\n"
           + "channels:\n  - {name: v, pattern: 'V=([-+.0-9E]+)'}\n");
       String good = "V=+1.5E+00";
       try (PollingDriver d = openPolling(p)) {
         // no answer: timeout, counted, no value
-        assertThatThrownBy(d::poll).hasMessageContaining("no reply to \"MEAS?\" within 300ms");
+        assertThatThrownBy(d::poll).hasMessageContaining("no reply to \"MEAS?\" within 1000ms");
         assertThat(metrics.get("timeouts")).isEqualTo(1);
         // garbage bytes
         sim.replies.put("MEAS?", () -> "\u0000\u00ff\u0013V=9\n");
