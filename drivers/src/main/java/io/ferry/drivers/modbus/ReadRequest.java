@@ -30,9 +30,11 @@ public record ReadRequest(Table table, int start, int count, List<ModbusChannel>
     return n;
   }
 
-  /** {@code holding 0..9 (10 registers)} */
+  /** {@code holding 0..9 (10 registers)}, or {@code holding 0..9 (10 registers, 3 unused)} when it reads across gaps. */
   public String describe() {
     String unit = table.isBits() ? (count == 1 ? "bit" : "bits") : (count == 1 ? "register" : "registers");
-    return table.yamlName() + " " + start + ".." + (end() - 1) + " (" + count + " " + unit + ")";
+    int gap = channels.isEmpty() ? 0 : unused();
+    return table.yamlName() + " " + start + ".." + (end() - 1) + " (" + count + " " + unit + (gap > 0 ? ", " + gap + " unused" : "")
+        + ")";
   }
 }

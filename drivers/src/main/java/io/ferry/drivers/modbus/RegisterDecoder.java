@@ -1,7 +1,6 @@
 package io.ferry.drivers.modbus;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /** Pure decoding of raw register bytes (as they came off the wire, two bytes per register). */
 public final class RegisterDecoder {
@@ -98,9 +97,5 @@ public final class RegisterDecoder {
       }
     }
     return out;
-  }
-
-  static String ascii(byte[] b) {
-    return new String(b, StandardCharsets.US_ASCII);
   }
 }

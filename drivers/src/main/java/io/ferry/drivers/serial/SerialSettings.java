@@ -2,7 +2,6 @@ package io.ferry.drivers.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
 import io.ferry.config.Fields;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -72,9 +71,5 @@ public record SerialSettings(String device, int baud, Parity parity, int dataBit
     }
     double sb = stopBits;
     return device.map(d -> new SerialSettings(d, baud, parity, dataBits, sb));
-  }
-
-  static List<String> keys() {
-    return List.of("port", "baud", "parity", "dataBits", "stopBits");
   }
 }

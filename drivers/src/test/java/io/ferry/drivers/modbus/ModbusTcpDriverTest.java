@@ -129,7 +129,7 @@ class ModbusTcpDriverTest {
         "modbus-tcp 127.0.0.1:" + server.port() + " unit 1, timeout 3000ms, pause 0ms, max 125 registers/2000 bits per request,"
             + " maxGap 2: 3 requests per poll for 4 channels",
         "  read coil 0..0 (1 bit) -> d@0",
-        "  read holding 0..3 (4 registers) -> a@0, b@3",
+        "  read holding 0..3 (4 registers, 1 unused) -> a@0, b@3",
         "  read holding 40..40 (1 register) -> c@40");
   }
 
@@ -151,7 +151,7 @@ class ModbusTcpDriverTest {
       assertThat(got).containsOnlyKeys("a", "b", "c", "d");
       assertThat(got.get("c").value()).isEqualTo(7);
       assertThat(d.currentRequests()).extracting(ReadRequest::describe)
-          .containsExactly("holding 0..2 (3 registers)", "holding 6..7 (2 registers)");
+          .containsExactly("holding 0..2 (3 registers, 1 unused)", "holding 6..7 (2 registers)");
       assertThat(metrics.get("splits")).isEqualTo(1);
       server.reads.clear();
       d.poll();
