@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       PlanCommand.class,
       DemoCommand.class,
+      ProbeCommand.class,
       MirrorCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class,
