@@ -10,7 +10,14 @@ import java.util.Map;
  * @param appended samples accepted since open
  * @param refused samples refused since open (disk full, closed)
  * @param uplinks per uplink: records waiting and the oldest waiting sample time
- * @param dropped samples dropped per "instrument/channel reason" key (budget, age, late)
+ * @param dropped records dropped per "instrument/channel reason" key: {@code budget} (raw samples
+ *     shed for the byte budget), {@code budget-rollup}/{@code budget-incr} (derived records shed
+ *     last), {@code age} (older than maxAge), {@code late} (arrived after their rollup interval
+ *     closed: still stored raw, missing from the rollup), {@code unrouted} (channel not
+ *     configured), {@code rejected} (an uplink rejected them for good)
+ * @param events notable but lossless happenings per "instrument/channel kind" key:
+ *     {@code counter-reset} (a cumulative counter went down: device reset or meter replaced),
+ *     {@code counter-invalid} (a counter read that was not a number or older than the previous)
  */
 public record BufferStats(
     long rawSamples,
@@ -18,7 +25,26 @@ public record BufferStats(
     long appended,
     long refused,
     Map<String, UplinkBacklog> uplinks,
-    Map<String, Long> dropped) {
+    Map<String, Long> dropped,
+    Map<String, Long> events) {
+
+  public BufferStats {
+    uplinks = Map.copyOf(uplinks);
+    dropped = Map.copyOf(dropped);
+    events = Map.copyOf(events);
+  }
+
+  /** The original six-part form (no events). */
+  public BufferStats(
+      long rawSamples, long bytes, long appended, long refused, Map<String, UplinkBacklog> uplinks,
+      Map<String, Long> dropped) {
+    this(rawSamples, bytes, appended, refused, uplinks, dropped, Map.of());
+  }
+
+  /** Total of {@link #dropped()} for one reason. */
+  public long droppedFor(String reason) {
+    return dropped.entrySet().stream().filter(e -> e.getKey().endsWith(" " + reason)).mapToLong(Map.Entry::getValue).sum();
+  }
 
   /** Backlog of one uplink; {@code oldestMicros} is 0 when nothing waits. */
   public record UplinkBacklog(long samples, long rollups, long increments, long oldestMicros) {}

@@ -1,0 +1,1281 @@
+package io.ferry.buffer;
+
+import io.ferry.buffer.Routing.ChannelRoute;
+import io.ferry.core.ChannelId;
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.CounterSpec;
+import io.ferry.core.MicroTime;
+import io.ferry.core.Quality;
+import io.ferry.core.RollupSpec;
+import io.ferry.core.Sample;
+import io.ferry.core.Stat;
+import io.ferry.core.ValueKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that touches the writer connection. Confined to the buffer's writer thread: no
+ * method is thread-safe, and {@link SqliteBuffer} calls them only from that thread. In-memory
+ * counters (depth per uplink, drops, sequences) change only after the transaction that justifies
+ * them committed.
+ */
+final class BufferStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BufferStore.class);
+
+  static final int MAX_UPLINKS = 63;
+  /** Rough encoded size of records, for {@link LeaseRequest#maxBytes()} and budget estimates. */
+  static final int SAMPLE_BYTES = 40;
+
+  static final int ROLLUP_BYTES = 120;
+  static final int INCREMENT_BYTES = 60;
+  static final String REASON_BUDGET = "budget";
+  static final String REASON_AGE = "age";
+  static final String REASON_LATE = "late";
+  static final String REASON_UNROUTED = "unrouted";
+  static final String REASON_REJECTED = "rejected";
+  /** Counted like drops but not a loss: reported under {@link BufferStats#events()}. */
+  static final String EVENT_COUNTER_RESET = "counter-reset";
+
+  static final String EVENT_COUNTER_INVALID = "counter-invalid";
+  /** Closed intervals stay reopenable (with reopenLate) this long after they close, at least. */
+  static final long REOPEN_HORIZON_MICROS = 3_600_000_000L;
+
+  private final Connection conn;
+  private final Statement st;
+  private final BufferOptions options;
+  private final InstantSource clock;
+  private final Path file;
+
+  private final Map<ChannelId, Integer> chIds = new HashMap<>();
+  private final Map<Integer, ChannelId> chById = new HashMap<>();
+  private final Map<String, Integer> uplinkBits = new HashMap<>();
+  private final Map<String, UplinkLeases> uplinks = new HashMap<>();
+  private Routing routing = new Routing(Map.of());
+
+  private long nextSeq;
+  private long nextRollupId;
+  private long nextIncrId;
+  private final long[] rawDepth = new long[64];
+  private long rawRows;
+  private long appended;
+  private long refused;
+  private final Map<DropKey, Long> drops = new HashMap<>();
+  private final Map<Integer, Double> counterCache = new HashMap<>();
+  private final Map<Integer, Long> counterTimeCache = new HashMap<>();
+  private boolean budgetExhaustedLogged;
+
+  private final PreparedStatement insertRaw;
+  private final PreparedStatement upsertRollup;
+  private final PreparedStatement insertPoint;
+  private final PreparedStatement upsertIncr;
+  private final PreparedStatement upsertCounter;
+  private final PreparedStatement upsertDrop;
+  private final PreparedStatement scanRaw;
+  private final PreparedStatement deleteRawRange;
+  private final PreparedStatement clearRawRange;
+  private final PreparedStatement setMeta;
+
+  record DropKey(int ch, String reason) {}
+
+  BufferStore(Connection conn, BufferOptions options, InstantSource clock) throws SQLException {
+    this.conn = conn;
+    this.st = conn.createStatement();
+    this.options = options;
+    this.clock = clock;
+    this.file = options.file();
+    insertRaw = conn.prepareStatement("INSERT INTO raw(seq, ch, t, v, q, txt, pending) VALUES (?,?,?,?,?,?,?)");
+    upsertRollup =
+        conn.prepareStatement(
+            "INSERT INTO rollup_open(ch, start, every, close_at, closed, revision, n, first, first_t, last, last_t,"
+                + " min, max, sum) VALUES (?1, ?2, ?3, ?4, 0, 0, 1, ?5, ?6, ?5, ?6, ?5, ?5, ?5)"
+                + " ON CONFLICT(ch, start) DO UPDATE SET"
+                + " revision = CASE WHEN closed = 1 THEN revision + 1 ELSE revision END, closed = 0,"
+                + " n = n + 1,"
+                + " first = CASE WHEN excluded.first_t < first_t THEN excluded.first ELSE first END,"
+                + " first_t = min(first_t, excluded.first_t),"
+                + " last = CASE WHEN excluded.last_t >= last_t THEN excluded.last ELSE last END,"
+                + " last_t = max(last_t, excluded.last_t),"
+                + " min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum");
+    insertPoint = conn.prepareStatement("INSERT INTO rollup_point(ch, start, t, v) VALUES (?,?,?,?)");
+    upsertIncr =
+        conn.prepareStatement(
+            "INSERT INTO incr(id, ch, bucket, width, v, sealed, pending) VALUES (?,?,?,?,?,0,?)"
+                + " ON CONFLICT(ch, bucket) WHERE sealed = 0 DO UPDATE SET v = v + excluded.v,"
+                + " pending = pending | excluded.pending");
+    upsertCounter =
+        conn.prepareStatement(
+            "INSERT INTO counter_state(ch, value, t) VALUES (?,?,?)"
+                + " ON CONFLICT(ch) DO UPDATE SET value = excluded.value, t = excluded.t");
+    upsertDrop =
+        conn.prepareStatement(
+            "INSERT INTO dropped(ch, reason, n) VALUES (?,?,?) ON CONFLICT(ch, reason) DO UPDATE SET n = n + excluded.n");
+    scanRaw =
+        conn.prepareStatement(
+            "SELECT seq, ch, t, v, q, txt FROM raw WHERE seq BETWEEN ? AND ? AND (pending & ?) != 0 ORDER BY seq LIMIT ?");
+    deleteRawRange = conn.prepareStatement("DELETE FROM raw WHERE seq BETWEEN ? AND ? AND pending = ?");
+    clearRawRange =
+        conn.prepareStatement(
+            "UPDATE raw SET pending = pending & ? WHERE seq BETWEEN ? AND ? AND (pending & ?) != 0");
+    setMeta =
+        conn.prepareStatement(
+            "INSERT INTO buffer_meta(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    load();
+  }
+
+  // ---------------------------------------------------------------- startup
+
+  private void load() throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT id, instrument, name FROM channel")) {
+      while (rs.next()) {
+        ChannelId id = new ChannelId(rs.getString(2), rs.getString(3));
+        chIds.put(id, rs.getInt(1));
+        chById.put(rs.getInt(1), id);
+      }
+    }
+    try (ResultSet rs = st.executeQuery("SELECT bit, name FROM uplink")) {
+      while (rs.next()) {
+        uplinkBits.put(rs.getString(2), rs.getInt(1));
+      }
+    }
+    long metaSeq = meta("raw_seq");
+    nextSeq = Math.max(metaSeq, longQuery("SELECT coalesce(max(seq), 0) FROM raw")) + 1;
+    nextRollupId = Math.max(meta("rollup_id"), longQuery("SELECT coalesce(max(id), 0) FROM rollup")) + 1;
+    nextIncrId = Math.max(meta("incr_id"), longQuery("SELECT coalesce(max(id), 0) FROM incr")) + 1;
+    // One aggregate pass: per-uplink depth is then maintained in memory, never recounted.
+    try (ResultSet rs = st.executeQuery("SELECT pending, count(*) FROM raw GROUP BY pending")) {
+      while (rs.next()) {
+        long mask = rs.getLong(1);
+        long n = rs.getLong(2);
+        rawRows += n;
+        addDepth(rawDepth, mask, n);
+      }
+    }
+    try (ResultSet rs = st.executeQuery("SELECT ch, reason, n FROM dropped")) {
+      while (rs.next()) {
+        drops.put(new DropKey(rs.getInt(1), rs.getString(2)), rs.getLong(3));
+      }
+    }
+  }
+
+  private long meta(String key) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT value FROM buffer_meta WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private long longQuery(String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  void configure(List<ChannelSpec> specs) throws SQLException {
+    Set<ChannelId> ids = new HashSet<>();
+    Set<String> names = new HashSet<>();
+    for (ChannelSpec s : specs) {
+      ids.add(s.id());
+      names.addAll(s.routes().keySet());
+    }
+    ensureChannels(ids);
+    for (String name : names.stream().sorted().toList()) {
+      uplinkBit(name, true);
+    }
+    routing = Routing.of(specs, chIds::get, n -> uplinkBits.get(n));
+  }
+
+  Routing routing() {
+    return routing;
+  }
+
+  /** The uplink's bit, registering the uplink when {@code create}; -1 when unknown. */
+  private int uplinkBit(String name, boolean create) throws SQLException {
+    Integer bit = uplinkBits.get(name);
+    if (bit != null || !create) {
+      return bit == null ? -1 : bit;
+    }
+    int free = 0;
+    Set<Integer> used = new HashSet<>(uplinkBits.values());
+    while (used.contains(free)) {
+      free++;
+    }
+    if (free >= MAX_UPLINKS) {
+      throw new IllegalArgumentException("at most " + MAX_UPLINKS + " uplinks can route from one buffer");
+    }
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO uplink(bit, name) VALUES (?, ?)")) {
+      ps.setInt(1, free);
+      ps.setString(2, name);
+      ps.executeUpdate();
+    }
+    uplinkBits.put(name, free);
+    return free;
+  }
+
+  private void ensureChannels(Collection<ChannelId> ids) throws SQLException {
+    List<ChannelId> missing = ids.stream().filter(id -> !chIds.containsKey(id)).distinct().toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    // Autocommit: the dictionary only grows, so a row without samples is harmless.
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT INTO channel(instrument, name) VALUES (?, ?) RETURNING id")) {
+      for (ChannelId id : missing) {
+        ps.setString(1, id.instrument());
+        ps.setString(2, id.channel());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          chIds.put(id, rs.getInt(1));
+          chById.put(rs.getInt(1), id);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- append
+
+  /** Stores one batch in one transaction (budget shedding first). Throws when nothing was stored. */
+  void append(List<Sample> samples) throws SQLException {
+    Set<ChannelId> unknown = new HashSet<>();
+    for (Sample s : samples) {
+      if (!chIds.containsKey(s.channel())) {
+        unknown.add(s.channel());
+      }
+    }
+    ensureChannels(unknown);
+    long now = MicroTime.now(clock);
+    Tx tx = new Tx();
+    begin();
+    try {
+      if (options.maxBytes() > 0) {
+        shedForBudget(estimateBytes(samples), tx);
+      }
+      long seq = nextSeq;
+      long[] perRoute = new long[routing.channels().size()];
+      boolean anyRaw = false;
+      boolean anyRollup = false;
+      boolean anyIncr = false;
+      for (Sample s : samples) {
+        ChannelRoute r = routing.get(s.channel());
+        if (r == null) {
+          tx.drop(chIds.get(s.channel()), REASON_UNROUTED, 1);
+          continue;
+        }
+        if (r.rawMask() != 0) {
+          insertRaw.setLong(1, seq++);
+          insertRaw.setInt(2, r.chId());
+          insertRaw.setLong(3, s.timeMicros());
+          if (s.isText() || Double.isNaN(s.value())) {
+            insertRaw.setNull(4, Types.REAL);
+          } else {
+            insertRaw.setDouble(4, s.value());
+          }
+          insertRaw.setInt(5, s.quality().code());
+          if (s.isText()) {
+            insertRaw.setString(6, s.text());
+          } else {
+            insertRaw.setNull(6, Types.VARCHAR);
+          }
+          insertRaw.setLong(7, r.rawMask());
+          insertRaw.addBatch();
+          perRoute[r.ordinal()]++;
+          anyRaw = true;
+        }
+        if (usable(s)) {
+          if (r.rollupMask() != 0 && r.rollup().isPresent()) {
+            anyRollup |= addToRollup(r, r.rollup().get(), s, now, tx);
+          }
+          if (r.incrementMask() != 0 && r.counter().isPresent()) {
+            anyIncr |= addIncrement(r, r.counter().get(), s, tx);
+          }
+        }
+      }
+      if (anyRaw) {
+        insertRaw.executeBatch();
+      }
+      if (anyRollup) {
+        upsertRollup.executeBatch();
+        insertPoint.executeBatch();
+      }
+      if (anyIncr) {
+        upsertIncr.executeBatch();
+        upsertCounter.executeBatch();
+      }
+      for (ChannelRoute r : routing.channels().values()) {
+        long n = perRoute[r.ordinal()];
+        if (n > 0) {
+          tx.depth(r.rawMask(), n);
+          tx.rows += n;
+        }
+      }
+      tx.nextSeq = seq;
+      writeDrops(tx);
+      writeSequences(tx);
+      commit();
+    } catch (SQLException | RuntimeException e) {
+      insertRaw.clearBatch();
+      upsertRollup.clearBatch();
+      insertPoint.clearBatch();
+      upsertIncr.clearBatch();
+      upsertCounter.clearBatch();
+      rollbackQuietly();
+      throw e;
+    }
+    apply(tx);
+    appended += samples.size();
+  }
+
+  void countRefused(long n) {
+    refused += n;
+  }
+
+  private static boolean usable(Sample s) {
+    return !s.isText() && s.quality() != Quality.BAD && Double.isFinite(s.value());
+  }
+
+  private static long estimateBytes(List<Sample> samples) {
+    long bytes = 0;
+    for (Sample s : samples) {
+      bytes += SAMPLE_BYTES + (s.isText() ? s.text().length() * 2L : 0);
+    }
+    return bytes;
+  }
+
+  /** Pending changes of one transaction, applied to memory only after it committed. */
+  private final class Tx {
+    final long[] depth = new long[64];
+    long rows;
+    long nextSeq = BufferStore.this.nextSeq;
+    long nextRollupId = BufferStore.this.nextRollupId;
+    long nextIncrId = BufferStore.this.nextIncrId;
+    final long nextIncrIdBefore = BufferStore.this.nextIncrId;
+    final Map<DropKey, Long> drops = new HashMap<>();
+    final Map<Integer, Double> counters = new HashMap<>();
+    final Map<Integer, Long> counterTimes = new HashMap<>();
+
+    void drop(int ch, String reason, long n) {
+      drops.merge(new DropKey(ch, reason), n, Long::sum);
+    }
+
+    void depth(long mask, long n) {
+      addDepth(depth, mask, n);
+    }
+  }
+
+  private void apply(Tx tx) {
+    for (int i = 0; i < 64; i++) {
+      rawDepth[i] += tx.depth[i];
+    }
+    rawRows += tx.rows;
+    nextSeq = tx.nextSeq;
+    nextRollupId = tx.nextRollupId;
+    nextIncrId = tx.nextIncrId;
+    tx.drops.forEach((k, v) -> drops.merge(k, v, Long::sum));
+    counterCache.putAll(tx.counters);
+    counterTimeCache.putAll(tx.counterTimes);
+  }
+
+  private void writeDrops(Tx tx) throws SQLException {
+    if (tx.drops.isEmpty()) {
+      return;
+    }
+    for (var e : tx.drops.entrySet()) {
+      upsertDrop.setInt(1, e.getKey().ch());
+      upsertDrop.setString(2, e.getKey().reason());
+      upsertDrop.setLong(3, e.getValue());
+      upsertDrop.addBatch();
+    }
+    upsertDrop.executeBatch();
+  }
+
+  private void writeSequences(Tx tx) throws SQLException {
+    // Sequences never go back, even when every row was deleted: ids stay unique across restarts.
+    if (tx.nextSeq != nextSeq) {
+      setMeta.setString(1, "raw_seq");
+      setMeta.setLong(2, tx.nextSeq - 1);
+      setMeta.addBatch();
+    }
+    if (tx.nextRollupId != nextRollupId) {
+      setMeta.setString(1, "rollup_id");
+      setMeta.setLong(2, tx.nextRollupId - 1);
+      setMeta.addBatch();
+    }
+    if (tx.nextIncrId != tx.nextIncrIdBefore) {
+      setMeta.setString(1, "incr_id");
+      setMeta.setLong(2, tx.nextIncrId - 1);
+      setMeta.addBatch();
+    }
+    setMeta.executeBatch();
+  }
+
+  private static void addDepth(long[] depth, long mask, long n) {
+    long m = mask;
+    while (m != 0) {
+      int bit = Long.numberOfTrailingZeros(m);
+      depth[bit] += n;
+      m &= m - 1;
+    }
+  }
+
+  // ---------------------------------------------------------------- rollups
+
+  private boolean addToRollup(ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx) throws SQLException {
+    long start = spec.intervalStart(s.timeMicros());
+    long every = spec.everyMicros();
+    long closeAt = start + every + spec.grace().toNanos() / 1000;
+    if (now >= closeAt && (!spec.reopenLate() || now >= closeAt + reopenHorizon(every))) {
+      tx.drop(r.chId(), REASON_LATE, 1);
+      return false;
+    }
+    upsertRollup.setInt(1, r.chId());
+    upsertRollup.setLong(2, start);
+    upsertRollup.setLong(3, every);
+    upsertRollup.setLong(4, closeAt);
+    upsertRollup.setDouble(5, s.value());
+    upsertRollup.setLong(6, s.timeMicros());
+    upsertRollup.addBatch();
+    if (spec.stats().contains(Stat.TWA)) {
+      insertPoint.setInt(1, r.chId());
+      insertPoint.setLong(2, start);
+      insertPoint.setLong(3, s.timeMicros());
+      insertPoint.setDouble(4, s.value());
+      insertPoint.addBatch();
+    }
+    return true;
+  }
+
+  private boolean anyToPurge(long now) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT 1 FROM rollup_open WHERE closed = 1 AND close_at + max(?2, every) <= ?1 LIMIT 1")) {
+      ps.setLong(1, now);
+      ps.setLong(2, REOPEN_HORIZON_MICROS);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  static long reopenHorizon(long everyMicros) {
+    return Math.max(REOPEN_HORIZON_MICROS, everyMicros);
+  }
+
+  /** Closes every open interval whose grace ran out: one transaction. */
+  void closeDueRollups() throws SQLException {
+    long now = MicroTime.now(clock);
+    record Due(int ch, long start, long every, long n, double first, double last, double min, double max, double sum,
+        int revision) {}
+    List<Due> due = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT ch, start, every, n, first, last, min, max, sum, revision FROM rollup_open"
+                + " WHERE closed = 0 AND close_at <= ?")) {
+      ps.setLong(1, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          due.add(
+              new Due(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
+                  rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getInt(10)));
+        }
+      }
+    }
+    if (due.isEmpty() && !anyToPurge(now)) {
+      return;
+    }
+    Map<Integer, ChannelRoute> byCh = new HashMap<>();
+    routing.channels().values().forEach(r -> byCh.put(r.chId(), r));
+    long id = nextRollupId;
+    begin();
+    try (PreparedStatement ins =
+            conn.prepareStatement(
+                "INSERT INTO rollup(id, ch, start, every, n, first, last, min, max, sum, avg, twa, revision, pending)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        PreparedStatement markClosed =
+            conn.prepareStatement("UPDATE rollup_open SET closed = 1 WHERE ch = ? AND start = ?");
+        PreparedStatement delete = conn.prepareStatement("DELETE FROM rollup_open WHERE ch = ? AND start = ?");
+        PreparedStatement deletePoints =
+            conn.prepareStatement("DELETE FROM rollup_point WHERE ch = ? AND start = ?")) {
+      for (Due d : due) {
+        ChannelRoute r = byCh.get(d.ch());
+        Optional<RollupSpec> spec = r == null ? Optional.empty() : r.rollup();
+        boolean keep = spec.map(RollupSpec::reopenLate).orElse(false);
+        boolean twa = spec.map(s -> s.stats().contains(Stat.TWA)).orElse(false);
+        if (r != null && r.rollupMask() != 0) {
+          double twaValue = twa ? timeWeightedAverage(d.ch(), d.start(), d.start() + d.every()) : Double.NaN;
+          ins.setLong(1, id++);
+          ins.setInt(2, d.ch());
+          ins.setLong(3, d.start());
+          ins.setLong(4, d.every());
+          ins.setLong(5, d.n());
+          ins.setDouble(6, d.first());
+          ins.setDouble(7, d.last());
+          ins.setDouble(8, d.min());
+          ins.setDouble(9, d.max());
+          ins.setDouble(10, d.sum());
+          ins.setDouble(11, d.sum() / d.n());
+          if (Double.isNaN(twaValue)) {
+            ins.setNull(12, Types.REAL);
+          } else {
+            ins.setDouble(12, twaValue);
+          }
+          ins.setInt(13, d.revision());
+          ins.setLong(14, r.rollupMask());
+          ins.addBatch();
+        }
+        PreparedStatement target = keep ? markClosed : delete;
+        target.setInt(1, d.ch());
+        target.setLong(2, d.start());
+        target.addBatch();
+        if (!keep) {
+          deletePoints.setInt(1, d.ch());
+          deletePoints.setLong(2, d.start());
+          deletePoints.addBatch();
+        }
+      }
+      ins.executeBatch();
+      markClosed.executeBatch();
+      delete.executeBatch();
+      deletePoints.executeBatch();
+      // Closed intervals kept for reopening expire after their horizon, with their points.
+      try (PreparedStatement purgePoints =
+              conn.prepareStatement(
+                  "DELETE FROM rollup_point WHERE (ch, start) IN (SELECT ch, start FROM rollup_open"
+                      + " WHERE closed = 1 AND close_at + max(?2, every) <= ?1)");
+          PreparedStatement purgeOpen =
+              conn.prepareStatement(
+                  "DELETE FROM rollup_open WHERE closed = 1 AND close_at + max(?2, every) <= ?1")) {
+        for (PreparedStatement p : List.of(purgePoints, purgeOpen)) {
+          p.setLong(1, now);
+          p.setLong(2, REOPEN_HORIZON_MICROS);
+          p.executeUpdate();
+        }
+      }
+      if (id != nextRollupId) {
+        setMeta.setString(1, "rollup_id");
+        setMeta.setLong(2, id - 1);
+        setMeta.executeUpdate();
+      }
+      commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+    nextRollupId = id;
+  }
+
+  /**
+   * Each value weighted by how long it held inside the interval: from its time to the next
+   * sample's time (ties in time: later arrival wins), the last one until the interval's end;
+   * normalised by the time from the first sample to the end.
+   */
+  private double timeWeightedAverage(int ch, long start, long end) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT sum(v * (coalesce(nt, ?3) - t)), ?3 - min(t) FROM ("
+                + " SELECT t, v, lead(t) OVER (ORDER BY t, rowid) AS nt FROM rollup_point WHERE ch = ?1 AND start = ?2)")) {
+      ps.setInt(1, ch);
+      ps.setLong(2, start);
+      ps.setLong(3, end);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Double.NaN;
+        }
+        double weighted = rs.getDouble(1);
+        long span = rs.getLong(2);
+        return span > 0 ? weighted / span : Double.NaN;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- increments
+
+  private boolean addIncrement(ChannelRoute r, CounterSpec spec, Sample s, Tx tx) throws SQLException {
+    double delta;
+    if (r.kind() == ValueKind.COUNTER) {
+      Double previous = tx.counters.containsKey(r.chId()) ? tx.counters.get(r.chId()) : previousCounter(r.chId());
+      Long previousTime =
+          tx.counterTimes.containsKey(r.chId()) ? tx.counterTimes.get(r.chId()) : counterTimeCache.get(r.chId());
+      if (previous != null && previousTime != null && s.timeMicros() < previousTime) {
+        tx.drop(r.chId(), EVENT_COUNTER_INVALID, 1);
+        return false;
+      }
+      CounterStep step = CounterStep.of(previous == null ? Double.NaN : previous, s.value(), spec.wrap());
+      if (step instanceof CounterStep.Delta d) {
+        delta = d.delta();
+      } else if (step instanceof CounterStep.Reset reset) {
+        delta = reset.delta();
+        tx.drop(r.chId(), EVENT_COUNTER_RESET, 1);
+      } else if (step instanceof CounterStep.Baseline) {
+        delta = 0;
+      } else {
+        tx.drop(r.chId(), EVENT_COUNTER_INVALID, 1);
+        return false;
+      }
+      tx.counters.put(r.chId(), s.value());
+      tx.counterTimes.put(r.chId(), s.timeMicros());
+      upsertCounter.setInt(1, r.chId());
+      upsertCounter.setDouble(2, s.value());
+      upsertCounter.setLong(3, s.timeMicros());
+      upsertCounter.addBatch();
+    } else {
+      delta = s.value();
+    }
+    if (delta != 0) {
+      upsertIncr.setLong(1, tx.nextIncrId++);
+      upsertIncr.setInt(2, r.chId());
+      upsertIncr.setLong(3, spec.bucketStart(s.timeMicros()));
+      upsertIncr.setLong(4, spec.bucketMicros());
+      upsertIncr.setDouble(5, delta);
+      upsertIncr.setLong(6, r.incrementMask());
+      upsertIncr.addBatch();
+    }
+    return true;
+  }
+
+  private Double previousCounter(int ch) throws SQLException {
+    if (counterCache.containsKey(ch)) {
+      return counterCache.get(ch);
+    }
+    try (PreparedStatement ps = conn.prepareStatement("SELECT value, t FROM counter_state WHERE ch = ?")) {
+      ps.setInt(1, ch);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          counterCache.put(ch, rs.getDouble(1));
+          counterTimeCache.put(ch, rs.getLong(2));
+          return rs.getDouble(1);
+        }
+      }
+    }
+    counterCache.put(ch, null);
+    return null;
+  }
+
+  // ---------------------------------------------------------------- budget and age
+
+  long usedBytes() throws SQLException {
+    long pages = longQuery("PRAGMA page_count");
+    long free = longQuery("PRAGMA freelist_count");
+    long size = longQuery("PRAGMA page_size");
+    return (pages - free) * size;
+  }
+
+  /**
+   * Makes room for {@code incoming} bytes inside the budget, within the current transaction:
+   * raw samples of channels with rollups first (their intervals survive as rollups), then the
+   * oldest raw samples, then the oldest closed rollups, then the oldest increments.
+   */
+  private void shedForBudget(long incoming, Tx tx) throws SQLException {
+    long target = Math.max(0, options.maxBytes() - incoming);
+    long used = usedBytes();
+    if (used <= target) {
+      budgetExhaustedLogged = false;
+      return;
+    }
+    String rollupChannels =
+        routing.channels().values().stream()
+            .filter(ChannelRoute::hasRollup)
+            .map(r -> Integer.toString(r.chId()))
+            .collect(Collectors.joining(","));
+    int phase = rollupChannels.isEmpty() ? 1 : 0;
+    while (used > target && phase < 4) {
+      long excess = used - target;
+      int n = (int) Math.min(200_000, Math.max(64, excess / 24));
+      long deleted =
+          switch (phase) {
+            case 0 -> shedRaw("ch IN (" + rollupChannels + ")", n, REASON_BUDGET, tx);
+            case 1 -> shedRaw("1", n, REASON_BUDGET, tx);
+            case 2 -> shedDerived("rollup", n, tx);
+            default -> shedDerived("incr", n, tx);
+          };
+      if (deleted == 0) {
+        phase++;
+      }
+      used = usedBytes();
+    }
+    if (used > target && !budgetExhaustedLogged) {
+      budgetExhaustedLogged = true;
+      log.warn(
+          "buffer budget of {} bytes is taken by tables the buffer does not own (mirror?): {} bytes used",
+          options.maxBytes(), used);
+    }
+  }
+
+  /** Deletes the {@code n} oldest raw rows matching {@code where}, counting them per channel. */
+  private long shedRaw(String where, int n, String reason, Tx tx) throws SQLException {
+    String oldest = "SELECT seq FROM raw WHERE " + where + " ORDER BY seq LIMIT " + n;
+    long total = 0;
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT ch, pending, count(*) FROM raw WHERE seq IN (" + oldest + ") GROUP BY ch, pending")) {
+      while (rs.next()) {
+        long count = rs.getLong(3);
+        tx.drop(rs.getInt(1), reason, count);
+        tx.depth(rs.getLong(2), -count);
+        tx.rows -= count;
+        total += count;
+      }
+    }
+    if (total > 0) {
+      st.executeUpdate("DELETE FROM raw WHERE seq IN (" + oldest + ")");
+    }
+    return total;
+  }
+
+  private long shedDerived(String table, int n, Tx tx) throws SQLException {
+    String oldest = "SELECT id FROM " + table + " ORDER BY id LIMIT " + n;
+    long total = 0;
+    try (ResultSet rs =
+        st.executeQuery("SELECT ch, count(*) FROM " + table + " WHERE id IN (" + oldest + ") GROUP BY ch")) {
+      while (rs.next()) {
+        tx.drop(rs.getInt(1), REASON_BUDGET + "-" + table, rs.getLong(2));
+        total += rs.getLong(2);
+      }
+    }
+    if (total > 0) {
+      st.executeUpdate("DELETE FROM " + table + " WHERE id IN (" + oldest + ")");
+    }
+    return total;
+  }
+
+  /**
+   * Drops raw samples older than the maximum age. Walks the queue in sequence order (roughly
+   * time order) a chunk at a time and stops at the first chunk that reaches young samples, so a
+   * pass costs little however big the backlog.
+   */
+  void shedByAge() throws SQLException {
+    if (options.maxAge().isZero() || rawRows == 0) {
+      return;
+    }
+    long cutoff = MicroTime.now(clock) - options.maxAge().toNanos() / 1000;
+    long from = 0;
+    for (int chunk = 0; chunk < 20; chunk++) {
+      long lo = -1;
+      long hi = -1;
+      boolean young = false;
+      try (PreparedStatement ps =
+          conn.prepareStatement("SELECT seq, t FROM raw WHERE seq >= ? ORDER BY seq LIMIT 10000")) {
+        ps.setLong(1, from);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (lo < 0) {
+              lo = rs.getLong(1);
+            }
+            hi = rs.getLong(1);
+            young |= rs.getLong(2) >= cutoff;
+          }
+        }
+      }
+      if (lo < 0) {
+        return;
+      }
+      Tx tx = new Tx();
+      begin();
+      try {
+        shedRaw("seq BETWEEN " + lo + " AND " + hi + " AND t < " + cutoff, Integer.MAX_VALUE, REASON_AGE, tx);
+        writeDrops(tx);
+        commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly();
+        throw e;
+      }
+      apply(tx);
+      if (young) {
+        return;
+      }
+      from = hi + 1;
+    }
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  /** Live leases and leased ranges of one uplink (memory only: a restart releases every lease). */
+  static final class UplinkLeases {
+    final String name;
+    final int bit;
+    long rawFloor;
+    final TreeMap<Long, Long> rawSegments = new TreeMap<>();
+    final Set<Long> rollupIds = new HashSet<>();
+    final Set<Long> incrIds = new HashSet<>();
+    final Map<Long, SqliteLease> live = new LinkedHashMap<>();
+    long nextLeaseId = 1;
+
+    UplinkLeases(String name, int bit) {
+      this.name = name;
+      this.bit = bit;
+    }
+  }
+
+  /** One contiguous stretch of the raw queue handed to one lease, with the rows it holds. */
+  record Segment(long lo, long hi, long[] seqs) {}
+
+  private UplinkLeases leases(String uplink) {
+    Integer bit = uplinkBits.get(uplink);
+    if (bit == null) {
+      return null;
+    }
+    return uplinks.computeIfAbsent(uplink, n -> new UplinkLeases(n, bit));
+  }
+
+  /** Releases leases whose time ran out (their rows become leasable again). */
+  void expireLeases() {
+    long now = MicroTime.now(clock);
+    for (UplinkLeases u : uplinks.values()) {
+      List<SqliteLease> expired = u.live.values().stream().filter(l -> l.expiresAtMicros() <= now).toList();
+      for (SqliteLease l : expired) {
+        forget(u, l);
+      }
+    }
+  }
+
+  private void forget(UplinkLeases u, SqliteLease l) {
+    if (u.live.remove(l.leaseId()) == null) {
+      return;
+    }
+    for (Segment s : l.rawSegments()) {
+      u.rawSegments.remove(s.lo());
+    }
+    l.rollups().forEach(r -> u.rollupIds.remove(r.id()));
+    l.increments().forEach(r -> u.incrIds.remove(r.id()));
+  }
+
+  SqliteLease lease(String uplink, LeaseRequest request, SqliteBuffer owner) throws SQLException {
+    long now = MicroTime.now(clock);
+    UplinkLeases u = leases(uplink);
+    if (u == null) {
+      return SqliteLease.empty(uplink, owner);
+    }
+    expireLeases();
+    long[] budget = {request.maxBytes()};
+    int room = request.maxRecords();
+    List<RollupRecord> rollups = scanRollups(u, room, budget);
+    room -= rollups.size();
+    List<IncrementRecord> increments = room > 0 ? scanIncrements(u, room, budget, now) : List.of();
+    room -= increments.size();
+    List<Segment> segments = new ArrayList<>();
+    List<SampleRecord> samples = room > 0 && budget[0] > 0 ? scanRaw(u, room, budget, segments) : List.of();
+    if (!increments.isEmpty()) {
+      sealIncrements(increments);
+    }
+    if (samples.isEmpty() && rollups.isEmpty() && increments.isEmpty()) {
+      return SqliteLease.empty(uplink, owner);
+    }
+    samples = new ArrayList<>(samples);
+    samples.sort(
+        Comparator.comparing((SampleRecord r) -> r.sample().channel())
+            .thenComparingLong(r -> r.sample().timeMicros())
+            .thenComparingLong(SampleRecord::id));
+    long ttlMicros = request.ttl().toNanos() / 1000;
+    SqliteLease lease =
+        new SqliteLease(
+            owner, uplink, u.nextLeaseId++, now + ttlMicros, List.copyOf(samples), rollups, increments, segments);
+    u.live.put(lease.leaseId(), lease);
+    for (Segment s : segments) {
+      u.rawSegments.put(s.lo(), s.hi());
+    }
+    rollups.forEach(r -> u.rollupIds.add(r.id()));
+    increments.forEach(r -> u.incrIds.add(r.id()));
+    return lease;
+  }
+
+  private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<Segment> segments)
+      throws SQLException {
+    List<SampleRecord> out = new ArrayList<>(Math.min(limit, 10_000));
+    long pos = u.rawFloor;
+    boolean fromFloor = true;
+    long newFloor = Long.MAX_VALUE;
+    long mask = 1L << u.bit;
+    while (out.size() < limit && budget[0] > 0) {
+      var covering = u.rawSegments.floorEntry(pos);
+      if (covering != null && covering.getValue() >= pos) {
+        newFloor = Math.min(newFloor, covering.getKey());
+        pos = covering.getValue() + 1;
+        continue;
+      }
+      var next = u.rawSegments.ceilingEntry(pos);
+      long upper = next == null ? Long.MAX_VALUE : next.getKey() - 1;
+      int want = limit - out.size();
+      int got = 0;
+      long[] seqs = new long[Math.min(want, 1 << 16)];
+      int k = 0;
+      scanRaw.setLong(1, pos);
+      scanRaw.setLong(2, upper);
+      scanRaw.setLong(3, mask);
+      scanRaw.setInt(4, want);
+      try (ResultSet rs = scanRaw.executeQuery()) {
+        while (rs.next()) {
+          got++;
+          long seq = rs.getLong(1);
+          ChannelId ch = chById.get(rs.getInt(2));
+          long t = rs.getLong(3);
+          double v = rs.getDouble(4);
+          if (rs.wasNull()) {
+            v = Double.NaN;
+          }
+          Quality q = Quality.ofCode(rs.getInt(5));
+          String txt = rs.getString(6);
+          Sample sample = txt == null ? new Sample(ch, t, v, null, q) : Sample.text(ch, t, txt, q);
+          out.add(new SampleRecord(seq, sample));
+          if (k == seqs.length) {
+            seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
+          }
+          seqs[k++] = seq;
+          budget[0] -= SAMPLE_BYTES + (txt == null ? 0 : txt.length());
+          if (budget[0] <= 0) {
+            break;
+          }
+        }
+      }
+      if (k > 0) {
+        long[] exact = java.util.Arrays.copyOf(seqs, k);
+        segments.add(new Segment(exact[0], exact[k - 1], exact));
+        newFloor = Math.min(newFloor, exact[0]);
+      }
+      if (out.size() >= limit || budget[0] <= 0) {
+        break;
+      }
+      if (got < want && next == null) {
+        break;
+      }
+      if (got < want) {
+        newFloor = Math.min(newFloor, next.getKey());
+        pos = next.getValue() + 1;
+      } else {
+        break;
+      }
+    }
+    if (fromFloor) {
+      // Nothing pending for this uplink lies below the first row or leased range met.
+      u.rawFloor = newFloor == Long.MAX_VALUE ? Math.max(u.rawFloor, nextSeq) : Math.max(u.rawFloor, newFloor);
+    }
+    return out;
+  }
+
+  private List<RollupRecord> scanRollups(UplinkLeases u, int limit, long[] budget) throws SQLException {
+    List<RollupRecord> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, ch, start, every, n, first, last, min, max, sum, avg, twa, revision FROM rollup"
+                + " WHERE (pending & ?) != 0 ORDER BY id")) {
+      ps.setLong(1, 1L << u.bit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && out.size() < limit && budget[0] > 0) {
+          long id = rs.getLong(1);
+          if (u.rollupIds.contains(id)) {
+            continue;
+          }
+          double twa = rs.getDouble(12);
+          if (rs.wasNull()) {
+            twa = Double.NaN;
+          }
+          out.add(
+              new RollupRecord(
+                  id, chById.get(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6),
+                  rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), twa,
+                  rs.getInt(13)));
+          budget[0] -= ROLLUP_BYTES;
+        }
+      }
+    }
+    out.sort(Comparator.comparing(RollupRecord::channel).thenComparingLong(RollupRecord::startMicros)
+        .thenComparingInt(RollupRecord::revision));
+    return List.copyOf(out);
+  }
+
+  private List<IncrementRecord> scanIncrements(UplinkLeases u, int limit, long[] budget, long now)
+      throws SQLException {
+    List<IncrementRecord> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, ch, bucket, width, v FROM incr WHERE (pending & ?) != 0 AND bucket + width <= ? ORDER BY id")) {
+      ps.setLong(1, 1L << u.bit);
+      ps.setLong(2, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && out.size() < limit && budget[0] > 0) {
+          long id = rs.getLong(1);
+          if (u.incrIds.contains(id)) {
+            continue;
+          }
+          out.add(
+              new IncrementRecord(id, chById.get(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getDouble(5)));
+          budget[0] -= INCREMENT_BYTES;
+        }
+      }
+    }
+    out.sort(Comparator.comparing(IncrementRecord::channel).thenComparingLong(IncrementRecord::bucketStartMicros)
+        .thenComparingLong(IncrementRecord::id));
+    return List.copyOf(out);
+  }
+
+  /** A bucket handed to an uplink no longer grows: later increments of it start a new row. */
+  private void sealIncrements(List<IncrementRecord> increments) throws SQLException {
+    begin();
+    try (PreparedStatement ps = conn.prepareStatement("UPDATE incr SET sealed = 1 WHERE id = ?")) {
+      for (IncrementRecord r : increments) {
+        ps.setLong(1, r.id());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+  }
+
+  /**
+   * Completes a lease: {@code done} records are acknowledged (or rejected with {@code reason}), the
+   * rest released. Idempotent towards rows that budget shedding already removed.
+   */
+  void complete(SqliteLease lease, Set<Long> doneSamples, Set<Long> doneRollups, Set<Long> doneIncrements,
+      String rejectReason) throws SQLException {
+    UplinkLeases u = uplinks.get(lease.uplink());
+    if (u == null) {
+      return;
+    }
+    if (doneSamples.isEmpty() && doneRollups.isEmpty() && doneIncrements.isEmpty()) {
+      forget(u, lease);
+      return;
+    }
+    long bit = 1L << u.bit;
+    Tx tx = new Tx();
+    begin();
+    try {
+      long changed = 0;
+      long deleted = 0;
+      for (Segment s : lease.rawSegments()) {
+        long[] seqs = s.seqs();
+        int i = 0;
+        while (i < seqs.length) {
+          if (!doneSamples.contains(seqs[i])) {
+            i++;
+            continue;
+          }
+          int j = i;
+          while (j + 1 < seqs.length && doneSamples.contains(seqs[j + 1])) {
+            j++;
+          }
+          deleteRawRange.setLong(1, seqs[i]);
+          deleteRawRange.setLong(2, seqs[j]);
+          deleteRawRange.setLong(3, bit);
+          long d = deleteRawRange.executeUpdate();
+          clearRawRange.setLong(1, ~bit);
+          clearRawRange.setLong(2, seqs[i]);
+          clearRawRange.setLong(3, seqs[j]);
+          clearRawRange.setLong(4, bit);
+          long c = clearRawRange.executeUpdate();
+          deleted += d;
+          changed += d + c;
+          i = j + 1;
+        }
+      }
+      completeDerived("rollup", doneRollups, bit);
+      completeDerived("incr", doneIncrements, bit);
+      if (rejectReason != null) {
+        Map<ChannelId, Long> perChannel = new HashMap<>();
+        lease.samples().stream().filter(r -> doneSamples.contains(r.id()))
+            .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
+        lease.rollups().stream().filter(r -> doneRollups.contains(r.id()))
+            .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
+        lease.increments().stream().filter(r -> doneIncrements.contains(r.id()))
+            .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
+        perChannel.forEach((ch, n) -> tx.drop(chIds.get(ch), REASON_REJECTED, n));
+        writeDrops(tx);
+      }
+      commit();
+      tx.depth[u.bit] -= changed;
+      tx.rows -= deleted;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+    apply(tx);
+    forget(u, lease);
+  }
+
+  private void completeDerived(String table, Set<Long> ids, long bit) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement del = conn.prepareStatement("DELETE FROM " + table + " WHERE id = ? AND pending = ?");
+        PreparedStatement clear =
+            conn.prepareStatement("UPDATE " + table + " SET pending = pending & ? WHERE id = ?")) {
+      for (long id : ids) {
+        del.setLong(1, id);
+        del.setLong(2, bit);
+        del.addBatch();
+        clear.setLong(1, ~bit);
+        clear.setLong(2, id);
+        clear.addBatch();
+      }
+      del.executeBatch();
+      clear.executeBatch();
+    }
+  }
+
+  void release(SqliteLease lease) {
+    UplinkLeases u = uplinks.get(lease.uplink());
+    if (u != null) {
+      forget(u, lease);
+    }
+  }
+
+  // ---------------------------------------------------------------- key/value
+
+  Optional<String> kvGet(String uplink, String key) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT value FROM kv WHERE uplink = ? AND key = ?")) {
+      ps.setString(1, uplink);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  void kvPut(String uplink, String key, String value) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "INSERT INTO kv(uplink, key, value) VALUES (?,?,?) ON CONFLICT(uplink, key) DO UPDATE SET value = excluded.value")) {
+      ps.setString(1, uplink);
+      ps.setString(2, key);
+      ps.setString(3, value);
+      ps.executeUpdate();
+    }
+  }
+
+  void kvRemove(String uplink, String key) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM kv WHERE uplink = ? AND key = ?")) {
+      ps.setString(1, uplink);
+      ps.setString(2, key);
+      ps.executeUpdate();
+    }
+  }
+
+  Map<String, String> kvEntries(String uplink, String prefix) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT key, value FROM kv WHERE uplink = ? AND substr(key, 1, length(?2)) = ?2 ORDER BY key")) {
+      ps.setString(1, uplink);
+      ps.setString(2, prefix);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- stats
+
+  BufferStats stats() throws SQLException {
+    Map<String, BufferStats.UplinkBacklog> backlog = new java.util.TreeMap<>();
+    for (var e : uplinkBits.entrySet()) {
+      long mask = 1L << e.getValue();
+      UplinkLeases u = uplinks.get(e.getKey());
+      long floor = u == null ? 0 : u.rawFloor;
+      long oldest = 0;
+      try (PreparedStatement ps =
+          conn.prepareStatement("SELECT t FROM raw WHERE seq >= ? AND (pending & ?) != 0 ORDER BY seq LIMIT 1")) {
+        ps.setLong(1, floor);
+        ps.setLong(2, mask);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            oldest = rs.getLong(1);
+          }
+        }
+      }
+      long rollups = count("SELECT count(*) FROM rollup WHERE (pending & ?) != 0", mask);
+      long incrs = count("SELECT count(*) FROM incr WHERE (pending & ?) != 0", mask);
+      backlog.put(e.getKey(), new BufferStats.UplinkBacklog(rawDepth[e.getValue()], rollups, incrs, oldest));
+    }
+    Map<String, Long> dropped = new java.util.TreeMap<>();
+    Map<String, Long> events = new java.util.TreeMap<>();
+    drops.forEach(
+        (k, v) -> {
+          String key = chById.get(k.ch()) + " " + k.reason();
+          if (k.reason().equals(EVENT_COUNTER_RESET) || k.reason().equals(EVENT_COUNTER_INVALID)) {
+            events.put(key, v);
+          } else {
+            dropped.put(key, v);
+          }
+        });
+    return new BufferStats(rawRows, fileBytes(file), appended, refused, backlog, dropped, events);
+  }
+
+  private long count(String sql, long mask) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setLong(1, mask);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  static long fileBytes(Path file) {
+    long total = 0;
+    for (String suffix : List.of("", "-wal")) {
+      try {
+        total += Files.size(Path.of(file + suffix));
+      } catch (java.io.IOException e) {
+        // absent WAL: nothing to add
+      }
+    }
+    return total;
+  }
+
+  long rawRows() {
+    return rawRows;
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  private void begin() throws SQLException {
+    st.execute("BEGIN IMMEDIATE");
+  }
+
+  private void commit() throws SQLException {
+    st.execute("COMMIT");
+  }
+
+  private void rollbackQuietly() {
+    try {
+      st.execute("ROLLBACK");
+    } catch (SQLException e) {
+      // SQLite already rolled back (SQLITE_FULL does that): nothing left to undo.
+    }
+  }
+
+  void checkpoint() throws SQLException {
+    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  @Override
+  public void close() throws SQLException {
+    conn.close();
+  }
+}

@@ -1,0 +1,394 @@
+package io.ferry.buffer;
+
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.Sample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQLite implementation of {@link Buffer}. One writer thread owns the only write connection:
+ * appends wait in memory (at most {@code commitMaxSamples} samples, a bounded queue pushes back
+ * on producers) and are committed together at least every {@code commitInterval}; leases, acks
+ * and key/value writes run on the same thread between append batches, each in its own short
+ * transaction, so they never block appends for longer than one transaction. See
+ * {@code package-info.java} for the schema and the invariants.
+ */
+public final class SqliteBuffer implements Buffer {
+  private static final Logger log = LoggerFactory.getLogger(SqliteBuffer.class);
+  private static final Duration MAX_MAINTENANCE_PERIOD = Duration.ofSeconds(1);
+
+  private final BufferOptions options;
+  private final BufferStore store;
+  private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>(1024);
+  private final Thread writer;
+  private final AtomicLong refusedOutside = new AtomicLong();
+  private volatile boolean closed;
+  private boolean diskFull;
+  private final long commitIntervalNanos;
+  private final long maintenanceNanos;
+
+  private sealed interface Command permits AppendCmd, TaskCmd {}
+
+  private record AppendCmd(List<Sample> samples, CompletableFuture<Void> done) implements Command {}
+
+  private record TaskCmd(SqlTask<?> task, CompletableFuture<Object> done, boolean flushFirst, boolean stop)
+      implements Command {}
+
+  @FunctionalInterface
+  private interface SqlTask<T> {
+    T run() throws SQLException;
+  }
+
+  private SqliteBuffer(BufferOptions options, BufferStore store) {
+    this.options = options;
+    this.store = store;
+    this.commitIntervalNanos = Math.max(1, options.commitInterval().toNanos());
+    this.maintenanceNanos = Math.min(MAX_MAINTENANCE_PERIOD.toNanos(), Math.max(commitIntervalNanos, 10_000_000L));
+    this.writer = new Thread(this::writerLoop, "ferry-buffer-writer");
+    writer.setDaemon(true);
+  }
+
+  /**
+   * Opens (creating, migrating or quarantining as needed) the buffer at {@code options.file()}.
+   *
+   * @throws UncheckedIOException when the file can be neither opened nor replaced
+   */
+  public static SqliteBuffer open(BufferOptions options, List<ChannelSpec> channels, InstantSource clock) {
+    return open(options, channels, clock, List.of());
+  }
+
+  /** As {@link #open}, running {@code extraPragmas} on the writer connection (tests: max_page_count). */
+  static SqliteBuffer open(
+      BufferOptions options, List<ChannelSpec> channels, InstantSource clock, List<String> extraPragmas) {
+    try {
+      Connection conn = Databases.openWriter(options, clock);
+      try (Statement st = conn.createStatement()) {
+        for (String pragma : extraPragmas) {
+          st.execute(pragma);
+        }
+      }
+      BufferStore store = new BufferStore(conn, options, clock);
+      store.configure(channels);
+      SqliteBuffer buffer = new SqliteBuffer(options, store);
+      buffer.writer.start();
+      log.info(
+          "buffer {} open: {} raw samples queued, synchronous={}", options.file(), store.rawRows(),
+          options.synchronous());
+      return buffer;
+    } catch (SQLException e) {
+      throw new UncheckedIOException(new IOException("cannot open buffer " + options.file() + ": " + e.getMessage(), e));
+    }
+  }
+
+  // ---------------------------------------------------------------- Buffer
+
+  @Override
+  public CompletableFuture<Void> append(List<Sample> samples) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (samples.isEmpty()) {
+      done.complete(null);
+      return done;
+    }
+    if (closed) {
+      return refuseOutside(samples.size(), done);
+    }
+    try {
+      queue.put(new AppendCmd(List.copyOf(samples), done));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return refuseOutside(samples.size(), done);
+    }
+    if (closed && !writer.isAlive()) {
+      failLeftovers();
+    }
+    return done;
+  }
+
+  private CompletableFuture<Void> refuseOutside(int n, CompletableFuture<Void> done) {
+    refusedOutside.addAndGet(n);
+    done.completeExceptionally(new AppendRefusedException("buffer " + options.file() + " is closed", null));
+    return done;
+  }
+
+  @Override
+  public Lease lease(String uplink, LeaseRequest request) {
+    return call(() -> store.lease(uplink, request, this), false);
+  }
+
+  void complete(SqliteLease lease, Set<Long> samples, Set<Long> rollups, Set<Long> increments, String reason) {
+    call(
+        () -> {
+          store.complete(lease, samples, rollups, increments, reason);
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public KeyValueStore uplinkState(String uplink) {
+    return new KeyValueStore() {
+      @Override
+      public Optional<String> get(String key) {
+        return call(() -> store.kvGet(uplink, key), false);
+      }
+
+      @Override
+      public void put(String key, String value) {
+        call(
+            () -> {
+              store.kvPut(uplink, key, value);
+              return null;
+            },
+            false);
+      }
+
+      @Override
+      public void remove(String key) {
+        call(
+            () -> {
+              store.kvRemove(uplink, key);
+              return null;
+            },
+            false);
+      }
+
+      @Override
+      public Map<String, String> entries(String prefix) {
+        return call(() -> store.kvEntries(uplink, prefix), false);
+      }
+    };
+  }
+
+  @Override
+  public void configure(List<ChannelSpec> channels) {
+    List<ChannelSpec> copy = List.copyOf(channels);
+    call(
+        () -> {
+          store.configure(copy);
+          return null;
+        },
+        true);
+  }
+
+  /** Commits what was appended before, then runs the periodic work (lease expiry, rollup close). */
+  @Override
+  public void flush() {
+    call(
+        () -> {
+          maintenance();
+          return null;
+        },
+        true);
+  }
+
+  @Override
+  public BufferStats stats() {
+    BufferStats s = call(store::stats, false);
+    long outside = refusedOutside.get();
+    return outside == 0
+        ? s
+        : new BufferStats(s.rawSamples(), s.bytes(), s.appended(), s.refused() + outside, s.uplinks(), s.dropped(),
+            s.events());
+  }
+
+  @Override
+  public Path file() {
+    return options.file();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (writer.isAlive()) {
+      CompletableFuture<Object> done = new CompletableFuture<>();
+      try {
+        queue.put(new TaskCmd(() -> null, done, true, true));
+        writer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    failLeftovers();
+    try {
+      store.close();
+    } catch (SQLException e) {
+      log.warn("closing buffer {}: {}", options.file(), e.getMessage());
+    }
+    log.info("buffer {} closed", options.file());
+  }
+
+  private void failLeftovers() {
+    List<Command> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (Command c : left) {
+      if (c instanceof AppendCmd a) {
+        refuseOutside(a.samples().size(), a.done());
+      } else if (c instanceof TaskCmd t) {
+        t.done().completeExceptionally(new IllegalStateException("buffer " + options.file() + " is closed"));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T call(SqlTask<T> task, boolean flushFirst) {
+    if (closed) {
+      throw new IllegalStateException("buffer " + options.file() + " is closed");
+    }
+    if (Thread.currentThread() == writer) {
+      throw new IllegalStateException("buffer called from its own writer thread");
+    }
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    try {
+      queue.put(new TaskCmd(task, done, flushFirst, false));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the buffer", e);
+    }
+    try {
+      return (T) done.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("buffer " + options.file() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- writer thread
+
+  private void writerLoop() {
+    List<AppendCmd> pending = new ArrayList<>();
+    int pendingSamples = 0;
+    long deadline = 0;
+    long nextMaintenance = System.nanoTime() + maintenanceNanos;
+    while (true) {
+      long now = System.nanoTime();
+      long until = pending.isEmpty() ? nextMaintenance : Math.min(deadline, nextMaintenance);
+      Command c;
+      try {
+        c = until <= now ? queue.poll() : queue.poll(until - now, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        continue;
+      }
+      if (c instanceof AppendCmd a) {
+        if (pending.isEmpty()) {
+          deadline = System.nanoTime() + commitIntervalNanos;
+        }
+        pending.add(a);
+        pendingSamples += a.samples().size();
+        if (pendingSamples >= options.commitMaxSamples()) {
+          commitAppends(pending);
+          pendingSamples = 0;
+        }
+      } else if (c instanceof TaskCmd t) {
+        if (t.flushFirst()) {
+          commitAppends(pending);
+          pendingSamples = 0;
+        }
+        try {
+          t.done().complete(t.task().run());
+        } catch (SQLException | RuntimeException e) {
+          t.done().completeExceptionally(
+              e instanceof RuntimeException re ? re : new IllegalStateException("buffer: " + e.getMessage(), e));
+        }
+        if (t.stop()) {
+          return;
+        }
+      }
+      now = System.nanoTime();
+      if (!pending.isEmpty() && now - deadline >= 0) {
+        commitAppends(pending);
+        pendingSamples = 0;
+      }
+      if (now - nextMaintenance >= 0) {
+        try {
+          maintenance();
+        } catch (SQLException | RuntimeException e) {
+          log.warn("buffer maintenance failed (will retry): {}", e.toString());
+        }
+        nextMaintenance = System.nanoTime() + maintenanceNanos;
+      }
+    }
+  }
+
+  private long lastAgePass;
+
+  private void maintenance() throws SQLException {
+    store.expireLeases();
+    store.closeDueRollups();
+    long now = System.nanoTime();
+    if (now - lastAgePass >= MAX_MAINTENANCE_PERIOD.toNanos() || lastAgePass == 0) {
+      lastAgePass = now;
+      store.shedByAge();
+    }
+  }
+
+  private void commitAppends(List<AppendCmd> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Sample> all;
+    if (pending.size() == 1) {
+      all = pending.get(0).samples();
+    } else {
+      int n = 0;
+      for (AppendCmd a : pending) {
+        n += a.samples().size();
+      }
+      all = new ArrayList<>(n);
+      for (AppendCmd a : pending) {
+        all.addAll(a.samples());
+      }
+    }
+    try {
+      store.append(all);
+      if (diskFull) {
+        diskFull = false;
+        log.warn("buffer {}: disk space is back, appends accepted again", options.file());
+      }
+      for (AppendCmd a : pending) {
+        a.done().complete(null);
+      }
+    } catch (SQLException | RuntimeException e) {
+      store.countRefused(all.size());
+      boolean full = Databases.isDiskFull(e);
+      if (full && !diskFull) {
+        diskFull = true;
+        log.error("buffer {}: disk full, refusing appends until space returns ({})", options.file(), e.getMessage());
+      } else if (!full) {
+        log.error("buffer {}: append of {} samples failed: {}", options.file(), all.size(), e.toString());
+      }
+      AppendRefusedException refused =
+          new AppendRefusedException(
+              (full ? "disk full: " : "append failed: ") + all.size() + " samples refused by " + options.file(), e);
+      for (AppendCmd a : pending) {
+        a.done().completeExceptionally(refused);
+      }
+    }
+    pending.clear();
+  }
+}

@@ -1,0 +1,154 @@
+package io.ferry.drivers.modbus;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One physical bus or connection, shared by every instrument on it: one thread, requests
+ * strictly one after another (never pipelined: many devices and gateways mishandle that), a
+ * pause between requests, and reconnection with exponential capped backoff. A unit that does
+ * not answer costs the bus one timeout per backoff period of that unit, decided by its driver.
+ */
+final class ModbusBus {
+  private static final Logger LOG = LoggerFactory.getLogger(ModbusBus.class);
+
+  private final ModbusTransport transport;
+  private final Function<Duration, ModbusLink> links;
+  private final InstantSource clock;
+  private final ExecutorService thread;
+  private final AtomicLong requests = new AtomicLong();
+  private final StateLog state;
+  private Duration timeout = Duration.ZERO;
+  private Duration pause = Duration.ZERO;
+  private Backoff reconnect;
+  private ModbusLink link;
+  private long lastRequestEnd = System.nanoTime();
+  private int silentInARow;
+  /** After this many timeouts in a row with no answer from any unit, the port or socket is reopened. */
+  static final int REOPEN_AFTER_SILENT = 3;
+  private int users;
+
+  ModbusBus(ModbusTransport transport, Function<Duration, ModbusLink> links, InstantSource clock,
+      Duration backoffInitial, Duration backoffMax) {
+    this.transport = transport;
+    this.links = links;
+    this.clock = clock;
+    this.reconnect = Backoff.of(backoffInitial, backoffMax);
+    this.state = new StateLog(LOG, "bus " + transport.busKey(), io.ferry.drivers.spi.DriverMetrics.NOOP);
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ferry-modbus " + transport.busKey());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Adds an instrument: the bus keeps the longest timeout and pause asked for. */
+  synchronized void join(ModbusPlan plan) {
+    users++;
+    if (!plan.transport().equals(transport)) {
+      LOG.warn("instrument {} ({}) shares {} but asks for {}; the bus keeps {} (the first instrument's settings)",
+          plan.instrument().id(), plan.instrument().file(), transport.busKey(), plan.transport().describe(),
+          transport.describe());
+    }
+    if (plan.timeout().compareTo(timeout) > 0) {
+      timeout = plan.timeout();
+    }
+    if (plan.pause().compareTo(pause) > 0) {
+      pause = plan.pause();
+    }
+  }
+
+  /** Removes an instrument; returns true when it was the last one (the bus is then closed). */
+  synchronized boolean leave() {
+    users--;
+    if (users > 0) {
+      return false;
+    }
+    thread.execute(this::closeLink);
+    thread.shutdown();
+    return true;
+  }
+
+  /** Runs {@code job} on the bus thread, after every job queued before it. */
+  <T> CompletableFuture<T> submit(Supplier<T> job) {
+    try {
+      return CompletableFuture.supplyAsync(job, thread);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("bus " + transport.busKey() + " is closed"));
+    }
+  }
+
+  /** Reads sent on this bus so far. */
+  long requestCount() {
+    return requests.get();
+  }
+
+  /** One read; call from a job only (the bus thread). */
+  ReadResult read(int unit, ReadRequest request) {
+    Duration t;
+    Duration p;
+    synchronized (this) {
+      t = timeout;
+      p = pause;
+    }
+    if (link == null || !link.isConnected()) {
+      if (!reconnect.allows(clock.instant())) {
+        return new ReadResult.LinkDown(transport.describe() + " is down; next attempt at " + reconnect.notBefore());
+      }
+      closeLink();
+      ModbusLink l = links.apply(t);
+      try {
+        l.connect();
+        link = l;
+        reconnect = reconnect.succeeded();
+        state.set("link", "connected", "");
+      } catch (Exception e) {
+        l.disconnect();
+        reconnect = reconnect.failed(clock.instant());
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        state.set("link", "down", msg + "; retrying with backoff");
+        return new ReadResult.LinkDown(msg);
+      }
+    }
+    long wait = lastRequestEnd + p.toNanos() - System.nanoTime();
+    if (wait > 0) {
+      LockSupport.parkNanos(wait);
+    }
+    requests.incrementAndGet();
+    ReadResult r = link.read(unit, request, t);
+    lastRequestEnd = System.nanoTime();
+    if (r instanceof ReadResult.LinkDown d) {
+      closeLink();
+      reconnect = reconnect.failed(clock.instant());
+      state.set("link", "down", d.detail() + "; retrying with backoff");
+    } else if (r instanceof ReadResult.Timeout) {
+      // a USB adapter unplugged and plugged back keeps an open but dead handle: when no unit at
+      // all answers, reopen the port (which fails loudly, with backoff, while the device is gone)
+      if (++silentInARow >= REOPEN_AFTER_SILENT) {
+        silentInARow = 0;
+        closeLink();
+        state.set("link", "silent", REOPEN_AFTER_SILENT + " requests in a row got no answer from any unit; reopening");
+      }
+    } else {
+      silentInARow = 0;
+    }
+    return r;
+  }
+
+  private void closeLink() {
+    if (link != null) {
+      link.disconnect();
+      link = null;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.ferry.drivers.modbus;
+
+import io.ferry.core.MicroTime;
+import io.ferry.core.Sample;
+import io.ferry.drivers.spi.DriverContext;
+import io.ferry.drivers.spi.PollingDriver;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instrument = one unit id on a {@link ModbusBus}. Each poll runs as one job on the bus
+ * thread. A unit that times out is backed off on its own (exponential, capped): while backed
+ * off its polls return nothing without touching the bus, so the other units keep their rate.
+ * A merged read answered with exception 2 is split and the split is remembered for this
+ * device (in memory and in the instrument's state directory).
+ */
+final class ModbusDriver implements PollingDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(ModbusDriver.class);
+
+  private final ModbusPlan plan;
+  private final ModbusBus bus;
+  private final DriverContext context;
+  private final Runnable onClose;
+  private final StateLog state;
+  private final SplitStore splitStore;
+  private volatile SplitMemory splits;
+  private volatile List<ReadRequest> requests;
+  private volatile Backoff backoff;
+  private volatile boolean closed;
+  private String lastDeviceError;
+
+  ModbusDriver(ModbusPlan plan, ModbusBus bus, DriverContext context, Runnable onClose) {
+    this.plan = plan;
+    this.bus = bus;
+    this.context = context;
+    this.onClose = onClose;
+    this.state = new StateLog(LOG, "instrument " + plan.instrument().id() + " (" + plan.instrument().file() + ", "
+        + plan.transport().describe() + " unit " + plan.unit() + ")", context.metrics());
+    this.splitStore = new SplitStore(context.stateDir().resolve("modbus-splits.txt"));
+    this.splits = splitStore.load();
+    this.requests = RequestPlanner.plan(plan.channels(), plan.limits(), splits);
+    this.backoff = Backoff.of(plan.backoffInitial(), plan.backoffMax());
+  }
+
+  /** The reads one poll makes now (after any learned split). */
+  List<ReadRequest> currentRequests() {
+    return requests;
+  }
+
+  SplitMemory splits() {
+    return splits;
+  }
+
+  @Override
+  public List<Sample> poll() throws Exception {
+    if (closed) {
+      throw new IllegalStateException("driver closed");
+    }
+    Instant now = context.clock().instant();
+    if (!backoff.allows(now)) {
+      return List.of();
+    }
+    // one token per poll: an abandoned scan still queued on the bus must not be revived by the next poll
+    AtomicBoolean cancelled = new AtomicBoolean();
+    CompletableFuture<Scan> job = bus.submit(() -> scan(cancelled));
+    Scan scan;
+    try {
+      scan = job.get();
+    } catch (InterruptedException e) {
+      cancelled.set(true);
+      job.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      context.metrics().increment("errors");
+      throw new IOException(plan.instrument().id() + ": " + e.getCause().getMessage(), e.getCause());
+    }
+    Instant after = context.clock().instant();
+    switch (scan.failure()) {
+      case NONE -> {
+        backoff = backoff.succeeded();
+        state.set("unit", "connected", "");
+      }
+      case UNIT -> {
+        backoff = backoff.failed(after);
+        state.set("unit", "backoff", scan.detail() + "; retrying this unit at most every "
+            + backoff.delayAfter(backoff.failures()).toMillis() + "ms, capped at " + plan.backoffMax().toMillis() + "ms");
+      }
+      case LINK -> state.set("unit", "disconnected", scan.detail());
+    }
+    if (scan.samples().isEmpty() && !scan.detail().isEmpty()) {
+      throw new IOException(plan.instrument().id() + " unit " + plan.unit() + ": " + scan.detail());
+    }
+    return scan.samples();
+  }
+
+  enum Failure { NONE, UNIT, LINK }
+
+  record Scan(List<Sample> samples, Failure failure, String detail) {}
+
+  /** Runs on the bus thread. */
+  private Scan scan(AtomicBoolean cancelled) {
+    List<Sample> out = new ArrayList<>();
+    lastDeviceError = null;
+    for (ReadRequest r : requests) {
+      if (cancelled.get() || closed) {
+        break;
+      }
+      Scan fail = read(r, out);
+      if (fail != null) {
+        return new Scan(out, fail.failure(), fail.detail());
+      }
+    }
+    return new Scan(out, Failure.NONE, lastDeviceError == null ? "" : lastDeviceError);
+  }
+
+  /** Reads one request into {@code out}; returns a failing scan when the unit or link is down. */
+  private Scan read(ReadRequest r, List<Sample> out) {
+    ReadResult res = bus.read(plan.unit(), r);
+    if (res instanceof ReadResult.Data d) {
+      long micros = MicroTime.now(context.clock());
+      for (ModbusChannel c : r.channels()) {
+        Optional<Sample> s = ChannelDecoder.decode(c, r, d.bytes(), micros);
+        if (s.isPresent()) {
+          out.add(s.get());
+          state.set("channel " + c.id().channel(), "ok", "");
+        } else {
+          context.metrics().increment("invalid");
+          state.set("channel " + c.id().channel(), "invalid", c.where() + " holds no finite number (NaN or infinity); no value recorded");
+        }
+      }
+      return null;
+    }
+    if (res instanceof ReadResult.DeviceException e) {
+      context.metrics().increment("exceptions");
+      if (e.code() == 2 && r.channels().size() > 1) {
+        Optional<Integer> cut = RequestPlanner.splitPoint(r);
+        if (cut.isPresent()) {
+          learn(r, cut.get());
+          for (ReadRequest part : RequestPlanner.plan(r.channels(), plan.limits(), splits)) {
+            Scan fail = read(part, out);
+            if (fail != null) {
+              return fail;
+            }
+          }
+          return null;
+        }
+      }
+      lastDeviceError = "read " + r.describe() + " answered " + ReadResult.exceptionName(e.code());
+      for (ModbusChannel c : r.channels()) {
+        state.set("channel " + c.id().channel(), "exception-" + e.code(), "read " + r.describe() + " for " + c.where() + " answered "
+            + ReadResult.exceptionName(e.code()));
+      }
+      return null;
+    }
+    if (res instanceof ReadResult.Timeout t) {
+      context.metrics().increment("timeouts");
+      context.metrics().increment("errors");
+      return new Scan(out, Failure.UNIT, "read " + r.describe() + ": " + t.detail());
+    }
+    ReadResult.LinkDown l = (ReadResult.LinkDown) res;
+    context.metrics().increment("errors");
+    return new Scan(out, Failure.LINK, l.detail());
+  }
+
+  private void learn(ReadRequest r, int boundary) {
+    splits = splits.with(r.table(), boundary);
+    requests = RequestPlanner.plan(plan.channels(), plan.limits(), splits);
+    context.metrics().increment("splits");
+    LOG.warn("instrument {} ({}): the device rejected read {} with exception 2 (illegal data address); "
+        + "from now on reads of {} do not cross address {} (remembered in {})", plan.instrument().id(),
+        plan.instrument().file(), r.describe(), r.table().yamlName(), boundary, splitStore.file());
+    splitStore.save(splits);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      onClose.run();
+    }
+  }
+}

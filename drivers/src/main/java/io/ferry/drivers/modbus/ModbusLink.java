@@ -1,0 +1,17 @@
+package io.ferry.drivers.modbus;
+
+import java.time.Duration;
+
+/** One connection to a bus. Called from the bus thread only. */
+interface ModbusLink {
+  boolean isConnected();
+
+  /** Opens the connection or port; throws with a readable message when it cannot. */
+  void connect() throws Exception;
+
+  /** One read; never throws. */
+  ReadResult read(int unit, ReadRequest request, Duration timeout);
+
+  /** Closes; never throws. */
+  void disconnect();
+}

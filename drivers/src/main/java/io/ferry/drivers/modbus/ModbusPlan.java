@@ -1,0 +1,47 @@
+package io.ferry.drivers.modbus;
+
+import io.ferry.config.InstrumentInfo;
+import io.ferry.drivers.spi.DriverPlan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One Modbus instrument (one unit id on one bus), validated.
+ *
+ * @param pause silence kept on the bus between two requests (at least the RTU inter-frame delay)
+ * @param requests the reads planned before any device limit was learned
+ */
+public record ModbusPlan(
+    InstrumentInfo instrument,
+    ModbusTransport transport,
+    int unit,
+    Duration timeout,
+    Duration pause,
+    PlannerLimits limits,
+    Duration backoffInitial,
+    Duration backoffMax,
+    List<ModbusChannel> channels,
+    List<ReadRequest> requests)
+    implements DriverPlan {
+
+  public ModbusPlan {
+    channels = List.copyOf(channels);
+    requests = List.copyOf(requests);
+  }
+
+  @Override
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add(transport.describe() + " unit " + unit + ", timeout " + timeout.toMillis() + "ms, pause " + pause.toMillis()
+        + "ms, max " + limits.maxRegisters() + " registers/" + limits.maxBits() + " bits per request, maxGap "
+        + limits.maxGap() + (limits.merge() ? "" : ", one request per channel") + ": " + requests.size() + " request" + (requests.size() == 1 ? "" : "s") + " per poll for "
+        + channels.size() + " channel" + (channels.size() == 1 ? "" : "s"));
+    for (ReadRequest r : requests) {
+      lines.add("  read " + r.describe() + " -> " + r.channels().stream()
+          .map(c -> c.id().channel() + "@" + c.address()).collect(Collectors.joining(", ")));
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Modbus TCP, RTU and RTU over TCP on the digitalpetri client (no hand-written framing).
+ *
+ * <p>Invariants: configuration is validated once into an immutable {@link io.ferry.drivers.modbus.ModbusPlan};
+ * planning ({@link io.ferry.drivers.modbus.RequestPlanner}) and decoding
+ * ({@link io.ferry.drivers.modbus.RegisterDecoder}) are pure; one bus (a TCP host:port or a serial port)
+ * has exactly one thread and never has two requests in flight; a unit that does not answer is
+ * backed off alone (exponential, capped) so the other units on its bus keep their rate; a read
+ * never crosses an address the device rejected (learned from exception 2, kept in the
+ * instrument's state directory); bytes that do not form a valid answer never become a value;
+ * faults are counted per instrument and logged once per change of state, not per poll.
+ */
+package io.ferry.drivers.modbus;

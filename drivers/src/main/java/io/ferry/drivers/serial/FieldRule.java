@@ -1,0 +1,46 @@
+package io.ferry.drivers.serial;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Where a channel's text sits in a line: a regular expression group, or a field between delimiters. */
+public sealed interface FieldRule {
+  /** The channel's text in {@code line}, or empty when the line does not hold it. */
+  Optional<String> extract(String line);
+
+  String describe();
+
+  /** A regular expression; the value is the named or numbered group. */
+  record Regex(Pattern pattern, String group) implements FieldRule {
+    @Override
+    public Optional<String> extract(String line) {
+      Matcher m = pattern.matcher(line);
+      if (!m.find()) {
+        return Optional.empty();
+      }
+      String v = group.isEmpty() ? m.group() : group.chars().allMatch(Character::isDigit) ? m.group(Integer.parseInt(group))
+          : m.group(group);
+      return Optional.ofNullable(v);
+    }
+
+    @Override
+    public String describe() {
+      return "pattern /" + pattern.pattern() + "/" + (group.isEmpty() ? "" : " group " + group);
+    }
+  }
+
+  /** Field {@code index} (0-based) of the line split at {@code delimiter}; blank delimiter = runs of whitespace. */
+  record Field(String delimiter, int index) implements FieldRule {
+    @Override
+    public Optional<String> extract(String line) {
+      String[] parts = delimiter.isBlank() ? line.trim().split("\\s+") : line.split(Pattern.quote(delimiter), -1);
+      return index < parts.length ? Optional.of(parts[index]) : Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+      return "field " + index + " of \"" + delimiter.replace("\t", "\\t") + "\"-separated";
+    }
+  }
+}

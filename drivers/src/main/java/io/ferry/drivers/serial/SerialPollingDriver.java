@@ -1,0 +1,144 @@
+package io.ferry.drivers.serial;
+
+import io.ferry.core.MicroTime;
+import io.ferry.core.Sample;
+import io.ferry.drivers.modbus.Backoff;
+import io.ferry.drivers.spi.DriverContext;
+import io.ferry.drivers.spi.PollingDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request/response: per poll, each distinct command is sent and one reply line is read within
+ * the timeout. Echoed commands and empty lines are skipped. After a timeout, bytes that arrive
+ * late are drained before the next command so a late reply is never taken for the next one.
+ */
+final class SerialPollingDriver implements PollingDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(SerialPollingDriver.class);
+
+  private final SerialPlan plan;
+  private final DriverContext context;
+  private final LineFramer framer;
+  private final LineParser parser;
+  private final LineCounter counter;
+  private ByteLink link;
+  private Backoff backoff;
+  private boolean dirty;
+  private final byte[] buf = new byte[4096];
+
+  SerialPollingDriver(SerialPlan plan, DriverContext context) {
+    this.plan = plan;
+    this.context = context;
+    this.framer = new LineFramer(plan.terminator(), plan.maxLineLength());
+    this.parser = new LineParser(plan.checksum(), plan.checksumSeparator());
+    this.counter = new LineCounter(context.metrics(), LOG, "instrument " + plan.instrument().id() + " ("
+        + plan.instrument().file() + ", " + plan.endpoint().describe() + ")");
+    this.backoff = Backoff.of(plan.backoffInitial(), plan.backoffMax());
+  }
+
+  @Override
+  public synchronized List<Sample> poll() throws Exception {
+    Instant now = context.clock().instant();
+    if (link == null) {
+      if (!backoff.allows(now)) {
+        return List.of();
+      }
+      try {
+        link = ByteLink.open(plan.endpoint(), plan.timeout());
+        framer.reset();
+        dirty = false;
+      } catch (IOException e) {
+        backoff = backoff.failed(now);
+        context.metrics().increment("errors");
+        counter.state("disconnected", e.getMessage() + "; retrying with backoff");
+        throw e;
+      }
+    }
+    List<Sample> out = new ArrayList<>();
+    String failure = null;
+    try {
+      if (dirty) {
+        drain();
+      }
+      for (Map.Entry<String, List<SerialChannel>> e : plan.byCommand().entrySet()) {
+        String f = ask(e.getKey(), e.getValue(), out);
+        failure = f != null ? f : failure;
+      }
+    } catch (IOException e) {
+      link.close();
+      link = null;
+      backoff = backoff.failed(context.clock().instant());
+      context.metrics().increment("errors");
+      counter.state("disconnected", e.getMessage() + "; retrying with backoff");
+      if (out.isEmpty()) {
+        throw e;
+      }
+      return out;
+    }
+    backoff = backoff.succeeded();
+    counter.state("connected", "");
+    if (out.isEmpty() && failure != null) {
+      throw new IOException(plan.instrument().id() + ": " + failure);
+    }
+    return out;
+  }
+
+  /** Sends one command and reads its reply line; returns why nothing was read, or null. */
+  private String ask(String command, List<SerialChannel> channels, List<Sample> out) throws IOException {
+    framer.reset();
+    link.write((command + plan.lineEnding()).getBytes(StandardCharsets.ISO_8859_1));
+    long deadline = System.nanoTime() + plan.timeout().toNanos();
+    long overlongBefore = framer.overlong();
+    while (System.nanoTime() < deadline) {
+      int n = link.read(buf);
+      if (n == 0) {
+        continue;
+      }
+      for (String line : framer.feed(buf, 0, n)) {
+        if (line.isBlank() || line.trim().equals(command.trim())) {
+          continue;
+        }
+        LineParser.Result r = parser.parse(line, channels, MicroTime.now(context.clock()));
+        List<Sample> samples = counter.count(r, line);
+        out.addAll(samples);
+        return samples.isEmpty() ? "reply to " + SerialPlan.escape(command) + " could not be read: "
+            + ((LineParser.Rejected) r).reason() : null;
+      }
+      if (framer.overlong() > overlongBefore) {
+        counter.discard("overlong", "reply longer than maxLineLength (" + plan.maxLineLength() + ") dropped");
+        overlongBefore = framer.overlong();
+      }
+    }
+    dirty = true;
+    context.metrics().increment("timeouts");
+    int partial = framer.reset();
+    if (partial > 0) {
+      counter.discard("partial", "reply to " + SerialPlan.escape(command) + " was cut off (no terminator within the timeout)");
+    }
+    return "no reply to " + SerialPlan.escape(command) + " within " + plan.timeout().toMillis() + "ms";
+  }
+
+  /** Reads and drops whatever arrived late (one read slice). */
+  private void drain() throws IOException {
+    int n = link.read(buf);
+    if (n > 0) {
+      counter.discard("stale", "dropped bytes that arrived after a timeout");
+    }
+    framer.reset();
+    dirty = false;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (link != null) {
+      link.close();
+      link = null;
+    }
+  }
+}
