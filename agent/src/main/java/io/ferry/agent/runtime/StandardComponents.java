@@ -5,6 +5,7 @@ import io.ferry.agent.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.agent.uplink.jsonl.JsonlUplinkFactory;
 import io.ferry.drivers.modbus.ModbusDriverFactory;
 import io.ferry.drivers.mqtt.MqttDriverFactory;
+import io.ferry.drivers.opcua.OpcUaDriverFactory;
 import io.ferry.drivers.serial.SerialDriverFactory;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
 import java.util.List;
@@ -16,7 +17,8 @@ public final class StandardComponents {
   /** Fresh factories: a factory may hold resources shared by its instruments (a serial bus). */
   public static Components create() {
     return new Components(
-        List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory()),
+        List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory(),
+            new OpcUaDriverFactory()),
         List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory()),
         List.of(MirrorExtra.planner()));
   }
