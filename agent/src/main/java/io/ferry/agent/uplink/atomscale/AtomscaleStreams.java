@@ -244,8 +244,11 @@ public final class AtomscaleStreams {
    * "1705312200.123456"): a double would print 1.7053122E9 and round the microseconds.
    */
   static String epochSeconds(long micros) {
-    long s = Math.floorDiv(micros, 1_000_000L);
-    long f = Math.floorMod(micros, 1_000_000L);
+    if (micros < 0) {
+      return "-" + epochSeconds(-micros);
+    }
+    long s = micros / 1_000_000L;
+    long f = micros % 1_000_000L;
     if (f == 0) {
       return s + ".0";
     }
