@@ -228,6 +228,17 @@ class AtomscaleUplinkTest {
   }
 
   @Test
+  void aFullLeaseWithoutACompleteChunkGrowsInsteadOfStalling() {
+    script((n, r) -> null);
+    append(THICKNESS, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // appended first: the oldest rows are all one channel
+    append(RATE, 0, 11, 12, 13);
+    UplinkService s = start("batchSize: 6\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    assertThat(api.chunks()).hasSize(1);
+    assertThat(api.chunks().get(0).body().path("channels").path("deposition_rate").path("values").toString()).isEqualTo("[11.0,12.0,13.0]");
+  }
+
+  @Test
   void pathPrefixIsConfigurable() {
     script((n, r) -> null);
     append(THICKNESS, 0, 1, 2, 3);
