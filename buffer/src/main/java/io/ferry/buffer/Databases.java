@@ -13,9 +13,9 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /** Opening the buffer's SQLite file: integrity check, quarantine, pragmas, migrations. */
 public final class Databases {
@@ -92,11 +92,9 @@ public final class Databases {
   }
 
   private static Connection connect(Path file, boolean readOnly) throws SQLException {
-    Properties props = new Properties();
-    if (readOnly) {
-      props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-    }
-    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(readOnly);
+    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
   }
 
   /** Null when the file is a healthy SQLite database, else what is wrong with it. */

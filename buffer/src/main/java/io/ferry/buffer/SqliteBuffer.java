@@ -190,12 +190,15 @@ public final class SqliteBuffer implements Buffer {
         true);
   }
 
-  /** Commits what was appended before, then runs the periodic work (lease expiry, rollup close). */
+  /**
+   * Commits what was appended before, then runs the periodic work at once (lease expiry, rollup
+   * close, age limit) instead of waiting for its next turn.
+   */
   @Override
   public void flush() {
     call(
         () -> {
-          maintenance();
+          maintenance(true);
           return null;
         },
         true);
@@ -326,7 +329,7 @@ public final class SqliteBuffer implements Buffer {
       }
       if (now - nextMaintenance >= 0) {
         try {
-          maintenance();
+          maintenance(false);
         } catch (SQLException | RuntimeException e) {
           log.warn("buffer maintenance failed (will retry): {}", e.toString());
         }
@@ -337,11 +340,11 @@ public final class SqliteBuffer implements Buffer {
 
   private long lastAgePass;
 
-  private void maintenance() throws SQLException {
+  private void maintenance(boolean force) throws SQLException {
     store.expireLeases();
     store.closeDueRollups();
     long now = System.nanoTime();
-    if (now - lastAgePass >= MAX_MAINTENANCE_PERIOD.toNanos() || lastAgePass == 0) {
+    if (force || now - lastAgePass >= MAX_MAINTENANCE_PERIOD.toNanos() || lastAgePass == 0) {
       lastAgePass = now;
       store.shedByAge();
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       DemoCommand.class,
       ProbeCommand.class,
+      AtomscaleCommand.class,
       MirrorCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class,

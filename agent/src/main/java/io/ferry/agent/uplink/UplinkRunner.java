@@ -25,6 +25,8 @@ public final class UplinkRunner implements UplinkService {
   private static final Logger LOG = LoggerFactory.getLogger(UplinkRunner.class);
   /** Successes needed before a halved batch size is doubled again. */
   private static final int GROW_AFTER = 4;
+  /** How far a lease may grow beyond batchSize to hold one complete batch (memory bound). */
+  private static final int MAX_GROWTH = 16;
 
   private final String name;
   private final String type;
@@ -131,6 +133,12 @@ public final class UplinkRunner implements UplinkService {
   // ------------------------------------------------------------------ the loop
 
   private void run() {
+    try {
+      BufferStats.UplinkBacklog b = buffer.stats().uplinks().get(name);
+      backlog = b == null ? 0 : b.samples() + b.rollups() + b.increments();
+    } catch (RuntimeException e) {
+      LOG.warn("uplink {}: cannot read the backlog: {}", name, e.toString());
+    }
     while (!stopping) {
       try {
         step();
@@ -222,7 +230,14 @@ public final class UplinkRunner implements UplinkService {
       waitFor(settings.authRetry(), false);
     } else if (d instanceof Delivery.NothingReady) {
       lease.release();
-      waitFor(settings.idlePoll(), true);
+      if (lease.size() >= batch && batch < settings.batchRecords() * MAX_GROWTH) {
+        // A full lease that cannot make a batch (an Atomscale chunk spanning more records than one
+        // lease holds, e.g. with instruments polled at different rates): lease more, do not stall.
+        batch = Math.min(batch * 2, settings.batchRecords() * MAX_GROWTH);
+        LOG.info("uplink {}: a full lease held no complete batch; leasing {} records at a time", name, batch);
+      } else {
+        waitFor(settings.idlePoll(), true);
+      }
     } else {
       throw new IllegalStateException("unhandled delivery " + d);
     }

@@ -221,7 +221,7 @@ public final class AtomscaleStreams {
       g.writeObjectFieldStart(e.getKey());
       g.writeArrayFieldStart("timestamps");
       for (SampleRecord r : e.getValue()) {
-        g.writeNumber(r.sample().timeMicros() / 1e6);
+        g.writeNumber(epochSeconds(r.sample().timeMicros()));
       }
       g.writeEndArray();
       g.writeArrayFieldStart("values");
@@ -237,6 +237,27 @@ public final class AtomscaleStreams {
     }
     g.writeEndObject();
     g.writeEndObject();
+  }
+
+  /**
+   * Epoch seconds as a plain JSON number with microsecond precision ("1705312200.0",
+   * "1705312200.123456"): a double would print 1.7053122E9 and round the microseconds.
+   */
+  static String epochSeconds(long micros) {
+    if (micros < 0) {
+      return "-" + epochSeconds(-micros);
+    }
+    long s = micros / 1_000_000L;
+    long f = micros % 1_000_000L;
+    if (f == 0) {
+      return s + ".0";
+    }
+    String frac = String.format("%06d", f);
+    int end = frac.length();
+    while (frac.charAt(end - 1) == '0') {
+      end--;
+    }
+    return s + "." + frac.substring(0, end);
   }
 
   private String scrub(String s) {

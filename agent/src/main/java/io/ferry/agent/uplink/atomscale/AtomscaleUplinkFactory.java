@@ -52,6 +52,7 @@ public final class AtomscaleUplinkFactory implements UplinkFactory {
     String namePrefix = f.string("streamNamePrefix", "");
     Map<String, List<AtomscalePlan.ChannelUnit>> streams = new LinkedHashMap<>();
     int widest = 1;
+    int total = 0;
     for (InstrumentInfo inst : instruments) {
       List<AtomscalePlan.ChannelUnit> chs = new ArrayList<>();
       for (ChannelSpec spec : inst.channels()) {
@@ -62,10 +63,12 @@ public final class AtomscaleUplinkFactory implements UplinkFactory {
       if (!chs.isEmpty()) {
         streams.put(inst.id(), List.copyOf(chs));
         widest = Math.max(widest, chs.size());
+        total += chs.size();
       }
     }
-    // A lease must be able to hold a full chunk of the widest instrument, with room for the next.
-    RunnerSettings runner = RunnerSettings.read(f, Math.max(20_000, 2 * points * widest), Duration.ZERO, Duration.ofMillis(500));
+    // Leases take the oldest records of every instrument: one must hold a chunk of each, with room for the next.
+    // (The engine grows a lease that is full yet holds no complete chunk, up to 16x batchSize.)
+    RunnerSettings runner = RunnerSettings.read(f, Math.max(20_000, 2 * points * total), Duration.ZERO, Duration.ofMillis(500));
     if (runner.batchRecords() < points * widest) {
       f.error("batchSize", "must hold at least one chunk: pointsPerChunk x channels = " + (points * widest));
     }

@@ -174,6 +174,18 @@ class GroveStreamsUplinkTest {
   }
 
   @Test
+  void firstUseMetadataIsSentOnceThenRemembered() throws Exception {
+    script((n, body) -> null);
+    append(TEMP, 1, 0);
+    UplinkService s = start("metadata: first-use\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 1);
+    assertThat(feed.received.get(0).body().toString()).contains("\"defaults\":{\"name\":\"temp\"");
+    append(TEMP, 1, 5);
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 2);
+    assertThat(feed.received.get(1).body().toString()).doesNotContain("defaults");
+  }
+
+  @Test
   void honoursRetryAfterOn429() throws Exception {
     script((n, body) -> n == 0 ? new MockResponse.Builder().code(429).addHeader("Retry-After", "120").body("slow down").build() : null);
     append(TEMP, 5, 0);
