@@ -77,6 +77,42 @@ class OpcUaSecurityTest {
     }
   }
 
+  /** A PKCS#12 file with a user certificate whose common name is {@code cn}. */
+  private Path userKeyStore(String cn, String password) throws Exception {
+    java.security.KeyPair kp = org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+    X509Certificate cert = new org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder(kp).setCommonName(cn)
+        .setApplicationUri("urn:ferry:test-user").build();
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("user", kp.getPrivate(), password.toCharArray(), new X509Certificate[] {cert});
+    Path file = tmp.resolve(cn.replace(' ', '-') + ".p12");
+    try (var out = Files.newOutputStream(file)) {
+      ks.store(out, password.toCharArray());
+    }
+    return file;
+  }
+
+  private OpcUaPollingDriver openWithUserCertificate(Path p12) {
+    String yaml = "id: press1\ndriver: opcua\nconnection:\n  endpoint: " + server.endpoint() + "\n"
+        + "  securityPolicy: Basic256Sha256\n  securityMode: SignAndEncrypt\n"
+        + "  userCertificate: " + p12 + "\n  userCertificatePassword: ${env:P12_PASSWORD}\n"
+        + "  pkiDir: " + tmp.resolve("pki") + "\n"
+        + "channels:\n  - {name: pressure, node: \"ns=2;s=Plant/Pressure\"}\n";
+    OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of("P12_PASSWORD", "p12-pw"));
+    return (OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, new DriverContext(InstantSource.system(), state, new RecordingMetrics()));
+  }
+
+  @Test
+  void x509UserIdentityIsAcceptedOrRefusedByTheServer() throws Exception {
+    trustServer();
+    try (OpcUaPollingDriver driver = openWithUserCertificate(userKeyStore(TestOpcUaServer.X509_USER, "p12-pw"))) {
+      assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
+    }
+    try (OpcUaPollingDriver driver = openWithUserCertificate(userKeyStore("Somebody else", "p12-pw"))) {
+      assertThat(catchThrowable(driver::poll)).isInstanceOf(OpcUaConnectException.class).hasMessageContaining("certificate");
+    }
+  }
+
   @Test
   void aWrongPasswordIsRefusedWithoutShowingIt() throws Exception {
     trustServer();

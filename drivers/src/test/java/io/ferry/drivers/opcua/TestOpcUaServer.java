@@ -24,6 +24,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigLimits;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.items.DataItem;
 import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
@@ -61,6 +62,8 @@ public final class TestOpcUaServer implements AutoCloseable {
   public static final String APPLICATION_URI = "urn:ferry:test-server";
   public static final String USER = "operator";
   public static final String PASSWORD = "s3cret-pw";
+  /** The common name an X.509 user certificate must carry to be accepted. */
+  public static final String X509_USER = "Ferry test user";
 
   private static KeyPair keyPair;
   private static X509Certificate certificate;
@@ -148,7 +151,8 @@ public final class TestOpcUaServer implements AutoCloseable {
         .setEndpoints(endpoints)
         .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine(), group))
         .setIdentityValidator(new CompositeValidator(AnonymousIdentityValidator.INSTANCE,
-            new UsernameIdentityValidator(a -> USER.equals(a.getUsername()) && PASSWORD.equals(a.getPassword()))))
+            new UsernameIdentityValidator(a -> USER.equals(a.getUsername()) && PASSWORD.equals(a.getPassword())),
+            new X509IdentityValidator(c -> c.getSubjectX500Principal().getName().contains("CN=" + X509_USER))))
         .setLimits(new OpcUaServerConfigLimits() {
           @Override
           public UInteger getMaxNodesPerRead() {
