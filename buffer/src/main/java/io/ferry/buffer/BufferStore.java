@@ -105,13 +105,15 @@ final class BufferStore implements AutoCloseable {
     this.clock = clock;
     this.file = options.file();
     insertRaw = conn.prepareStatement("INSERT INTO raw(seq, ch, t, v, q, txt, pending) VALUES (?,?,?,?,?,?,?)");
+    // One row per (channel, interval) and commit batch, pre-aggregated in arrival order; the
+    // merge with what is stored happens here, in SQL, in the same transaction as the samples.
     upsertRollup =
         conn.prepareStatement(
             "INSERT INTO rollup_open(ch, start, every, close_at, closed, revision, n, first, first_t, last, last_t,"
-                + " min, max, sum) VALUES (?1, ?2, ?3, ?4, 0, 0, 1, ?5, ?6, ?5, ?6, ?5, ?5, ?5)"
+                + " min, max, sum) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT(ch, start) DO UPDATE SET"
                 + " revision = CASE WHEN closed = 1 THEN revision + 1 ELSE revision END, closed = 0,"
-                + " n = n + 1,"
+                + " n = n + excluded.n,"
                 + " first = CASE WHEN excluded.first_t < first_t THEN excluded.first ELSE first END,"
                 + " first_t = min(first_t, excluded.first_t),"
                 + " last = CASE WHEN excluded.last_t >= last_t THEN excluded.last ELSE last END,"
@@ -275,6 +277,7 @@ final class BufferStore implements AutoCloseable {
         shedForBudget(estimateBytes(samples), tx);
       }
       long seq = nextSeq;
+      Map<IntervalKey, IntervalAgg> intervals = new LinkedHashMap<>();
       long[] perRoute = new long[routing.channels().size()];
       boolean anyRaw = false;
       boolean anyRollup = false;
@@ -307,7 +310,7 @@ final class BufferStore implements AutoCloseable {
         }
         if (usable(s)) {
           if (r.rollupMask() != 0 && r.rollup().isPresent()) {
-            anyRollup |= addToRollup(r, r.rollup().get(), s, now, tx);
+            anyRollup |= addToRollup(r, r.rollup().get(), s, now, tx, intervals);
           }
           if (r.incrementMask() != 0 && r.counter().isPresent()) {
             anyIncr |= addIncrement(r, r.counter().get(), s, tx);
@@ -318,7 +321,7 @@ final class BufferStore implements AutoCloseable {
         insertRaw.executeBatch();
       }
       if (anyRollup) {
-        upsertRollup.executeBatch();
+        writeIntervals(intervals.values());
         insertPoint.executeBatch();
       }
       if (anyIncr) {
@@ -443,7 +446,50 @@ final class BufferStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- rollups
 
-  private boolean addToRollup(ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx) throws SQLException {
+  record IntervalKey(int ch, long start) {}
+
+  /** What one commit batch adds to one interval, folded in arrival order. */
+  static final class IntervalAgg {
+    final int ch;
+    final long start;
+    final long every;
+    final long closeAt;
+    long n;
+    double first;
+    long firstT = Long.MAX_VALUE;
+    double last;
+    long lastT = Long.MIN_VALUE;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    double sum;
+
+    IntervalAgg(int ch, long start, long every, long closeAt) {
+      this.ch = ch;
+      this.start = start;
+      this.every = every;
+      this.closeAt = closeAt;
+    }
+
+    /** Ties in time: the earlier arrival stays first, the later arrival becomes last. */
+    void add(long t, double v) {
+      n++;
+      sum += v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      if (t < firstT) {
+        firstT = t;
+        first = v;
+      }
+      if (t >= lastT) {
+        lastT = t;
+        last = v;
+      }
+    }
+  }
+
+  private boolean addToRollup(
+      ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx, Map<IntervalKey, IntervalAgg> intervals)
+      throws SQLException {
     long start = spec.intervalStart(s.timeMicros());
     long every = spec.everyMicros();
     long closeAt = start + every + spec.grace().toNanos() / 1000;
@@ -451,13 +497,9 @@ final class BufferStore implements AutoCloseable {
       tx.drop(r.chId(), REASON_LATE, 1);
       return false;
     }
-    upsertRollup.setInt(1, r.chId());
-    upsertRollup.setLong(2, start);
-    upsertRollup.setLong(3, every);
-    upsertRollup.setLong(4, closeAt);
-    upsertRollup.setDouble(5, s.value());
-    upsertRollup.setLong(6, s.timeMicros());
-    upsertRollup.addBatch();
+    intervals
+        .computeIfAbsent(new IntervalKey(r.chId(), start), k -> new IntervalAgg(k.ch(), k.start(), every, closeAt))
+        .add(s.timeMicros(), s.value());
     if (spec.stats().contains(Stat.TWA)) {
       insertPoint.setInt(1, r.chId());
       insertPoint.setLong(2, start);
@@ -466,6 +508,25 @@ final class BufferStore implements AutoCloseable {
       insertPoint.addBatch();
     }
     return true;
+  }
+
+  private void writeIntervals(Collection<IntervalAgg> intervals) throws SQLException {
+    for (IntervalAgg a : intervals) {
+      upsertRollup.setInt(1, a.ch);
+      upsertRollup.setLong(2, a.start);
+      upsertRollup.setLong(3, a.every);
+      upsertRollup.setLong(4, a.closeAt);
+      upsertRollup.setLong(5, a.n);
+      upsertRollup.setDouble(6, a.first);
+      upsertRollup.setLong(7, a.firstT);
+      upsertRollup.setDouble(8, a.last);
+      upsertRollup.setLong(9, a.lastT);
+      upsertRollup.setDouble(10, a.min);
+      upsertRollup.setDouble(11, a.max);
+      upsertRollup.setDouble(12, a.sum);
+      upsertRollup.addBatch();
+    }
+    upsertRollup.executeBatch();
   }
 
   private boolean anyToPurge(long now) throws SQLException {
