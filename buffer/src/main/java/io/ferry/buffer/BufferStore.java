@@ -68,7 +68,10 @@ final class BufferStore implements AutoCloseable {
   private final Path file;
 
   private final Map<ChannelId, Integer> chIds = new HashMap<>();
-  private final Map<Integer, ChannelId> chById = new HashMap<>();
+  /** Channel by integer key, and its rank in (instrument, channel) order: array lookups on the hot paths. */
+  private ChannelId[] byId = new ChannelId[64];
+
+  private int[] rankById = new int[64];
   private final Map<String, Integer> uplinkBits = new HashMap<>();
   private final Map<String, UplinkLeases> uplinks = new HashMap<>();
   private Routing routing = new Routing(Map.of());
@@ -151,10 +154,10 @@ final class BufferStore implements AutoCloseable {
     try (ResultSet rs = st.executeQuery("SELECT id, instrument, name FROM channel")) {
       while (rs.next()) {
         ChannelId id = new ChannelId(rs.getString(2), rs.getString(3));
-        chIds.put(id, rs.getInt(1));
-        chById.put(rs.getInt(1), id);
+        remember(id, rs.getInt(1));
       }
     }
+    rerank();
     try (ResultSet rs = st.executeQuery("SELECT bit, name FROM uplink")) {
       while (rs.next()) {
         uplinkBits.put(rs.getString(2), rs.getInt(1));
@@ -251,11 +254,31 @@ final class BufferStore implements AutoCloseable {
         ps.setString(2, id.channel());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          chIds.put(id, rs.getInt(1));
-          chById.put(rs.getInt(1), id);
+          remember(id, rs.getInt(1));
         }
       }
     }
+    rerank();
+  }
+
+  private void remember(ChannelId id, int key) {
+    chIds.put(id, key);
+    if (key >= byId.length) {
+      byId = java.util.Arrays.copyOf(byId, Math.max(key + 1, byId.length * 2));
+      rankById = java.util.Arrays.copyOf(rankById, byId.length);
+    }
+    byId[key] = id;
+  }
+
+  private void rerank() {
+    List<ChannelId> sorted = chIds.keySet().stream().sorted().toList();
+    for (int i = 0; i < sorted.size(); i++) {
+      rankById[chIds.get(sorted.get(i))] = i;
+    }
+  }
+
+  private ChannelId channel(int key) {
+    return key >= 0 && key < byId.length ? byId[key] : null;
   }
 
   // ---------------------------------------------------------------- append
@@ -944,15 +967,11 @@ final class BufferStore implements AutoCloseable {
     if (samples.isEmpty() && rollups.isEmpty() && increments.isEmpty()) {
       return SqliteLease.empty(uplink, owner);
     }
-    samples = new ArrayList<>(samples);
-    samples.sort(
-        Comparator.comparing((SampleRecord r) -> r.sample().channel())
-            .thenComparingLong(r -> r.sample().timeMicros())
-            .thenComparingLong(SampleRecord::id));
     long ttlMicros = request.ttl().toNanos() / 1000;
     SqliteLease lease =
         new SqliteLease(
-            owner, uplink, u.nextLeaseId++, now + ttlMicros, List.copyOf(samples), rollups, increments, segments);
+            owner, uplink, u.nextLeaseId++, now + ttlMicros, orderByChannelThenTime(samples), rollups, increments,
+            segments);
     u.live.put(lease.leaseId(), lease);
     for (Segment s : segments) {
       u.rawSegments.put(s.lo(), s.hi());
@@ -960,6 +979,45 @@ final class BufferStore implements AutoCloseable {
     rollups.forEach(r -> u.rollupIds.add(r.id()));
     increments.forEach(r -> u.incrIds.add(r.id()));
     return lease;
+  }
+
+  private static final Comparator<SampleRecord> BY_TIME_THEN_ID =
+      Comparator.comparingLong((SampleRecord r) -> r.sample().timeMicros()).thenComparingLong(SampleRecord::id);
+
+  /**
+   * Groups rows (read in sequence order) by channel rank with a stable counting sort, then sorts a
+   * channel's run by time only when it is not already in time order (the usual case is sorted).
+   */
+  private List<SampleRecord> orderByChannelThenTime(List<SampleRecord> rows) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    int ranks = chIds.size() + 1;
+    int[] start = new int[ranks + 1];
+    int[] rank = new int[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      rank[i] = rankById[chIds.get(rows.get(i).channel())];
+      start[rank[i] + 1]++;
+    }
+    for (int r = 0; r < ranks; r++) {
+      start[r + 1] += start[r];
+    }
+    int[] fill = java.util.Arrays.copyOf(start, ranks);
+    SampleRecord[] out = new SampleRecord[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      out[fill[rank[i]]++] = rows.get(i);
+    }
+    for (int r = 0; r < ranks; r++) {
+      int from = start[r];
+      int to = start[r + 1];
+      for (int i = from + 1; i < to; i++) {
+        if (out[i].sample().timeMicros() < out[i - 1].sample().timeMicros()) {
+          java.util.Arrays.sort(out, from, to, BY_TIME_THEN_ID);
+          break;
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
   }
 
   private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<Segment> segments)
@@ -990,7 +1048,7 @@ final class BufferStore implements AutoCloseable {
         while (rs.next()) {
           got++;
           long seq = rs.getLong(1);
-          ChannelId ch = chById.get(rs.getInt(2));
+          ChannelId ch = channel(rs.getInt(2));
           long t = rs.getLong(3);
           double v = rs.getDouble(4);
           if (rs.wasNull()) {
@@ -1054,7 +1112,7 @@ final class BufferStore implements AutoCloseable {
           }
           out.add(
               new RollupRecord(
-                  id, chById.get(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6),
+                  id, channel(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6),
                   rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), twa,
                   rs.getInt(13)));
           budget[0] -= ROLLUP_BYTES;
@@ -1081,7 +1139,7 @@ final class BufferStore implements AutoCloseable {
             continue;
           }
           out.add(
-              new IncrementRecord(id, chById.get(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getDouble(5)));
+              new IncrementRecord(id, channel(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getDouble(5)));
           budget[0] -= INCREMENT_BYTES;
         }
       }
@@ -1111,13 +1169,18 @@ final class BufferStore implements AutoCloseable {
    * Completes a lease: {@code done} records are acknowledged (or rejected with {@code reason}), the
    * rest released. Idempotent towards rows that budget shedding already removed.
    */
-  void complete(SqliteLease lease, Set<Long> doneSamples, Set<Long> doneRollups, Set<Long> doneIncrements,
+  void complete(SqliteLease lease, Set<Long> samplesDone, Set<Long> rollupsDone, Set<Long> incrementsDone,
       String rejectReason) throws SQLException {
     UplinkLeases u = uplinks.get(lease.uplink());
     if (u == null) {
       return;
     }
-    if (doneSamples.isEmpty() && doneRollups.isEmpty() && doneIncrements.isEmpty()) {
+    // null = every record of that kind in the lease (the common full ack: no id sets at all).
+    java.util.function.LongPredicate doneSample = samplesDone == null ? x -> true : samplesDone::contains;
+    Set<Long> doneRollups = rollupsDone != null ? rollupsDone : ids(lease.rollups());
+    Set<Long> doneIncrements = incrementsDone != null ? incrementsDone : ids(lease.increments());
+    boolean anySample = samplesDone == null ? !lease.samples().isEmpty() : !samplesDone.isEmpty();
+    if (!anySample && doneRollups.isEmpty() && doneIncrements.isEmpty()) {
       forget(u, lease);
       return;
     }
@@ -1131,12 +1194,12 @@ final class BufferStore implements AutoCloseable {
         long[] seqs = s.seqs();
         int i = 0;
         while (i < seqs.length) {
-          if (!doneSamples.contains(seqs[i])) {
+          if (!doneSample.test(seqs[i])) {
             i++;
             continue;
           }
           int j = i;
-          while (j + 1 < seqs.length && doneSamples.contains(seqs[j + 1])) {
+          while (j + 1 < seqs.length && doneSample.test(seqs[j + 1])) {
             j++;
           }
           deleteRawRange.setLong(1, seqs[i]);
@@ -1157,7 +1220,7 @@ final class BufferStore implements AutoCloseable {
       completeDerived("incr", doneIncrements, bit);
       if (rejectReason != null) {
         Map<ChannelId, Long> perChannel = new HashMap<>();
-        lease.samples().stream().filter(r -> doneSamples.contains(r.id()))
+        lease.samples().stream().filter(r -> doneSample.test(r.id()))
             .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
         lease.rollups().stream().filter(r -> doneRollups.contains(r.id()))
             .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
@@ -1175,6 +1238,12 @@ final class BufferStore implements AutoCloseable {
     }
     apply(tx);
     forget(u, lease);
+  }
+
+  private static Set<Long> ids(List<? extends BufferRecord> records) {
+    Set<Long> ids = new HashSet<>();
+    records.forEach(r -> ids.add(r.id()));
+    return ids;
   }
 
   private void completeDerived(String table, Set<Long> ids, long bit) throws SQLException {
@@ -1278,7 +1347,7 @@ final class BufferStore implements AutoCloseable {
     Map<String, Long> events = new java.util.TreeMap<>();
     drops.forEach(
         (k, v) -> {
-          String key = chById.get(k.ch()) + " " + k.reason();
+          String key = channel(k.ch()) + " " + k.reason();
           if (k.reason().equals(EVENT_COUNTER_RESET) || k.reason().equals(EVENT_COUNTER_INVALID)) {
             events.put(key, v);
           } else {
