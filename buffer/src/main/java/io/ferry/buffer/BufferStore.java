@@ -300,7 +300,7 @@ final class BufferStore implements AutoCloseable {
         shedForBudget(estimateBytes(samples), tx);
       }
       long seq = nextSeq;
-      Map<IntervalKey, IntervalAgg> intervals = new LinkedHashMap<>();
+      Map<IntervalAgg.Key, IntervalAgg> intervals = new LinkedHashMap<>();
       long[] perRoute = new long[routing.channels().size()];
       boolean anyRaw = false;
       boolean anyRollup = false;
@@ -469,49 +469,8 @@ final class BufferStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- rollups
 
-  record IntervalKey(int ch, long start) {}
-
-  /** What one commit batch adds to one interval, folded in arrival order. */
-  static final class IntervalAgg {
-    final int ch;
-    final long start;
-    final long every;
-    final long closeAt;
-    long n;
-    double first;
-    long firstT = Long.MAX_VALUE;
-    double last;
-    long lastT = Long.MIN_VALUE;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    double sum;
-
-    IntervalAgg(int ch, long start, long every, long closeAt) {
-      this.ch = ch;
-      this.start = start;
-      this.every = every;
-      this.closeAt = closeAt;
-    }
-
-    /** Ties in time: the earlier arrival stays first, the later arrival becomes last. */
-    void add(long t, double v) {
-      n++;
-      sum += v;
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-      if (t < firstT) {
-        firstT = t;
-        first = v;
-      }
-      if (t >= lastT) {
-        lastT = t;
-        last = v;
-      }
-    }
-  }
-
   private boolean addToRollup(
-      ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx, Map<IntervalKey, IntervalAgg> intervals)
+      ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx, Map<IntervalAgg.Key, IntervalAgg> intervals)
       throws SQLException {
     long start = spec.intervalStart(s.timeMicros());
     long every = spec.everyMicros();
@@ -521,7 +480,7 @@ final class BufferStore implements AutoCloseable {
       return false;
     }
     intervals
-        .computeIfAbsent(new IntervalKey(r.chId(), start), k -> new IntervalAgg(k.ch(), k.start(), every, closeAt))
+        .computeIfAbsent(new IntervalAgg.Key(r.chId(), start), k -> new IntervalAgg(k.ch(), k.start(), every, closeAt))
         .add(s.timeMicros(), s.value());
     if (spec.stats().contains(Stat.TWA)) {
       insertPoint.setInt(1, r.chId());
@@ -896,26 +855,6 @@ final class BufferStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- leases
 
-  /** Live leases and leased ranges of one uplink (memory only: a restart releases every lease). */
-  static final class UplinkLeases {
-    final String name;
-    final int bit;
-    long rawFloor;
-    final TreeMap<Long, Long> rawSegments = new TreeMap<>();
-    final Set<Long> rollupIds = new HashSet<>();
-    final Set<Long> incrIds = new HashSet<>();
-    final Map<Long, SqliteLease> live = new LinkedHashMap<>();
-    long nextLeaseId = 1;
-
-    UplinkLeases(String name, int bit) {
-      this.name = name;
-      this.bit = bit;
-    }
-  }
-
-  /** One contiguous stretch of the raw queue handed to one lease, with the rows it holds. */
-  record Segment(long lo, long hi, long[] seqs) {}
-
   private UplinkLeases leases(String uplink) {
     Integer bit = uplinkBits.get(uplink);
     if (bit == null) {
@@ -939,7 +878,7 @@ final class BufferStore implements AutoCloseable {
     if (u.live.remove(l.leaseId()) == null) {
       return;
     }
-    for (Segment s : l.rawSegments()) {
+    for (UplinkLeases.Segment s : l.rawSegments()) {
       u.rawSegments.remove(s.lo());
     }
     l.rollups().forEach(r -> u.rollupIds.remove(r.id()));
@@ -959,7 +898,7 @@ final class BufferStore implements AutoCloseable {
     room -= rollups.size();
     List<IncrementRecord> increments = room > 0 ? scanIncrements(u, room, budget, now) : List.of();
     room -= increments.size();
-    List<Segment> segments = new ArrayList<>();
+    List<UplinkLeases.Segment> segments = new ArrayList<>();
     List<SampleRecord> samples = room > 0 && budget[0] > 0 ? scanRaw(u, room, budget, segments) : List.of();
     if (!increments.isEmpty()) {
       sealIncrements(increments);
@@ -973,7 +912,7 @@ final class BufferStore implements AutoCloseable {
             owner, uplink, u.nextLeaseId++, now + ttlMicros, orderByChannelThenTime(samples), rollups, increments,
             segments);
     u.live.put(lease.leaseId(), lease);
-    for (Segment s : segments) {
+    for (UplinkLeases.Segment s : segments) {
       u.rawSegments.put(s.lo(), s.hi());
     }
     rollups.forEach(r -> u.rollupIds.add(r.id()));
@@ -1020,7 +959,7 @@ final class BufferStore implements AutoCloseable {
     return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
   }
 
-  private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<Segment> segments)
+  private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments)
       throws SQLException {
     List<SampleRecord> out = new ArrayList<>(Math.min(limit, 10_000));
     long pos = u.rawFloor;
@@ -1070,7 +1009,7 @@ final class BufferStore implements AutoCloseable {
       }
       if (k > 0) {
         long[] exact = java.util.Arrays.copyOf(seqs, k);
-        segments.add(new Segment(exact[0], exact[k - 1], exact));
+        segments.add(new UplinkLeases.Segment(exact[0], exact[k - 1], exact));
         newFloor = Math.min(newFloor, exact[0]);
       }
       if (out.size() >= limit || budget[0] <= 0) {
@@ -1190,7 +1129,7 @@ final class BufferStore implements AutoCloseable {
     try {
       long changed = 0;
       long deleted = 0;
-      for (Segment s : lease.rawSegments()) {
+      for (UplinkLeases.Segment s : lease.rawSegments()) {
         long[] seqs = s.seqs();
         int i = 0;
         while (i < seqs.length) {
@@ -1400,8 +1339,11 @@ final class BufferStore implements AutoCloseable {
     }
   }
 
-  void checkpoint() throws SQLException {
-    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  /** PASSIVE never waits for readers; TRUNCATE (tools, close) also empties the WAL file. */
+  void checkpoint(boolean truncate) throws SQLException {
+    try (ResultSet rs = st.executeQuery(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")) {
+      rs.next();
+    }
   }
 
   @Override

@@ -43,6 +43,7 @@ public final class SqliteBuffer implements Buffer {
   private final Thread writer;
   private final AtomicLong refusedOutside = new AtomicLong();
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private boolean diskFull;
   private final long commitIntervalNanos;
   private final long maintenanceNanos;
@@ -64,7 +65,7 @@ public final class SqliteBuffer implements Buffer {
     this.store = store;
     this.commitIntervalNanos = Math.max(1, options.commitInterval().toNanos());
     this.maintenanceNanos = Math.min(MAX_MAINTENANCE_PERIOD.toNanos(), Math.max(commitIntervalNanos, 10_000_000L));
-    this.writer = new Thread(this::writerLoop, "ferry-buffer-writer");
+    this.writer = new Thread(this::runWriter, "ferry-buffer-writer");
     writer.setDaemon(true);
   }
 
@@ -221,7 +222,7 @@ public final class SqliteBuffer implements Buffer {
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
     closed = true;
@@ -282,6 +283,18 @@ public final class SqliteBuffer implements Buffer {
   }
 
   // ---------------------------------------------------------------- writer thread
+
+  /** A writer that dies (an Error) must not leave callers waiting forever: refuse what is left. */
+  private void runWriter() {
+    try {
+      writerLoop();
+    } catch (Throwable t) {
+      closed = true;
+      log.error("buffer {}: writer thread died; refusing further appends", options.file(), t);
+      failLeftovers();
+      throw t;
+    }
+  }
 
   private void writerLoop() {
     List<AppendCmd> pending = new ArrayList<>();
@@ -347,6 +360,10 @@ public final class SqliteBuffer implements Buffer {
     if (force || now - lastAgePass >= MAX_MAINTENANCE_PERIOD.toNanos() || lastAgePass == 0) {
       lastAgePass = now;
       store.shedByAge();
+      if (options.synchronous() == Synchronous.NORMAL) {
+        // NORMAL fsyncs the WAL only at checkpoints: one a second bounds the power-cut loss window.
+        store.checkpoint(false);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 package io.ferry.buffer;
 
-import io.ferry.buffer.BufferStore.Segment;
+import io.ferry.buffer.UplinkLeases.Segment;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
