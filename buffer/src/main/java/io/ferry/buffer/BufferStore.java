@@ -89,6 +89,9 @@ final class BufferStore implements AutoCloseable {
   private boolean budgetExhaustedLogged;
 
   private final PreparedStatement insertRaw;
+  private final PreparedStatement insertFast;
+  private final PreparedStatement rowExists;
+  private final PreparedStatement lastSeq;
   private final PreparedStatement upsertRollup;
   private final PreparedStatement insertPoint;
   private final PreparedStatement upsertIncr;
@@ -108,6 +111,9 @@ final class BufferStore implements AutoCloseable {
     this.clock = clock;
     this.file = options.file();
     insertRaw = conn.prepareStatement("INSERT INTO raw(seq, ch, t, v, q, txt, pending) VALUES (?,?,?,?,?,?,?)");
+    insertFast = conn.prepareStatement("INSERT INTO raw(ch, t, v, q, pending) VALUES (?,?,?,?,?)");
+    rowExists = conn.prepareStatement("SELECT 1 FROM raw WHERE seq = ?");
+    lastSeq = conn.prepareStatement("SELECT max(seq) FROM raw");
     // One row per (channel, interval) and commit batch, pre-aggregated in arrival order; the
     // merge with what is stored happens here, in SQL, in the same transaction as the samples.
     upsertRollup =
@@ -300,6 +306,8 @@ final class BufferStore implements AutoCloseable {
         shedForBudget(estimateBytes(samples), tx);
       }
       long seq = nextSeq;
+      boolean tailPresent = rowExists(nextSeq - 1);
+      int fastRows = 0;
       Map<IntervalAgg.Key, IntervalAgg> intervals = new LinkedHashMap<>();
       long[] perRoute = new long[routing.channels().size()];
       boolean anyRaw = false;
@@ -312,22 +320,31 @@ final class BufferStore implements AutoCloseable {
           continue;
         }
         if (r.rawMask() != 0) {
-          insertRaw.setLong(1, seq++);
-          insertRaw.setInt(2, r.chId());
-          insertRaw.setLong(3, s.timeMicros());
-          if (s.isText() || Double.isNaN(s.value())) {
-            insertRaw.setNull(4, Types.REAL);
+          // Common case (numeric, after the tail row): 5 parameters and SQLite's rowid = max + 1,
+          // which is exactly seq. Text rows, and the first row after the tail was deleted, name
+          // their seq explicitly; the fast batch is flushed first so that order is kept.
+          if (!tailPresent || s.isText()) {
+            if (fastRows > 0) {
+              insertFast.executeBatch();
+              fastRows = 0;
+            }
+            bindRaw(insertRaw, seq, r, s);
+            insertRaw.executeUpdate();
+            tailPresent = true;
           } else {
-            insertRaw.setDouble(4, s.value());
+            insertFast.setInt(1, r.chId());
+            insertFast.setLong(2, s.timeMicros());
+            if (Double.isNaN(s.value())) {
+              insertFast.setNull(3, Types.REAL);
+            } else {
+              insertFast.setDouble(3, s.value());
+            }
+            insertFast.setInt(4, s.quality().code());
+            insertFast.setLong(5, r.rawMask());
+            insertFast.addBatch();
+            fastRows++;
           }
-          insertRaw.setInt(5, s.quality().code());
-          if (s.isText()) {
-            insertRaw.setString(6, s.text());
-          } else {
-            insertRaw.setNull(6, Types.VARCHAR);
-          }
-          insertRaw.setLong(7, r.rawMask());
-          insertRaw.addBatch();
+          seq++;
           perRoute[r.ordinal()]++;
           anyRaw = true;
         }
@@ -340,8 +357,11 @@ final class BufferStore implements AutoCloseable {
           }
         }
       }
-      if (anyRaw) {
-        insertRaw.executeBatch();
+      if (fastRows > 0) {
+        insertFast.executeBatch();
+      }
+      if (anyRaw && lastSeq() != seq - 1) {
+        throw new IllegalStateException("raw sequence out of step: expected " + (seq - 1) + ", found " + lastSeq());
       }
       if (anyRollup) {
         writeIntervals(intervals.values());
@@ -363,7 +383,7 @@ final class BufferStore implements AutoCloseable {
       writeSequences(tx);
       commit();
     } catch (SQLException | RuntimeException e) {
-      insertRaw.clearBatch();
+      insertFast.clearBatch();
       upsertRollup.clearBatch();
       insertPoint.clearBatch();
       upsertIncr.clearBatch();
@@ -373,6 +393,37 @@ final class BufferStore implements AutoCloseable {
     }
     apply(tx);
     appended += samples.size();
+  }
+
+  private void bindRaw(PreparedStatement ps, long seq, ChannelRoute r, Sample s) throws SQLException {
+    ps.setLong(1, seq);
+    ps.setInt(2, r.chId());
+    ps.setLong(3, s.timeMicros());
+    if (s.isText() || Double.isNaN(s.value())) {
+      ps.setNull(4, Types.REAL);
+    } else {
+      ps.setDouble(4, s.value());
+    }
+    ps.setInt(5, s.quality().code());
+    if (s.isText()) {
+      ps.setString(6, s.text());
+    } else {
+      ps.setNull(6, Types.VARCHAR);
+    }
+    ps.setLong(7, r.rawMask());
+  }
+
+  private boolean rowExists(long seq) throws SQLException {
+    rowExists.setLong(1, seq);
+    try (ResultSet rs = rowExists.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  private long lastSeq() throws SQLException {
+    try (ResultSet rs = lastSeq.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   void countRefused(long n) {
