@@ -242,7 +242,7 @@ public final class BufferBench {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       String line;
       while ((line = in.readLine()) != null) {
-        if (line.startsWith("flat")) {
+        if (!line.contains(" INFO ")) {
           System.out.println(line);
         }
       }
