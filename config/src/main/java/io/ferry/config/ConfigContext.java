@@ -71,7 +71,7 @@ public final class ConfigContext {
     Matcher m = REFERENCE.matcher(text.trim());
     if (!m.matches()) {
       problems.add(location, path,
-          "secrets are never written in YAML; use ${env:NAME} or ${file:/run/credentials/ferry/NAME}");
+          "secrets are never written in YAML; use ${env:NAME} or ${file:/run/credentials/ferry.service/NAME}");
       return Optional.empty();
     }
     String kind = m.group(1);

@@ -40,32 +40,55 @@ public final class ConfigLoader {
   private final ConfigContext context;
   private final Set<String> driverNames;
   private final Set<String> uplinkTypes;
+  private final Map<String, Set<Route>> routesByType;
 
   /**
    * @param driverNames every {@code driver:} value a factory answers to
-   * @param uplinkTypes every uplink {@code type:} a factory answers to
+   * @param uplinkTypes every uplink {@code type:} a factory answers to (each taking every route)
    */
   public ConfigLoader(ConfigContext context, Set<String> driverNames, Set<String> uplinkTypes) {
+    this(context, driverNames, allRoutes(uplinkTypes));
+  }
+
+  /**
+   * @param driverNames every {@code driver:} value a factory answers to
+   * @param routesByType every uplink {@code type:} with the routes it can carry: default routes
+   *     are narrowed to these, and an explicit {@code send:} of another route is an error
+   */
+  public ConfigLoader(ConfigContext context, Set<String> driverNames, Map<String, Set<Route>> routesByType) {
     this.context = context;
     this.driverNames = Set.copyOf(driverNames);
-    this.uplinkTypes = Set.copyOf(uplinkTypes);
+    this.uplinkTypes = Set.copyOf(routesByType.keySet());
+    this.routesByType = Map.copyOf(routesByType);
+  }
+
+  private static Map<String, Set<Route>> allRoutes(Set<String> types) {
+    Map<String, Set<Route>> m = new HashMap<>();
+    types.forEach(t -> m.put(t, EnumSet.allOf(Route.class)));
+    return m;
   }
 
   /** What was read; {@code agent} is empty when agent.yaml is missing or not a mapping. */
-  public record Loaded(Path dir, Optional<AgentConfig> agent, List<InstrumentConfig> instruments) {}
+  /**
+   * What was read. {@code duplicates} are valid instruments whose id another file already
+   * defines: not to be run, but still planned so their driver keys are checked in the same pass.
+   */
+  public record Loaded(Path dir, Optional<AgentConfig> agent, List<InstrumentConfig> instruments, List<InstrumentConfig> duplicates) {}
 
   public Loaded load(Path dir) {
     Problems problems = context.problems();
     if (!Files.isDirectory(dir)) {
       problems.add(Location.ofFile(dir.toString()), "", "configuration directory does not exist or is not a directory");
-      return new Loaded(dir, Optional.empty(), List.of());
+      return new Loaded(dir, Optional.empty(), List.of(), List.of());
     }
     Optional<AgentConfig> agent = readNode(dir.resolve(AGENT_FILE), AGENT_FILE)
         .flatMap(n -> context.fields(n, ""))
         .map(this::agent);
-    Set<String> uplinkNames = agent.map(a -> a.uplinks().keySet()).orElse(Set.of());
+    Map<String, Set<Route>> uplinkRoutes = new LinkedHashMap<>();
+    agent.ifPresent(a -> a.uplinks().values().forEach(u -> uplinkRoutes.put(u.name(), routesByType.get(u.type()))));
 
     List<InstrumentConfig> instruments = new ArrayList<>();
+    List<InstrumentConfig> duplicates = new ArrayList<>();
     Path instDir = dir.resolve(INSTRUMENTS_DIR);
     List<Path> files = instrumentFiles(instDir);
     if (files.isEmpty() && Files.isDirectory(instDir)) {
@@ -76,17 +99,18 @@ public final class ConfigLoader {
     Map<String, String> idToFile = new HashMap<>();
     for (Path file : files) {
       String display = INSTRUMENTS_DIR + "/" + file.getFileName();
-      readNode(file, display).flatMap(n -> context.fields(n, "")).flatMap(f -> instrument(f, display, uplinkNames))
+      readNode(file, display).flatMap(n -> context.fields(n, "")).flatMap(f -> instrument(f, display, uplinkRoutes))
           .ifPresent(ic -> {
             String previous = idToFile.putIfAbsent(ic.id(), display);
             if (previous != null) {
               ic.fields().error("id", "instrument id \"" + ic.id() + "\" is also defined in " + previous + "; ids must be unique");
+              duplicates.add(ic);
             } else {
               instruments.add(ic);
             }
           });
     }
-    return new Loaded(dir, agent, instruments);
+    return new Loaded(dir, agent, instruments, duplicates);
   }
 
   private List<Path> instrumentFiles(Path instDir) {
@@ -148,6 +172,8 @@ public final class ConfigLoader {
         u.object(name).ifPresent(uf -> uf.choice("type", uplinkTypes.stream().sorted().toList())
             .ifPresentOrElse(type -> uplinks.put(name, new UplinkSection(name, type, uf)),
                 () -> {
+                  // Without a known type its other keys cannot be judged: report only the type.
+                  uf.allow(uf.keys().toArray(String[]::new));
                   if (!uf.has("type")) {
                     uf.error("missing required key \"type\" (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
                   }
@@ -191,7 +217,8 @@ public final class ConfigLoader {
 
   // ---------------------------------------------------------------- instruments.d/*.yaml
 
-  private Optional<InstrumentConfig> instrument(Fields f, String file, Set<String> uplinkNames) {
+  private Optional<InstrumentConfig> instrument(Fields f, String file, Map<String, Set<Route>> uplinkRoutes) {
+    Set<String> uplinkNames = uplinkRoutes.keySet();
     Optional<String> id = f.requiredString("id");
     if (id.isPresent() && !ChannelId.isValidName(id.get())) {
       f.error("id", "instrument id \"" + id.get() + "\" must be 1-128 characters of A-Z a-z 0-9 _ . : -");
@@ -225,7 +252,7 @@ public final class ConfigLoader {
     for (int i = 0; i < channelFields.size(); i++) {
       Fields cf = channelFields.get(i);
       final int index = i;
-      channel(cf, id.orElse("invalid"), uplinks, uplinkNames).ifPresent(spec -> {
+      channel(cf, id.orElse("invalid"), uplinks, uplinkRoutes).ifPresent(spec -> {
         Integer previous = names.putIfAbsent(spec.id().channel(), index);
         if (previous != null) {
           cf.error("name", "channel \"" + spec.id().channel() + "\" is already defined at channels[" + previous + "]");
@@ -235,6 +262,9 @@ public final class ConfigLoader {
       });
     }
     if (id.isEmpty() || driver.isEmpty() || !enabled) {
+      // No driver will read this instrument's driver keys: do not call them unknown.
+      connection.ifPresent(Fields::skipUnknownKeyCheck);
+      channelFields.forEach(Fields::skipUnknownKeyCheck);
       return Optional.empty();
     }
     InstrumentInfo info = new InstrumentInfo(id.get(), driver.get(), file, description, poll, pollTimeout, uplinks,
@@ -242,7 +272,9 @@ public final class ConfigLoader {
     return Optional.of(new InstrumentConfig(info, f, connection, channels));
   }
 
-  private Optional<ChannelSpec> channel(Fields f, String instrument, List<String> defaultUplinks, Set<String> uplinkNames) {
+  private Optional<ChannelSpec> channel(
+      Fields f, String instrument, List<String> defaultUplinks, Map<String, Set<Route>> uplinkRoutes) {
+    Set<String> uplinkNames = uplinkRoutes.keySet();
     Optional<String> name = f.requiredString("name");
     if (name.isPresent() && !ChannelId.isValidName(name.get())) {
       f.error("name", "channel name \"" + name.get() + "\" must be 1-128 characters of A-Z a-z 0-9 _ . : -");
@@ -270,7 +302,11 @@ public final class ConfigLoader {
       EnumSet<Route> set = EnumSet.of(Route.RAW);
       rollup.ifPresent(r -> set.add(Route.ROLLUP));
       counter.ifPresent(c -> set.add(Route.INCREMENT));
-      routes.put(uplink, set);
+      // By default an uplink gets what it can carry of the channel (TempoDB: increments only).
+      set.retainAll(uplinkRoutes.getOrDefault(uplink, EnumSet.allOf(Route.class)));
+      if (!set.isEmpty()) {
+        routes.put(uplink, set);
+      }
     }
     Optional<Fields> send = f.object("send");
     if (send.isPresent()) {
@@ -292,6 +328,9 @@ public final class ConfigLoader {
             s.error(uplink, "sends rollups but the channel has no rollup section");
           } else if (r.get() == Route.INCREMENT && counter.isEmpty()) {
             s.error(uplink, "sends increments but the channel is not kind: counter or kind: event");
+          } else if (!uplinkRoutes.get(uplink).contains(r.get())) {
+            s.error(uplink, "uplink \"" + uplink + "\" cannot carry " + w + " data (it takes "
+                + String.join(", ", uplinkRoutes.get(uplink).stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList()) + ")");
           } else {
             set.add(r.get());
           }
@@ -321,13 +360,17 @@ public final class ConfigLoader {
     }
     List<Stat> stats = new ArrayList<>();
     List<String> statNames = r.strings("stats");
+    List<ConfigNode> statNodes = r.list("stats");
     List<String> allowed = java.util.Arrays.stream(Stat.values()).map(Fields::enumName).toList();
-    for (String s : statNames) {
+    for (int i = 0; i < statNames.size(); i++) {
+      String s = statNames.get(i);
       String v = s.toLowerCase(Locale.ROOT);
       if (allowed.contains(v)) {
         stats.add(Stat.valueOf(v.toUpperCase(Locale.ROOT)));
       } else {
-        r.error("stats", "unknown statistic \"" + s + "\"" + DidYouMean.suffix(s, allowed) + " (expected " + String.join(", ", allowed) + ")");
+        Location at = statNodes.size() == statNames.size() ? statNodes.get(i).location() : r.locationOf("stats");
+        context.problems().add(at, r.path("stats") + "[" + i + "]",
+            "unknown statistic \"" + s + "\"" + DidYouMean.suffix(s, allowed) + " (expected " + String.join(", ", allowed) + ")");
       }
     }
     if (statNames.isEmpty()) {

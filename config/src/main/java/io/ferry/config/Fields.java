@@ -32,6 +32,7 @@ public final class Fields {
   private final MapNode map;
   private final String path;
   private final Set<String> known = new LinkedHashSet<>();
+  private boolean unchecked;
 
   Fields(ConfigContext context, MapNode map, String path) {
     this.context = context;
@@ -65,6 +66,14 @@ public final class Fields {
   /** Declares keys as known without reading them (reserved or read elsewhere). */
   public void allow(String... keys) {
     known.addAll(Arrays.asList(keys));
+  }
+
+  /**
+   * Stops reporting unknown keys of this mapping: used when its owner (a driver that never got
+   * to read it because the instrument was already invalid) cannot say which keys it knows.
+   */
+  public void skipUnknownKeyCheck() {
+    unchecked = true;
   }
 
   /** The raw node of a key; null values count as absent. */
@@ -356,6 +365,9 @@ public final class Fields {
   // ---- internals
 
   void reportUnknownKeys() {
+    if (unchecked) {
+      return;
+    }
     for (var e : map.keys().entrySet()) {
       String key = e.getKey();
       if (!known.contains(key)) {

@@ -14,6 +14,11 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Ferry edge agent: polls instruments, buffers every sample in SQLite, uploads to the cloud.",
     subcommands = {
+      RunCommand.class,
+      CheckCommand.class,
+      PlanCommand.class,
+      DemoCommand.class,
+      MirrorCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class,
     },

@@ -1,0 +1,70 @@
+package io.ferry.agent.runtime;
+
+import io.ferry.core.Sample;
+import io.ferry.drivers.spi.SampleSink;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One instrument's counters, written by its threads and read by the status line and health. */
+final class InstrumentCounters {
+  private static final Logger log = LoggerFactory.getLogger(InstrumentCounters.class);
+
+  final String instrument;
+  final AtomicLong polls = new AtomicLong();
+  final AtomicLong samples = new AtomicLong();
+  final AtomicLong errors = new AtomicLong();
+  final AtomicLong timeouts = new AtomicLong();
+  final AtomicLong missedTicks = new AtomicLong();
+  final AtomicLong refused = new AtomicLong();
+  volatile boolean pollInFlight;
+  volatile long lastPollMicros;
+  volatile String lastError = "";
+  private volatile boolean refusing;
+
+  InstrumentCounters(String instrument) {
+    this.instrument = instrument;
+  }
+
+  PollStats snapshot() {
+    return new PollStats(instrument, polls.get(), samples.get(), errors.get(), timeouts.get(), missedTicks.get(),
+        refused.get(), pollInFlight, lastPollMicros, lastError);
+  }
+
+  /**
+   * Hands samples to the sink without waiting for durability (the buffer commits in batches);
+   * counts them, and counts them again as refused when the sink fails. Returns the sink's stage.
+   */
+  CompletionStage<Void> deliver(SampleSink sink, List<Sample> batch) {
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    samples.addAndGet(batch.size());
+    CompletionStage<Void> stage;
+    try {
+      stage = sink.accept(batch);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        refused.addAndGet(batch.size());
+        if (!refusing) {
+          refusing = true;
+          log.warn("instrument {}: the buffer refused samples ({}); further refusals are counted", instrument, describe(failure));
+        }
+      } else if (refusing) {
+        refusing = false;
+        log.info("instrument {}: the buffer accepts samples again", instrument);
+      }
+    });
+  }
+
+  static String describe(Throwable e) {
+    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+}

@@ -1,0 +1,39 @@
+package io.ferry.agent.runtime;
+
+import io.ferry.drivers.spi.DriverMetrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Keeps a driver's counters and logs its connection state when it changes (not on every poll). */
+final class LoggingDriverMetrics implements DriverMetrics {
+  private static final Logger LOG = LoggerFactory.getLogger("io.ferry.drivers");
+  private final String instrument;
+  private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private volatile String state = "";
+
+  LoggingDriverMetrics(String instrument) {
+    this.instrument = instrument;
+  }
+
+  @Override
+  public void increment(String counter, long delta) {
+    counters.computeIfAbsent(counter, k -> new AtomicLong()).addAndGet(delta);
+  }
+
+  @Override
+  public void state(String newState) {
+    if (!newState.equals(state)) {
+      state = newState;
+      LOG.info("instrument {}: {}", instrument, newState);
+    }
+  }
+
+  Map<String, Long> snapshot() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    counters.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+}

@@ -1,0 +1,65 @@
+package io.ferry.agent.uplink.atomscale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.agent.uplink.HttpClassifier;
+import io.ferry.agent.uplink.Verdict;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.Headers;
+
+/**
+ * Classifies Atomscale answers (api-notes §1.3, §8.8). Pure. A chunk is idempotent per
+ * (data_id, channel, chunk_index), so anything unclear on a 2xx is a retry of the same chunk.
+ */
+public final class AtomscaleClassifier {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AtomscaleClassifier() {}
+
+  /**
+   * A chunk/multi answer: a 2xx JSON array naming every channel sent is acknowledged; an array
+   * missing some is partial (resend the chunk); anything else on a 2xx is a retry. 404/409/410
+   * mean the stream no longer takes data: {@link Verdict.Reject} with a reason starting
+   * {@link #STREAM_GONE}. Other statuses follow the shared rules.
+   */
+  public static Verdict chunk(int status, String body, Headers headers, Instant now, Set<String> channelsSent) {
+    if (status == 404 || status == 409 || status == 410) {
+      return new Verdict.Reject(STREAM_GONE + "HTTP " + status + HttpClassifier.snippet(body));
+    }
+    Optional<Verdict> byStatus = HttpClassifier.byStatus(status, body, headers, now);
+    if (byStatus.isPresent()) {
+      return byStatus.get();
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body == null ? "" : body);
+    } catch (IOException e) {
+      return new Verdict.RetryAfter(Optional.empty(), "unreadable chunk answer (HTTP " + status + ")" + HttpClassifier.snippet(body));
+    }
+    if (root == null || !root.isArray()) {
+      return new Verdict.RetryAfter(Optional.empty(), "chunk answer is not a JSON array (HTTP " + status + ")" + HttpClassifier.snippet(body));
+    }
+    Set<String> missing = new LinkedHashSet<>(channelsSent);
+    for (JsonNode item : root) {
+      missing.remove(item.path("channel_name").asText(""));
+    }
+    return missing.isEmpty() ? new Verdict.Acknowledged() : new Verdict.Partial(missing, "channels not acknowledged: " + missing);
+  }
+
+  public static final String STREAM_GONE = "stream does not accept data: ";
+
+  /** The {@code data_id} of a 2xx initialize answer, empty when absent or unreadable. */
+  public static Optional<String> dataId(String body) {
+    try {
+      JsonNode root = JSON.readTree(body == null ? "" : body);
+      JsonNode id = root == null ? null : root.get("data_id");
+      return id != null && id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

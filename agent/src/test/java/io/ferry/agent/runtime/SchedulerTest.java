@@ -1,0 +1,402 @@
+package io.ferry.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.config.InstrumentInfo;
+import io.ferry.core.ChannelId;
+import io.ferry.core.MicroTime;
+import io.ferry.core.Sample;
+import io.ferry.drivers.simulated.SimulatedDriver;
+import io.ferry.drivers.simulated.SimulatedPlan;
+import io.ferry.drivers.simulated.Waveform;
+import io.ferry.drivers.spi.PollingDriver;
+import io.ferry.drivers.spi.SampleSink;
+import io.ferry.drivers.spi.StreamingDriver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SchedulerTest {
+  static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+
+  final ManualClock clock = new ManualClock(T0.minusMillis(700));
+  final ConcurrentLinkedQueue<Sample> stored = new ConcurrentLinkedQueue<>();
+  final SampleSink sink = batch -> {
+    stored.addAll(batch);
+    return CompletableFuture.completedFuture(null);
+  };
+  Scheduler scheduler;
+
+  @AfterEach
+  void stop() {
+    if (scheduler != null) {
+      scheduler.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  // ------------------------------------------------------------------ alignment
+
+  @Test
+  void ticksAlignToMultiplesOfTheIntervalSinceTheEpoch() {
+    clock.set(T0.plusMillis(300));
+    RecordingDriver a = new RecordingDriver("align-a");
+    RecordingDriver b = new RecordingDriver("align-b");
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("align-a", 1000, 1000), a);
+    scheduler.add(info("align-b", 500, 200), b);
+    scheduler.start();
+    awaitTrue(() -> clock.sleeping().size() == 2);
+    assertThat(clock.sleeping()).containsEntry("ferry-tick-align-a", T0.plusSeconds(1))
+        .containsEntry("ferry-tick-align-b", T0.plusMillis(500));
+
+    for (int ms : new int[] {400, 500, 700, 1000, 1250, 1500}) {
+      clock.set(T0.plusMillis(ms));
+      settle("align-a", "align-b");
+    }
+    assertThat(a.times).containsExactly(T0.plusMillis(1000));
+    assertThat(b.times).containsExactly(T0.plusMillis(500), T0.plusMillis(1000), T0.plusMillis(1500));
+    assertThat(stored).hasSize(4);
+    assertThat(scheduler.stats("align-b").orElseThrow().missedTicks()).isZero();
+  }
+
+  @Test
+  void aClockSteppedBackRealignsTheTicks() {
+    clock.set(T0.plusMillis(300));
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("back", 1000, 500), new RecordingDriver("back"));
+    scheduler.start();
+    awaitTrue(() -> T0.plusSeconds(1).equals(clock.sleeping().get("ferry-tick-back")));
+    clock.set(T0.minusSeconds(3600).plusMillis(300));
+    awaitTrue(() -> T0.minusSeconds(3599).equals(clock.sleeping().get("ferry-tick-back")));
+  }
+
+  // ------------------------------------------------------------------ isolation, timeouts, missed ticks
+
+  @Test
+  void aHungInstrumentNeverDelaysAnother() {
+    SimulatedDriver healthy = simulated("iso-healthy", false, 0);
+    SimulatedDriver hung = simulated("iso-hung", true, 0); // blocks until interrupted
+    StuckDriver stuck = new StuckDriver(); // ignores interrupts; only close() frees it
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("iso-hung", 1000, 400), hung);
+    scheduler.add(info("iso-stuck", 1000, 400), stuck);
+    scheduler.add(info("iso-healthy", 1000, 400), healthy);
+    scheduler.start();
+    awaitTrue(() -> clock.sleeping().size() == 3);
+
+    for (int i = 1; i <= 10; i++) {
+      final int n = i;
+      clock.set(T0.plusSeconds(i - 1)); // a tick
+      settle("iso-healthy");
+      awaitTrue(() -> stats("iso-healthy").polls() == n);
+      awaitTrue(() -> asleep("iso-hung") && asleep("iso-stuck") && stats("iso-hung").pollInFlight());
+      clock.set(T0.plusSeconds(i - 1).plusMillis(400)); // the poll deadline
+      awaitTrue(() -> stats("iso-hung").timeouts() == n && !stats("iso-hung").pollInFlight());
+      settle("iso-healthy", "iso-hung");
+      awaitTrue(() -> asleep("iso-stuck"));
+    }
+
+    PollStats ok = stats("iso-healthy");
+    assertThat(ok.polls()).isEqualTo(10);
+    assertThat(ok.samples()).isEqualTo(10);
+    assertThat(List.of(ok.errors(), ok.timeouts(), ok.missedTicks())).containsOnly(0L);
+    PollStats h = stats("iso-hung");
+    assertThat(List.of(h.polls(), h.errors(), h.missedTicks(), h.samples())).containsOnly(0L);
+    assertThat(h.timeouts()).isEqualTo(10);
+    assertThat(h.lastError()).isEqualTo("poll timed out after 400ms");
+    PollStats s = stats("iso-stuck");
+    assertThat(s.timeouts()).isEqualTo(1);
+    assertThat(s.missedTicks()).isEqualTo(9);
+    assertThat(s.pollInFlight()).isTrue();
+    assertThat(stored).extracting(Sample::timeMicros)
+        .containsExactlyElementsOf(ticks(T0, 10));
+    assertThat(stored).extracting(x -> x.channel().instrument()).containsOnly("iso-healthy");
+    assertThat(stuck.interruptsIgnored).isEqualTo(1);
+  }
+
+  @Test
+  void ticksThatPassWhileTheThreadWasLateAreSkippedAndCountedNotQueued() {
+    clock.set(T0.plusMillis(300));
+    RecordingDriver d = new RecordingDriver("late");
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("late", 1000, 500), d);
+    scheduler.start();
+    awaitTrue(() -> asleep("late"));
+    clock.set(T0.plusMillis(3500)); // ticks 1 s and 2 s passed unseen
+    settle("late");
+    assertThat(d.times).containsExactly(T0.plusMillis(3500));
+    assertThat(stats("late").missedTicks()).isEqualTo(2);
+    clock.set(T0.plusSeconds(4));
+    settle("late");
+    assertThat(d.times).containsExactly(T0.plusMillis(3500), T0.plusSeconds(4));
+    assertThat(stats("late").missedTicks()).isEqualTo(2);
+    assertThat(stats("late").polls()).isEqualTo(2);
+  }
+
+  @Test
+  void aPollThatReturnsAfterItsTimeoutIsDiscarded() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    PollingDriver slow = new TestDriver(() -> {
+      entered.countDown();
+      release.await();
+      return List.of(Sample.of(ChannelId.of("slow", "x"), 1, 1));
+    });
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("slow", 1000, 300), slow);
+    scheduler.start();
+    awaitTrue(() -> asleep("slow"));
+    clock.set(T0);
+    entered.await();
+    clock.set(T0.plusMillis(300));
+    awaitTrue(() -> stats("slow").timeouts() == 1 && !stats("slow").pollInFlight());
+    assertThat(stats("slow").samples()).isZero();
+    assertThat(stored).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ errors and the sink
+
+  @Test
+  void driverExceptionsAreCountedAndPollingGoesOn() {
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("flaky", 1000, 500), simulated("flaky", false, 2));
+    AtomicBoolean thrown = new AtomicBoolean();
+    scheduler.add(info("broken", 1000, 500), new TestDriver(() -> {
+      thrown.set(true);
+      throw new IllegalStateException("device said no");
+    }));
+    scheduler.start();
+    awaitTrue(() -> clock.sleeping().size() == 2);
+    for (int i = 0; i < 6; i++) {
+      clock.set(T0.plusSeconds(i));
+      settle("flaky", "broken");
+    }
+    PollStats flaky = stats("flaky");
+    assertThat(flaky.polls()).isEqualTo(3);
+    assertThat(flaky.errors()).isEqualTo(3);
+    assertThat(flaky.lastError()).startsWith("SimulatedFailureException: simulated failure of flaky");
+    PollStats broken = stats("broken");
+    assertThat(broken.errors()).isEqualTo(6);
+    assertThat(broken.lastError()).isEqualTo("IllegalStateException: device said no");
+    assertThat(scheduler.totals().errors()).isEqualTo(9);
+    assertThat(scheduler.totals().polls()).isEqualTo(3);
+    assertThat(stored).hasSize(3);
+  }
+
+  @Test
+  void samplesTheSinkRefusesAreCounted() {
+    SampleSink refusing = batch -> CompletableFuture.failedFuture(new IllegalStateException("disk full"));
+    scheduler = new Scheduler(clock, clock, refusing);
+    scheduler.add(info("refused", 1000, 500), new RecordingDriver("refused"));
+    scheduler.start();
+    awaitTrue(() -> asleep("refused"));
+    clock.set(T0);
+    settle("refused");
+    awaitTrue(() -> stats("refused").refused() == 1);
+    assertThat(stats("refused").samples()).isEqualTo(1);
+    assertThat(stats("refused").polls()).isEqualTo(1);
+  }
+
+  @Test
+  void streamingDriversAreStartedWithTheSinkAndCounted() throws Exception {
+    AtomicReference<SampleSink> given = new AtomicReference<>();
+    AtomicBoolean closed = new AtomicBoolean();
+    StreamingDriver streaming = new StreamingDriver() {
+      @Override
+      public void start(SampleSink s) {
+        given.set(s);
+      }
+
+      @Override
+      public void close() {
+        closed.set(true);
+      }
+    };
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("stream", 1000, 1000), streaming);
+    scheduler.start();
+    List<Sample> batch = List.of(Sample.of(ChannelId.of("stream", "a"), 1, 1), Sample.of(ChannelId.of("stream", "a"), 2, 2));
+    CompletionStage<Void> done = given.get().accept(batch);
+    done.toCompletableFuture().get();
+    assertThat(stored).containsExactlyElementsOf(batch);
+    assertThat(stats("stream").samples()).isEqualTo(2);
+    assertThat(stats("stream").polls()).isZero();
+    scheduler.stop(Duration.ofSeconds(5));
+    assertThat(closed).isTrue();
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  @Test
+  void stopInterruptsJoinsAndClosesEveryDriver() {
+    SimulatedDriver healthy = simulated("stop-healthy", false, 0);
+    SimulatedDriver hung = simulated("stop-hung", true, 0);
+    StuckDriver stuck = new StuckDriver();
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("stop-healthy", 1000, 1000), healthy);
+    scheduler.add(info("stop-hung", 1000, 1000), hung);
+    scheduler.add(info("stop-stuck", 1000, 1000), stuck);
+    scheduler.start();
+    awaitTrue(() -> clock.sleeping().size() == 3);
+    clock.set(T0);
+    awaitTrue(() -> stats("stop-hung").pollInFlight() && stats("stop-stuck").pollInFlight() && stats("stop-healthy").polls() == 1);
+
+    scheduler.stop(Duration.ofSeconds(5));
+
+    assertThat(liveThreads("stop-")).isEmpty();
+    assertThat(stuck.closed).isTrue();
+    assertThatThrownBy(healthy::poll).hasMessageContaining("closed");
+    assertThat(clock.sleeping()).isEmpty();
+    scheduler.stop(Duration.ofSeconds(5)); // idempotent
+    assertThatThrownBy(() -> scheduler.add(info("late-add", 1000, 1000), new RecordingDriver("late-add")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void duplicateInstrumentsAndDoubleStartsAreRefused() {
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("dup", 1000, 1000), new RecordingDriver("dup"));
+    assertThatThrownBy(() -> scheduler.add(info("dup", 1000, 1000), new RecordingDriver("dup")))
+        .hasMessageContaining("already added");
+    scheduler.start();
+    assertThatThrownBy(scheduler::start).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void tickArithmeticFloorsAlsoBeforeTheEpoch() {
+    assertThat(Ticks.floor(1_500, 1_000)).isEqualTo(1_000);
+    assertThat(Ticks.ceil(1_500, 1_000)).isEqualTo(2_000);
+    assertThat(Ticks.ceil(2_000, 1_000)).isEqualTo(2_000);
+    assertThat(Ticks.floor(-1, 1_000)).isEqualTo(-1_000);
+    assertThat(Ticks.ceil(-1, 1_000)).isZero();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static InstrumentInfo info(String id, long pollMs, long timeoutMs) {
+    return new InstrumentInfo(id, "test", "instruments.d/" + id + ".yaml", "", Duration.ofMillis(pollMs),
+        Duration.ofMillis(timeoutMs), List.of(), List.of());
+  }
+
+  SimulatedDriver simulated(String id, boolean hang, int failEvery) {
+    SimulatedPlan plan = new SimulatedPlan(info(id, 1000, 1000),
+        List.of(new SimulatedPlan.ChannelPlan(ChannelId.of(id, "t"), new Waveform.Sine(1, Duration.ofMinutes(1), 0, 0))),
+        failEvery, hang);
+    return new SimulatedDriver(plan, clock);
+  }
+
+  PollStats stats(String id) {
+    return scheduler.stats(id).orElseThrow();
+  }
+
+  boolean asleep(String id) {
+    return clock.sleeping().containsKey("ferry-tick-" + id);
+  }
+
+  /** Waits until each instrument's tick thread has gone back to sleep and no poll of it runs. */
+  void settle(String... ids) {
+    awaitTrue(() -> {
+      for (String id : ids) {
+        if (!asleep(id) || stats(id).pollInFlight()) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  static void awaitTrue(Callable<Boolean> condition) {
+    Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(condition);
+  }
+
+  static List<Long> ticks(Instant first, int n) {
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(MicroTime.micros(first.plusSeconds(i)));
+    }
+    return out;
+  }
+
+  static List<String> liveThreads(String idPrefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("ferry-tick-" + idPrefix) || n.startsWith("ferry-poll-" + idPrefix))
+        .toList();
+  }
+
+  /** Returns one sample per poll stamped with the clock, and records when it was polled. */
+  final class RecordingDriver implements PollingDriver {
+    final List<Instant> times = Collections.synchronizedList(new ArrayList<>());
+    final String id;
+
+    RecordingDriver(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public List<Sample> poll() {
+      Instant t = clock.instant();
+      times.add(t);
+      return List.of(Sample.of(ChannelId.of(id, "v"), MicroTime.micros(t), times.size()));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A driver blocked in something interrupts cannot break (native I/O); only close() frees it. */
+  static final class StuckDriver implements PollingDriver {
+    final CountDownLatch closedLatch = new CountDownLatch(1);
+    volatile boolean closed;
+    volatile int interruptsIgnored;
+
+    @Override
+    public List<Sample> poll() {
+      while (true) {
+        try {
+          closedLatch.await();
+          throw new IllegalStateException("closed");
+        } catch (InterruptedException e) {
+          interruptsIgnored++;
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      closedLatch.countDown();
+    }
+  }
+
+  @FunctionalInterface
+  interface Poll {
+    List<Sample> poll() throws Exception;
+  }
+
+  record TestDriver(Poll body) implements PollingDriver {
+    @Override
+    public List<Sample> poll() throws Exception {
+      return body.poll();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+}

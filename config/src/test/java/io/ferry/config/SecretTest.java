@@ -1,0 +1,76 @@
+package io.ferry.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A secret's value never appears in any message, toString or problem. */
+class SecretTest {
+  private static final String VALUE = "s3cr3t-Value-42";
+  @TempDir Path dir;
+
+  private Optional<Secret> read(String yaml, Map<String, String> env, Problems problems) {
+    ConfigContext ctx = ConfigContext.of(problems, env);
+    Fields f = ctx.fields(YamlReader.read("agent.yaml", yaml, problems).orElseThrow(), "").orElseThrow();
+    Optional<Secret> s = f.secret("apiKey");
+    ctx.finish();
+    return s;
+  }
+
+  @Test
+  void resolvesEnvironmentReferenceAndRedactsIt() {
+    Problems problems = new Problems();
+    Secret s = read("apiKey: ${env:GS_KEY}\n", Map.of("GS_KEY", VALUE), problems).orElseThrow();
+    assertThat(problems.all()).isEmpty();
+    assertThat(s.reveal()).isEqualTo(VALUE);
+    assertThat(s.toString()).doesNotContain(VALUE).contains("${env:GS_KEY}");
+    assertThat(s.source()).isEqualTo("${env:GS_KEY}");
+  }
+
+  @Test
+  void resolvesFileReferenceWithoutTrailingNewline() throws IOException {
+    Path cred = dir.resolve("gs_key");
+    Files.writeString(cred, VALUE + "\n");
+    Problems problems = new Problems();
+    Secret s = read("apiKey: ${file:" + cred + "}\n", Map.of(), problems).orElseThrow();
+    assertThat(s.reveal()).isEqualTo(VALUE);
+    assertThat(problems.all()).isEmpty();
+  }
+
+  @Test
+  void literalSecretInYamlIsRejectedWithoutEchoingIt() {
+    Problems problems = new Problems();
+    assertThat(read("apiKey: " + VALUE + "\n", Map.of(), problems)).isEmpty();
+    assertThat(problems.toString())
+        .contains("agent.yaml:1:9 apiKey: secrets are never written in YAML; use ${env:NAME} or ${file:/run/credentials/ferry.service/NAME}")
+        .doesNotContain(VALUE);
+  }
+
+  @Test
+  void missingVariableAndMissingFileNameTheSourceOnly() {
+    Problems problems = new Problems();
+    read("apiKey: ${env:NOPE}\n", Map.of(), problems);
+    read("apiKey: ${file:" + dir.resolve("absent") + "}\n", Map.of(), problems);
+    assertThat(problems.toString())
+        .contains("environment variable NOPE is not set")
+        .contains("cannot read secret file " + dir.resolve("absent") + " (NoSuchFileException)");
+  }
+
+  @Test
+  void configExceptionMessageNeverContainsResolvedValues() {
+    Problems problems = new Problems();
+    ConfigContext ctx = ConfigContext.of(problems, Map.of("K", VALUE));
+    Fields f = ctx.fields(YamlReader.read("a.yaml", "apiKey: ${env:K}\nport: nope\n", problems).orElseThrow(), "").orElseThrow();
+    Secret s = f.secret("apiKey").orElseThrow();
+    f.integer("port", 0, 0, 65535);
+    ConfigException e = new ConfigException(problems.all());
+    assertThat(e.getMessage()).contains("port").doesNotContain(VALUE);
+    assertThat(String.valueOf(s)).doesNotContain(VALUE);
+  }
+}
