@@ -91,6 +91,35 @@ class StartupTest {
   }
 
   @Test
+  void mirrorTablesWrittenByAnotherConnectionAreLeftAloneAndCountTowardBytes() throws Exception {
+    Path file = dir.resolve("buffer.db");
+    try (SqliteBuffer b = open(file)) {
+      long before;
+      try (Connection mirror = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement st = mirror.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 5000");
+        st.execute("CREATE TABLE mirror_points(series TEXT, t INTEGER, v REAL)");
+        b.append(List.of(Sample.of(CH, 1, 1))).join();
+        before = b.stats().bytes();
+        st.execute("BEGIN IMMEDIATE");
+        for (int i = 0; i < 20_000; i++) {
+          st.execute("INSERT INTO mirror_points VALUES ('s', " + i + ", 1.5)");
+        }
+        st.execute("COMMIT");
+      }
+      b.append(List.of(Sample.of(CH, 2, 2))).join();
+      assertThat(b.stats().bytes()).isGreaterThan(before + 20_000 * 10);
+      assertThat(b.stats().rawSamples()).isEqualTo(2);
+    }
+    try (SqliteBuffer b = open(file);
+        Connection c = Databases.openReadOnly(file);
+        Statement st = c.createStatement()) {
+      assertThat(st.executeQuery("SELECT count(*) FROM mirror_points").getLong(1)).isEqualTo(20_000);
+      assertThat(b.stats().rawSamples()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void freshDatabaseCarriesTheCurrentSchemaVersion() throws Exception {
     Path file = dir.resolve("buffer.db");
     open(file).close();
