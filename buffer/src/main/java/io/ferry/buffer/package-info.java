@@ -33,6 +33,7 @@
  * <h2>Invariants</h2>
  *
  * <ul>
+ *   <li>One process per file: {@code open} holds an exclusive OS lock on {@code FILE.lock}.
  *   <li>Exactly one writer: the thread {@code ferry-buffer-writer} owns the only write connection;
  *       every write (append batch, ack, seal, rollup close, shedding, key/value) is one short
  *       {@code BEGIN IMMEDIATE} transaction on it. Other processes read with their own read-only
