@@ -75,6 +75,12 @@ public final class BufferBench {
     List<Sample> rows = samples(n);
     System.out.printf("# %d samples over %d channels, appended in lists of %d; commit every 10,000 samples%n", n,
         CHANNELS, APPEND_BATCH);
+    // JIT warm-up of both paths, not measured.
+    List<Sample> warm = rows.subList(0, Math.min(rows.size(), 200_000));
+    baseline(dir.resolve("warm-base.db"), warm, Synchronous.NORMAL);
+    ingest(dir.resolve("warm-buffer.db"), warm, Synchronous.NORMAL, rollupSpecs(true));
+    deleteDb(dir.resolve("warm-base.db"));
+    deleteDb(dir.resolve("warm-buffer.db"));
     // The machine is shared: alternate baseline and buffer, three rounds, and keep the best of each.
     for (Synchronous sync : List.of(Synchronous.NORMAL, Synchronous.FULL)) {
       double base = 0;

@@ -296,13 +296,23 @@ final class BufferStore implements AutoCloseable {
 
   /** Stores one batch in one transaction (budget shedding first). Throws when nothing was stored. */
   void append(List<Sample> samples) throws SQLException {
-    Set<ChannelId> unknown = new HashSet<>();
-    for (Sample s : samples) {
-      if (!chIds.containsKey(s.channel())) {
-        unknown.add(s.channel());
+    // One routing lookup per sample; unconfigured channels still get a dictionary id (for the
+    // unrouted drop counter), registered before the batch transaction.
+    ChannelRoute[] routes = new ChannelRoute[samples.size()];
+    Set<ChannelId> unknown = null;
+    for (int i = 0; i < routes.length; i++) {
+      ChannelId id = samples.get(i).channel();
+      routes[i] = routing.get(id);
+      if (routes[i] == null && !chIds.containsKey(id)) {
+        if (unknown == null) {
+          unknown = new HashSet<>();
+        }
+        unknown.add(id);
       }
     }
-    ensureChannels(unknown);
+    if (unknown != null) {
+      ensureChannels(unknown);
+    }
     long now = MicroTime.now(clock);
     Tx tx = new Tx();
     begin();
@@ -318,8 +328,9 @@ final class BufferStore implements AutoCloseable {
       boolean anyRaw = false;
       boolean anyRollup = false;
       boolean anyIncr = false;
-      for (Sample s : samples) {
-        ChannelRoute r = routing.get(s.channel());
+      for (int i = 0; i < routes.length; i++) {
+        Sample s = samples.get(i);
+        ChannelRoute r = routes[i];
         if (r == null) {
           tx.drop(chIds.get(s.channel()), REASON_UNROUTED, 1);
           continue;
