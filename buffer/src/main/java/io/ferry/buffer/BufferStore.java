@@ -72,6 +72,9 @@ final class BufferStore implements AutoCloseable {
   private ChannelId[] byId = new ChannelId[64];
 
   private int[] rankById = new int[64];
+
+  /** Channel rank of each row of the last raw scan, parallel to its result (writer-confined). */
+  private int[] scanRanks = new int[1024];
   private final Map<String, Integer> uplinkBits = new HashMap<>();
   private final Map<String, UplinkLeases> uplinks = new HashMap<>();
   private Routing routing = new Routing(Map.of());
@@ -868,7 +871,7 @@ final class BufferStore implements AutoCloseable {
     int[] start = new int[ranks + 1];
     int[] rank = new int[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
-      rank[i] = rankById[chIds.get(rows.get(i).channel())];
+      rank[i] = scanRanks[i];
       start[rank[i] + 1]++;
     }
     for (int r = 0; r < ranks; r++) {
@@ -927,6 +930,10 @@ final class BufferStore implements AutoCloseable {
           double v = (packed & (1L << 41)) != 0 ? Double.NaN : rs.getDouble(4);
           String txt = (packed & (1L << 40)) != 0 ? rs.getString(5) : null;
           Sample sample = txt == null ? new Sample(ch, t, v, null, q) : Sample.text(ch, t, txt, q);
+          if (out.size() == scanRanks.length) {
+            scanRanks = java.util.Arrays.copyOf(scanRanks, scanRanks.length * 2);
+          }
+          scanRanks[out.size()] = rankById[(int) (packed & 0xffff_ffffL)];
           out.add(new SampleRecord(seq, sample));
           if (k == seqs.length) {
             seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
