@@ -132,7 +132,7 @@ final class BufferStore implements AutoCloseable {
                 + " last = CASE WHEN excluded.last_t >= last_t THEN excluded.last ELSE last END,"
                 + " last_t = max(last_t, excluded.last_t),"
                 + " min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum");
-    insertPoint = conn.prepareStatement("INSERT INTO rollup_point(ch, start, t, v) VALUES (?,?,?,?)");
+    insertPoint = conn.prepareStatement("INSERT INTO rollup_pointset(ch, start, pts) VALUES (?,?,?)");
     upsertIncr =
         conn.prepareStatement(
             "INSERT INTO incr(id, ch, bucket, width, v, sealed, pending) VALUES (?,?,?,?,?,0,?)"
@@ -549,15 +549,12 @@ final class BufferStore implements AutoCloseable {
       tx.drop(r.chId(), REASON_LATE, 1);
       return false;
     }
-    intervals
-        .computeIfAbsent(new IntervalAgg.Key(r.chId(), start), k -> new IntervalAgg(k.ch(), k.start(), every, closeAt))
-        .add(s.timeMicros(), s.value());
+    IntervalAgg agg =
+        intervals.computeIfAbsent(
+            new IntervalAgg.Key(r.chId(), start), k -> new IntervalAgg(k.ch(), k.start(), every, closeAt));
+    agg.add(s.timeMicros(), s.value());
     if (spec.stats().contains(Stat.TWA)) {
-      insertPoint.setInt(1, r.chId());
-      insertPoint.setLong(2, start);
-      insertPoint.setLong(3, s.timeMicros());
-      insertPoint.setDouble(4, s.value());
-      insertPoint.addBatch();
+      agg.addPoint(s.timeMicros(), s.value());
     }
     return true;
   }
@@ -577,6 +574,12 @@ final class BufferStore implements AutoCloseable {
       upsertRollup.setDouble(11, a.max);
       upsertRollup.setDouble(12, a.sum);
       upsertRollup.addBatch();
+      if (a.points != null) {
+        insertPoint.setInt(1, a.ch);
+        insertPoint.setLong(2, a.start);
+        insertPoint.setString(3, a.points.append(']').toString());
+        insertPoint.addBatch();
+      }
     }
     upsertRollup.executeBatch();
   }

@@ -21,12 +21,24 @@ final class IntervalAgg {
   double min = Double.POSITIVE_INFINITY;
   double max = Double.NEGATIVE_INFINITY;
   double sum;
+  /** {@code [[t,v],...]} in arrival order, only for channels asking for twa (else null). */
+  StringBuilder points;
 
   IntervalAgg(int ch, long start, long every, long closeAt) {
     this.ch = ch;
     this.start = start;
     this.every = every;
     this.closeAt = closeAt;
+  }
+
+  /** Remembers the point for the time-weighted average (a JSON array element, arrival order). */
+  void addPoint(long t, double v) {
+    if (points == null) {
+      points = new StringBuilder(64).append('[');
+    } else {
+      points.append(',');
+    }
+    points.append('[').append(t).append(',').append(v).append(']');
   }
 
   /** Ties in time: the earlier arrival stays first, the later arrival becomes last. */

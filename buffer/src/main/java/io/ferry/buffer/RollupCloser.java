@@ -75,7 +75,7 @@ final class RollupCloser {
             conn.prepareStatement("UPDATE rollup_open SET closed = 1 WHERE ch = ? AND start = ?");
         PreparedStatement delete = conn.prepareStatement("DELETE FROM rollup_open WHERE ch = ? AND start = ?");
         PreparedStatement deletePoints =
-            conn.prepareStatement("DELETE FROM rollup_point WHERE ch = ? AND start = ?")) {
+            conn.prepareStatement("DELETE FROM rollup_pointset WHERE ch = ? AND start = ?")) {
       for (Due d : due) {
         ChannelRoute r = byCh.get(d.ch());
         Optional<RollupSpec> spec = r == null ? Optional.empty() : r.rollup();
@@ -120,7 +120,7 @@ final class RollupCloser {
       // Closed intervals kept for reopening expire after their horizon, with their points.
       try (PreparedStatement purgePoints =
               conn.prepareStatement(
-                  "DELETE FROM rollup_point WHERE (ch, start) IN (SELECT ch, start FROM rollup_open"
+                  "DELETE FROM rollup_pointset WHERE (ch, start) IN (SELECT ch, start FROM rollup_open"
                       + " WHERE closed = 1 AND close_at + max(?2, every) <= ?1)");
           PreparedStatement purgeOpen =
               conn.prepareStatement(
@@ -155,13 +155,16 @@ final class RollupCloser {
   /**
    * Each value weighted by how long it held inside the interval: from its time to the next
    * sample's time (ties in time: later arrival wins), the last one until the interval's end;
-   * normalised by the time from the first sample to the end.
+   * normalised by the time from the first sample to the end. Computed in SQL over the stored
+   * point sets ({@code json_each}, {@code lead() OVER}); arrival order = set rowid, then index.
    */
   private double timeWeightedAverage(int ch, long start, long end) throws SQLException {
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT sum(v * (coalesce(nt, ?3) - t)), ?3 - min(t) FROM ("
-                + " SELECT t, v, lead(t) OVER (ORDER BY t, rowid) AS nt FROM rollup_point WHERE ch = ?1 AND start = ?2)")) {
+                + " SELECT t, v, lead(t) OVER (ORDER BY t, k) AS nt FROM ("
+                + "  SELECT e.value ->> 0 AS t, e.value ->> 1 AS v, p.rowid * 1000000000 + e.key AS k"
+                + "  FROM rollup_pointset p, json_each(p.pts) e WHERE p.ch = ?1 AND p.start = ?2))")) {
       ps.setInt(1, ch);
       ps.setLong(2, start);
       ps.setLong(3, end);

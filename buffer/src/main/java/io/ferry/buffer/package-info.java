@@ -4,7 +4,7 @@
  * ({@link io.ferry.buffer.Buffer}, {@link io.ferry.buffer.Lease}, the record types) is what drivers
  * and uplinks code against; everything else in the package is the SQLite implementation.
  *
- * <h2>Schema (user_version 1)</h2>
+ * <h2>Schema (user_version 2)</h2>
  *
  * <pre>
  * buffer_meta(key PK, value)             high-water marks: raw_seq, rollup_id, incr_id
@@ -15,7 +15,9 @@
  *                                        q = Quality code, pending = mask of uplinks still owed the row
  * rollup_open(ch, start PK, every, close_at, closed, revision, n, first, first_t, last, last_t, min, max, sum)
  *                                        open intervals (and, with reopenLate, recently closed ones)
- * rollup_point(ch, start, t, v)          points of open intervals of channels that ask for twa
+ * rollup_pointset(ch, start, pts)        twa points of open intervals, one JSON array [[t,v],...]
+ *                                        per (channel, interval, commit batch); migration 2
+ *                                        replaced rollup_point(ch, start, t, v), a row per point
  * rollup(id PK, ch, start, every, n, first, last, min, max, sum, avg, twa, revision, pending)
  *                                        closed intervals waiting for uplinks
  * incr(id PK, ch, bucket, width, v, sealed, pending)
