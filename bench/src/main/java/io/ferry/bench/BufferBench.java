@@ -111,7 +111,7 @@ public final class BufferBench {
     double raw = 0;
     double roll = 0;
     double twa = 0;
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round < ROUNDS + 2; round++) {
       for (String name : List.of("r1.db", "r2.db", "r3.db")) {
         deleteDb(dir.resolve(name));
       }
