@@ -68,7 +68,13 @@ final class BufferStore implements AutoCloseable {
   private final Path file;
 
   private final Map<ChannelId, Integer> chIds = new HashMap<>();
-  private final Map<Integer, ChannelId> chById = new HashMap<>();
+  /** Channel by integer key, and its rank in (instrument, channel) order: array lookups on the hot paths. */
+  private ChannelId[] byId = new ChannelId[64];
+
+  private int[] rankById = new int[64];
+
+  /** Channel rank of each row of the last raw scan, parallel to its result (writer-confined). */
+  private int[] scanRanks = new int[1024];
   private final Map<String, Integer> uplinkBits = new HashMap<>();
   private final Map<String, UplinkLeases> uplinks = new HashMap<>();
   private Routing routing = new Routing(Map.of());
@@ -86,6 +92,9 @@ final class BufferStore implements AutoCloseable {
   private boolean budgetExhaustedLogged;
 
   private final PreparedStatement insertRaw;
+  private final PreparedStatement insertFast;
+  private final PreparedStatement rowExists;
+  private final PreparedStatement lastSeq;
   private final PreparedStatement upsertRollup;
   private final PreparedStatement insertPoint;
   private final PreparedStatement upsertIncr;
@@ -95,6 +104,7 @@ final class BufferStore implements AutoCloseable {
   private final PreparedStatement deleteRawRange;
   private final PreparedStatement clearRawRange;
   private final PreparedStatement setMeta;
+  private final RollupCloser rollupCloser;
 
   record DropKey(int ch, String reason) {}
 
@@ -105,19 +115,24 @@ final class BufferStore implements AutoCloseable {
     this.clock = clock;
     this.file = options.file();
     insertRaw = conn.prepareStatement("INSERT INTO raw(seq, ch, t, v, q, txt, pending) VALUES (?,?,?,?,?,?,?)");
+    insertFast = conn.prepareStatement("INSERT INTO raw(ch, t, v, q, pending) VALUES (?,?,?,?,?)");
+    rowExists = conn.prepareStatement("SELECT 1 FROM raw WHERE seq = ?");
+    lastSeq = conn.prepareStatement("SELECT max(seq) FROM raw");
+    // One row per (channel, interval) and commit batch, pre-aggregated in arrival order; the
+    // merge with what is stored happens here, in SQL, in the same transaction as the samples.
     upsertRollup =
         conn.prepareStatement(
             "INSERT INTO rollup_open(ch, start, every, close_at, closed, revision, n, first, first_t, last, last_t,"
-                + " min, max, sum) VALUES (?1, ?2, ?3, ?4, 0, 0, 1, ?5, ?6, ?5, ?6, ?5, ?5, ?5)"
+                + " min, max, sum) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT(ch, start) DO UPDATE SET"
                 + " revision = CASE WHEN closed = 1 THEN revision + 1 ELSE revision END, closed = 0,"
-                + " n = n + 1,"
+                + " n = n + excluded.n,"
                 + " first = CASE WHEN excluded.first_t < first_t THEN excluded.first ELSE first END,"
                 + " first_t = min(first_t, excluded.first_t),"
                 + " last = CASE WHEN excluded.last_t >= last_t THEN excluded.last ELSE last END,"
                 + " last_t = max(last_t, excluded.last_t),"
                 + " min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum");
-    insertPoint = conn.prepareStatement("INSERT INTO rollup_point(ch, start, t, v) VALUES (?,?,?,?)");
+    insertPoint = conn.prepareStatement("INSERT INTO rollup_pointset(ch, start, pts) VALUES (?,?,?)");
     upsertIncr =
         conn.prepareStatement(
             "INSERT INTO incr(id, ch, bucket, width, v, sealed, pending) VALUES (?,?,?,?,?,0,?)"
@@ -132,7 +147,10 @@ final class BufferStore implements AutoCloseable {
             "INSERT INTO dropped(ch, reason, n) VALUES (?,?,?) ON CONFLICT(ch, reason) DO UPDATE SET n = n + excluded.n");
     scanRaw =
         conn.prepareStatement(
-            "SELECT seq, ch, t, v, q, txt FROM raw WHERE seq BETWEEN ? AND ? AND (pending & ?) != 0 ORDER BY seq LIMIT ?");
+            // ch, quality and the two NULL flags packed into one integer: every column getter is a
+            // JNI call, and the drain rate is mostly the number of those calls.
+            "SELECT seq, ch | (q << 32) | ((txt IS NOT NULL) << 40) | ((v IS NULL) << 41), t, v, txt FROM raw"
+                + " WHERE seq BETWEEN ? AND ? AND (pending & ?) != 0 ORDER BY seq LIMIT ?");
     deleteRawRange = conn.prepareStatement("DELETE FROM raw WHERE seq BETWEEN ? AND ? AND pending = ?");
     clearRawRange =
         conn.prepareStatement(
@@ -140,6 +158,7 @@ final class BufferStore implements AutoCloseable {
     setMeta =
         conn.prepareStatement(
             "INSERT INTO buffer_meta(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    rollupCloser = new RollupCloser(conn);
     load();
   }
 
@@ -149,10 +168,10 @@ final class BufferStore implements AutoCloseable {
     try (ResultSet rs = st.executeQuery("SELECT id, instrument, name FROM channel")) {
       while (rs.next()) {
         ChannelId id = new ChannelId(rs.getString(2), rs.getString(3));
-        chIds.put(id, rs.getInt(1));
-        chById.put(rs.getInt(1), id);
+        remember(id, rs.getInt(1));
       }
     }
+    rerank();
     try (ResultSet rs = st.executeQuery("SELECT bit, name FROM uplink")) {
       while (rs.next()) {
         uplinkBits.put(rs.getString(2), rs.getInt(1));
@@ -249,24 +268,54 @@ final class BufferStore implements AutoCloseable {
         ps.setString(2, id.channel());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          chIds.put(id, rs.getInt(1));
-          chById.put(rs.getInt(1), id);
+          remember(id, rs.getInt(1));
         }
       }
     }
+    rerank();
+  }
+
+  private void remember(ChannelId id, int key) {
+    chIds.put(id, key);
+    if (key >= byId.length) {
+      byId = java.util.Arrays.copyOf(byId, Math.max(key + 1, byId.length * 2));
+      rankById = java.util.Arrays.copyOf(rankById, byId.length);
+    }
+    byId[key] = id;
+  }
+
+  private void rerank() {
+    List<ChannelId> sorted = chIds.keySet().stream().sorted().toList();
+    for (int i = 0; i < sorted.size(); i++) {
+      rankById[chIds.get(sorted.get(i))] = i;
+    }
+  }
+
+  private ChannelId channel(int key) {
+    return key >= 0 && key < byId.length ? byId[key] : null;
   }
 
   // ---------------------------------------------------------------- append
 
   /** Stores one batch in one transaction (budget shedding first). Throws when nothing was stored. */
   void append(List<Sample> samples) throws SQLException {
-    Set<ChannelId> unknown = new HashSet<>();
-    for (Sample s : samples) {
-      if (!chIds.containsKey(s.channel())) {
-        unknown.add(s.channel());
+    // One routing lookup per sample; unconfigured channels still get a dictionary id (for the
+    // unrouted drop counter), registered before the batch transaction.
+    ChannelRoute[] routes = new ChannelRoute[samples.size()];
+    Set<ChannelId> unknown = null;
+    for (int i = 0; i < routes.length; i++) {
+      ChannelId id = samples.get(i).channel();
+      routes[i] = routing.get(id);
+      if (routes[i] == null && !chIds.containsKey(id)) {
+        if (unknown == null) {
+          unknown = new HashSet<>();
+        }
+        unknown.add(id);
       }
     }
-    ensureChannels(unknown);
+    if (unknown != null) {
+      ensureChannels(unknown);
+    }
     long now = MicroTime.now(clock);
     Tx tx = new Tx();
     begin();
@@ -275,50 +324,66 @@ final class BufferStore implements AutoCloseable {
         shedForBudget(estimateBytes(samples), tx);
       }
       long seq = nextSeq;
+      boolean tailPresent = rowExists(nextSeq - 1);
+      int fastRows = 0;
+      Map<IntervalAgg.Key, IntervalAgg> intervals = new LinkedHashMap<>();
       long[] perRoute = new long[routing.channels().size()];
       boolean anyRaw = false;
       boolean anyRollup = false;
       boolean anyIncr = false;
-      for (Sample s : samples) {
-        ChannelRoute r = routing.get(s.channel());
+      for (int i = 0; i < routes.length; i++) {
+        Sample s = samples.get(i);
+        ChannelRoute r = routes[i];
         if (r == null) {
           tx.drop(chIds.get(s.channel()), REASON_UNROUTED, 1);
           continue;
         }
         if (r.rawMask() != 0) {
-          insertRaw.setLong(1, seq++);
-          insertRaw.setInt(2, r.chId());
-          insertRaw.setLong(3, s.timeMicros());
-          if (s.isText() || Double.isNaN(s.value())) {
-            insertRaw.setNull(4, Types.REAL);
+          // Common case (numeric, after the tail row): 5 parameters and SQLite's rowid = max + 1,
+          // which is exactly seq. Text rows, and the first row after the tail was deleted, name
+          // their seq explicitly; the fast batch is flushed first so that order is kept.
+          if (!tailPresent || s.isText()) {
+            if (fastRows > 0) {
+              insertFast.executeBatch();
+              fastRows = 0;
+            }
+            bindRaw(insertRaw, seq, r, s);
+            insertRaw.executeUpdate();
+            tailPresent = true;
           } else {
-            insertRaw.setDouble(4, s.value());
+            insertFast.setInt(1, r.chId());
+            insertFast.setLong(2, s.timeMicros());
+            if (Double.isNaN(s.value())) {
+              insertFast.setNull(3, Types.REAL);
+            } else {
+              insertFast.setDouble(3, s.value());
+            }
+            insertFast.setInt(4, s.quality().code());
+            insertFast.setLong(5, r.rawMask());
+            insertFast.addBatch();
+            fastRows++;
           }
-          insertRaw.setInt(5, s.quality().code());
-          if (s.isText()) {
-            insertRaw.setString(6, s.text());
-          } else {
-            insertRaw.setNull(6, Types.VARCHAR);
-          }
-          insertRaw.setLong(7, r.rawMask());
-          insertRaw.addBatch();
+          seq++;
           perRoute[r.ordinal()]++;
           anyRaw = true;
         }
         if (usable(s)) {
           if (r.rollupMask() != 0 && r.rollup().isPresent()) {
-            anyRollup |= addToRollup(r, r.rollup().get(), s, now, tx);
+            anyRollup |= addToRollup(r, r.rollup().get(), s, now, tx, intervals);
           }
           if (r.incrementMask() != 0 && r.counter().isPresent()) {
             anyIncr |= addIncrement(r, r.counter().get(), s, tx);
           }
         }
       }
-      if (anyRaw) {
-        insertRaw.executeBatch();
+      if (fastRows > 0) {
+        insertFast.executeBatch();
+      }
+      if (anyRaw && lastSeq() != seq - 1) {
+        throw new IllegalStateException("raw sequence out of step: expected " + (seq - 1) + ", found " + lastSeq());
       }
       if (anyRollup) {
-        upsertRollup.executeBatch();
+        writeIntervals(intervals.values());
         insertPoint.executeBatch();
       }
       if (anyIncr) {
@@ -337,7 +402,7 @@ final class BufferStore implements AutoCloseable {
       writeSequences(tx);
       commit();
     } catch (SQLException | RuntimeException e) {
-      insertRaw.clearBatch();
+      insertFast.clearBatch();
       upsertRollup.clearBatch();
       insertPoint.clearBatch();
       upsertIncr.clearBatch();
@@ -347,6 +412,37 @@ final class BufferStore implements AutoCloseable {
     }
     apply(tx);
     appended += samples.size();
+  }
+
+  private void bindRaw(PreparedStatement ps, long seq, ChannelRoute r, Sample s) throws SQLException {
+    ps.setLong(1, seq);
+    ps.setInt(2, r.chId());
+    ps.setLong(3, s.timeMicros());
+    if (s.isText() || Double.isNaN(s.value())) {
+      ps.setNull(4, Types.REAL);
+    } else {
+      ps.setDouble(4, s.value());
+    }
+    ps.setInt(5, s.quality().code());
+    if (s.isText()) {
+      ps.setString(6, s.text());
+    } else {
+      ps.setNull(6, Types.VARCHAR);
+    }
+    ps.setLong(7, r.rawMask());
+  }
+
+  private boolean rowExists(long seq) throws SQLException {
+    rowExists.setLong(1, seq);
+    try (ResultSet rs = rowExists.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  private long lastSeq() throws SQLException {
+    try (ResultSet rs = lastSeq.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   void countRefused(long n) {
@@ -443,7 +539,9 @@ final class BufferStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- rollups
 
-  private boolean addToRollup(ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx) throws SQLException {
+  private boolean addToRollup(
+      ChannelRoute r, RollupSpec spec, Sample s, long now, Tx tx, Map<IntervalAgg.Key, IntervalAgg> intervals)
+      throws SQLException {
     long start = spec.intervalStart(s.timeMicros());
     long every = spec.everyMicros();
     long closeAt = start + every + spec.grace().toNanos() / 1000;
@@ -451,164 +549,48 @@ final class BufferStore implements AutoCloseable {
       tx.drop(r.chId(), REASON_LATE, 1);
       return false;
     }
-    upsertRollup.setInt(1, r.chId());
-    upsertRollup.setLong(2, start);
-    upsertRollup.setLong(3, every);
-    upsertRollup.setLong(4, closeAt);
-    upsertRollup.setDouble(5, s.value());
-    upsertRollup.setLong(6, s.timeMicros());
-    upsertRollup.addBatch();
+    IntervalAgg agg =
+        intervals.computeIfAbsent(
+            new IntervalAgg.Key(r.chId(), start), k -> new IntervalAgg(k.ch(), k.start(), every, closeAt));
+    agg.add(s.timeMicros(), s.value());
     if (spec.stats().contains(Stat.TWA)) {
-      insertPoint.setInt(1, r.chId());
-      insertPoint.setLong(2, start);
-      insertPoint.setLong(3, s.timeMicros());
-      insertPoint.setDouble(4, s.value());
-      insertPoint.addBatch();
+      agg.addPoint(s.timeMicros(), s.value());
     }
     return true;
   }
 
-  private boolean anyToPurge(long now) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT 1 FROM rollup_open WHERE closed = 1 AND close_at + max(?2, every) <= ?1 LIMIT 1")) {
-      ps.setLong(1, now);
-      ps.setLong(2, REOPEN_HORIZON_MICROS);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
+  private void writeIntervals(Collection<IntervalAgg> intervals) throws SQLException {
+    for (IntervalAgg a : intervals) {
+      upsertRollup.setInt(1, a.ch);
+      upsertRollup.setLong(2, a.start);
+      upsertRollup.setLong(3, a.every);
+      upsertRollup.setLong(4, a.closeAt);
+      upsertRollup.setLong(5, a.n);
+      upsertRollup.setDouble(6, a.first);
+      upsertRollup.setLong(7, a.firstT);
+      upsertRollup.setDouble(8, a.last);
+      upsertRollup.setLong(9, a.lastT);
+      upsertRollup.setDouble(10, a.min);
+      upsertRollup.setDouble(11, a.max);
+      upsertRollup.setDouble(12, a.sum);
+      upsertRollup.addBatch();
+      if (a.points != null) {
+        insertPoint.setInt(1, a.ch);
+        insertPoint.setLong(2, a.start);
+        insertPoint.setString(3, a.points.append(']').toString());
+        insertPoint.addBatch();
       }
     }
+    upsertRollup.executeBatch();
   }
 
   static long reopenHorizon(long everyMicros) {
     return Math.max(REOPEN_HORIZON_MICROS, everyMicros);
   }
 
-  /** Closes every open interval whose grace ran out: one transaction. */
+  /** Closes every open interval whose grace ran out (one transaction) and queues it for uplinks. */
   void closeDueRollups() throws SQLException {
-    long now = MicroTime.now(clock);
-    record Due(int ch, long start, long every, long n, double first, double last, double min, double max, double sum,
-        int revision) {}
-    List<Due> due = new ArrayList<>();
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT ch, start, every, n, first, last, min, max, sum, revision FROM rollup_open"
-                + " WHERE closed = 0 AND close_at <= ?")) {
-      ps.setLong(1, now);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          due.add(
-              new Due(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
-                  rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getInt(10)));
-        }
-      }
-    }
-    if (due.isEmpty() && !anyToPurge(now)) {
-      return;
-    }
-    Map<Integer, ChannelRoute> byCh = new HashMap<>();
-    routing.channels().values().forEach(r -> byCh.put(r.chId(), r));
-    long id = nextRollupId;
-    begin();
-    try (PreparedStatement ins =
-            conn.prepareStatement(
-                "INSERT INTO rollup(id, ch, start, every, n, first, last, min, max, sum, avg, twa, revision, pending)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        PreparedStatement markClosed =
-            conn.prepareStatement("UPDATE rollup_open SET closed = 1 WHERE ch = ? AND start = ?");
-        PreparedStatement delete = conn.prepareStatement("DELETE FROM rollup_open WHERE ch = ? AND start = ?");
-        PreparedStatement deletePoints =
-            conn.prepareStatement("DELETE FROM rollup_point WHERE ch = ? AND start = ?")) {
-      for (Due d : due) {
-        ChannelRoute r = byCh.get(d.ch());
-        Optional<RollupSpec> spec = r == null ? Optional.empty() : r.rollup();
-        boolean keep = spec.map(RollupSpec::reopenLate).orElse(false);
-        boolean twa = spec.map(s -> s.stats().contains(Stat.TWA)).orElse(false);
-        if (r != null && r.rollupMask() != 0) {
-          double twaValue = twa ? timeWeightedAverage(d.ch(), d.start(), d.start() + d.every()) : Double.NaN;
-          ins.setLong(1, id++);
-          ins.setInt(2, d.ch());
-          ins.setLong(3, d.start());
-          ins.setLong(4, d.every());
-          ins.setLong(5, d.n());
-          ins.setDouble(6, d.first());
-          ins.setDouble(7, d.last());
-          ins.setDouble(8, d.min());
-          ins.setDouble(9, d.max());
-          ins.setDouble(10, d.sum());
-          ins.setDouble(11, d.sum() / d.n());
-          if (Double.isNaN(twaValue)) {
-            ins.setNull(12, Types.REAL);
-          } else {
-            ins.setDouble(12, twaValue);
-          }
-          ins.setInt(13, d.revision());
-          ins.setLong(14, r.rollupMask());
-          ins.addBatch();
-        }
-        PreparedStatement target = keep ? markClosed : delete;
-        target.setInt(1, d.ch());
-        target.setLong(2, d.start());
-        target.addBatch();
-        if (!keep) {
-          deletePoints.setInt(1, d.ch());
-          deletePoints.setLong(2, d.start());
-          deletePoints.addBatch();
-        }
-      }
-      ins.executeBatch();
-      markClosed.executeBatch();
-      delete.executeBatch();
-      deletePoints.executeBatch();
-      // Closed intervals kept for reopening expire after their horizon, with their points.
-      try (PreparedStatement purgePoints =
-              conn.prepareStatement(
-                  "DELETE FROM rollup_point WHERE (ch, start) IN (SELECT ch, start FROM rollup_open"
-                      + " WHERE closed = 1 AND close_at + max(?2, every) <= ?1)");
-          PreparedStatement purgeOpen =
-              conn.prepareStatement(
-                  "DELETE FROM rollup_open WHERE closed = 1 AND close_at + max(?2, every) <= ?1")) {
-        for (PreparedStatement p : List.of(purgePoints, purgeOpen)) {
-          p.setLong(1, now);
-          p.setLong(2, REOPEN_HORIZON_MICROS);
-          p.executeUpdate();
-        }
-      }
-      if (id != nextRollupId) {
-        setMeta.setString(1, "rollup_id");
-        setMeta.setLong(2, id - 1);
-        setMeta.executeUpdate();
-      }
-      commit();
-    } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
-      throw e;
-    }
-    nextRollupId = id;
-  }
-
-  /**
-   * Each value weighted by how long it held inside the interval: from its time to the next
-   * sample's time (ties in time: later arrival wins), the last one until the interval's end;
-   * normalised by the time from the first sample to the end.
-   */
-  private double timeWeightedAverage(int ch, long start, long end) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT sum(v * (coalesce(nt, ?3) - t)), ?3 - min(t) FROM ("
-                + " SELECT t, v, lead(t) OVER (ORDER BY t, rowid) AS nt FROM rollup_point WHERE ch = ?1 AND start = ?2)")) {
-      ps.setInt(1, ch);
-      ps.setLong(2, start);
-      ps.setLong(3, end);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Double.NaN;
-        }
-        double weighted = rs.getDouble(1);
-        long span = rs.getLong(2);
-        return span > 0 ? weighted / span : Double.NaN;
-      }
-    }
+    nextRollupId = rollupCloser.closeDue(MicroTime.now(clock), routing, nextRollupId);
   }
 
   // ---------------------------------------------------------------- increments
@@ -812,26 +794,6 @@ final class BufferStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- leases
 
-  /** Live leases and leased ranges of one uplink (memory only: a restart releases every lease). */
-  static final class UplinkLeases {
-    final String name;
-    final int bit;
-    long rawFloor;
-    final TreeMap<Long, Long> rawSegments = new TreeMap<>();
-    final Set<Long> rollupIds = new HashSet<>();
-    final Set<Long> incrIds = new HashSet<>();
-    final Map<Long, SqliteLease> live = new LinkedHashMap<>();
-    long nextLeaseId = 1;
-
-    UplinkLeases(String name, int bit) {
-      this.name = name;
-      this.bit = bit;
-    }
-  }
-
-  /** One contiguous stretch of the raw queue handed to one lease, with the rows it holds. */
-  record Segment(long lo, long hi, long[] seqs) {}
-
   private UplinkLeases leases(String uplink) {
     Integer bit = uplinkBits.get(uplink);
     if (bit == null) {
@@ -855,7 +817,7 @@ final class BufferStore implements AutoCloseable {
     if (u.live.remove(l.leaseId()) == null) {
       return;
     }
-    for (Segment s : l.rawSegments()) {
+    for (UplinkLeases.Segment s : l.rawSegments()) {
       u.rawSegments.remove(s.lo());
     }
     l.rollups().forEach(r -> u.rollupIds.remove(r.id()));
@@ -875,7 +837,7 @@ final class BufferStore implements AutoCloseable {
     room -= rollups.size();
     List<IncrementRecord> increments = room > 0 ? scanIncrements(u, room, budget, now) : List.of();
     room -= increments.size();
-    List<Segment> segments = new ArrayList<>();
+    List<UplinkLeases.Segment> segments = new ArrayList<>();
     List<SampleRecord> samples = room > 0 && budget[0] > 0 ? scanRaw(u, room, budget, segments) : List.of();
     if (!increments.isEmpty()) {
       sealIncrements(increments);
@@ -883,17 +845,13 @@ final class BufferStore implements AutoCloseable {
     if (samples.isEmpty() && rollups.isEmpty() && increments.isEmpty()) {
       return SqliteLease.empty(uplink, owner);
     }
-    samples = new ArrayList<>(samples);
-    samples.sort(
-        Comparator.comparing((SampleRecord r) -> r.sample().channel())
-            .thenComparingLong(r -> r.sample().timeMicros())
-            .thenComparingLong(SampleRecord::id));
     long ttlMicros = request.ttl().toNanos() / 1000;
     SqliteLease lease =
         new SqliteLease(
-            owner, uplink, u.nextLeaseId++, now + ttlMicros, List.copyOf(samples), rollups, increments, segments);
+            owner, uplink, u.nextLeaseId++, now + ttlMicros, orderByChannelThenTime(samples), rollups, increments,
+            segments);
     u.live.put(lease.leaseId(), lease);
-    for (Segment s : segments) {
+    for (UplinkLeases.Segment s : segments) {
       u.rawSegments.put(s.lo(), s.hi());
     }
     rollups.forEach(r -> u.rollupIds.add(r.id()));
@@ -901,7 +859,46 @@ final class BufferStore implements AutoCloseable {
     return lease;
   }
 
-  private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<Segment> segments)
+  private static final Comparator<SampleRecord> BY_TIME_THEN_ID =
+      Comparator.comparingLong((SampleRecord r) -> r.sample().timeMicros()).thenComparingLong(SampleRecord::id);
+
+  /**
+   * Groups rows (read in sequence order) by channel rank with a stable counting sort, then sorts a
+   * channel's run by time only when it is not already in time order (the usual case is sorted).
+   */
+  private List<SampleRecord> orderByChannelThenTime(List<SampleRecord> rows) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    int ranks = chIds.size() + 1;
+    int[] start = new int[ranks + 1];
+    int[] rank = new int[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      rank[i] = scanRanks[i];
+      start[rank[i] + 1]++;
+    }
+    for (int r = 0; r < ranks; r++) {
+      start[r + 1] += start[r];
+    }
+    int[] fill = java.util.Arrays.copyOf(start, ranks);
+    SampleRecord[] out = new SampleRecord[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      out[fill[rank[i]]++] = rows.get(i);
+    }
+    for (int r = 0; r < ranks; r++) {
+      int from = start[r];
+      int to = start[r + 1];
+      for (int i = from + 1; i < to; i++) {
+        if (out[i].sample().timeMicros() < out[i - 1].sample().timeMicros()) {
+          java.util.Arrays.sort(out, from, to, BY_TIME_THEN_ID);
+          break;
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
+  }
+
+  private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments)
       throws SQLException {
     List<SampleRecord> out = new ArrayList<>(Math.min(limit, 10_000));
     long pos = u.rawFloor;
@@ -929,15 +926,17 @@ final class BufferStore implements AutoCloseable {
         while (rs.next()) {
           got++;
           long seq = rs.getLong(1);
-          ChannelId ch = chById.get(rs.getInt(2));
+          long packed = rs.getLong(2);
+          ChannelId ch = channel((int) (packed & 0xffff_ffffL));
+          Quality q = Quality.ofCode((int) ((packed >>> 32) & 0xff));
           long t = rs.getLong(3);
-          double v = rs.getDouble(4);
-          if (rs.wasNull()) {
-            v = Double.NaN;
-          }
-          Quality q = Quality.ofCode(rs.getInt(5));
-          String txt = rs.getString(6);
+          double v = (packed & (1L << 41)) != 0 ? Double.NaN : rs.getDouble(4);
+          String txt = (packed & (1L << 40)) != 0 ? rs.getString(5) : null;
           Sample sample = txt == null ? new Sample(ch, t, v, null, q) : Sample.text(ch, t, txt, q);
+          if (out.size() == scanRanks.length) {
+            scanRanks = java.util.Arrays.copyOf(scanRanks, scanRanks.length * 2);
+          }
+          scanRanks[out.size()] = rankById[(int) (packed & 0xffff_ffffL)];
           out.add(new SampleRecord(seq, sample));
           if (k == seqs.length) {
             seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
@@ -951,7 +950,7 @@ final class BufferStore implements AutoCloseable {
       }
       if (k > 0) {
         long[] exact = java.util.Arrays.copyOf(seqs, k);
-        segments.add(new Segment(exact[0], exact[k - 1], exact));
+        segments.add(new UplinkLeases.Segment(exact[0], exact[k - 1], exact));
         newFloor = Math.min(newFloor, exact[0]);
       }
       if (out.size() >= limit || budget[0] <= 0) {
@@ -993,7 +992,7 @@ final class BufferStore implements AutoCloseable {
           }
           out.add(
               new RollupRecord(
-                  id, chById.get(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6),
+                  id, channel(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6),
                   rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), twa,
                   rs.getInt(13)));
           budget[0] -= ROLLUP_BYTES;
@@ -1020,7 +1019,7 @@ final class BufferStore implements AutoCloseable {
             continue;
           }
           out.add(
-              new IncrementRecord(id, chById.get(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getDouble(5)));
+              new IncrementRecord(id, channel(rs.getInt(2)), rs.getLong(3), rs.getLong(4), rs.getDouble(5)));
           budget[0] -= INCREMENT_BYTES;
         }
       }
@@ -1050,13 +1049,18 @@ final class BufferStore implements AutoCloseable {
    * Completes a lease: {@code done} records are acknowledged (or rejected with {@code reason}), the
    * rest released. Idempotent towards rows that budget shedding already removed.
    */
-  void complete(SqliteLease lease, Set<Long> doneSamples, Set<Long> doneRollups, Set<Long> doneIncrements,
+  void complete(SqliteLease lease, Set<Long> samplesDone, Set<Long> rollupsDone, Set<Long> incrementsDone,
       String rejectReason) throws SQLException {
     UplinkLeases u = uplinks.get(lease.uplink());
     if (u == null) {
       return;
     }
-    if (doneSamples.isEmpty() && doneRollups.isEmpty() && doneIncrements.isEmpty()) {
+    // null = every record of that kind in the lease (the common full ack: no id sets at all).
+    java.util.function.LongPredicate doneSample = samplesDone == null ? x -> true : samplesDone::contains;
+    Set<Long> doneRollups = rollupsDone != null ? rollupsDone : ids(lease.rollups());
+    Set<Long> doneIncrements = incrementsDone != null ? incrementsDone : ids(lease.increments());
+    boolean anySample = samplesDone == null ? !lease.samples().isEmpty() : !samplesDone.isEmpty();
+    if (!anySample && doneRollups.isEmpty() && doneIncrements.isEmpty()) {
       forget(u, lease);
       return;
     }
@@ -1066,16 +1070,16 @@ final class BufferStore implements AutoCloseable {
     try {
       long changed = 0;
       long deleted = 0;
-      for (Segment s : lease.rawSegments()) {
+      for (UplinkLeases.Segment s : lease.rawSegments()) {
         long[] seqs = s.seqs();
         int i = 0;
         while (i < seqs.length) {
-          if (!doneSamples.contains(seqs[i])) {
+          if (!doneSample.test(seqs[i])) {
             i++;
             continue;
           }
           int j = i;
-          while (j + 1 < seqs.length && doneSamples.contains(seqs[j + 1])) {
+          while (j + 1 < seqs.length && doneSample.test(seqs[j + 1])) {
             j++;
           }
           deleteRawRange.setLong(1, seqs[i]);
@@ -1096,7 +1100,7 @@ final class BufferStore implements AutoCloseable {
       completeDerived("incr", doneIncrements, bit);
       if (rejectReason != null) {
         Map<ChannelId, Long> perChannel = new HashMap<>();
-        lease.samples().stream().filter(r -> doneSamples.contains(r.id()))
+        lease.samples().stream().filter(r -> doneSample.test(r.id()))
             .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
         lease.rollups().stream().filter(r -> doneRollups.contains(r.id()))
             .forEach(r -> perChannel.merge(r.channel(), 1L, Long::sum));
@@ -1114,6 +1118,12 @@ final class BufferStore implements AutoCloseable {
     }
     apply(tx);
     forget(u, lease);
+  }
+
+  private static Set<Long> ids(List<? extends BufferRecord> records) {
+    Set<Long> ids = new HashSet<>();
+    records.forEach(r -> ids.add(r.id()));
+    return ids;
   }
 
   private void completeDerived(String table, Set<Long> ids, long bit) throws SQLException {
@@ -1217,7 +1227,7 @@ final class BufferStore implements AutoCloseable {
     Map<String, Long> events = new java.util.TreeMap<>();
     drops.forEach(
         (k, v) -> {
-          String key = chById.get(k.ch()) + " " + k.reason();
+          String key = channel(k.ch()) + " " + k.reason();
           if (k.reason().equals(EVENT_COUNTER_RESET) || k.reason().equals(EVENT_COUNTER_INVALID)) {
             events.put(key, v);
           } else {
@@ -1270,8 +1280,11 @@ final class BufferStore implements AutoCloseable {
     }
   }
 
-  void checkpoint() throws SQLException {
-    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  /** PASSIVE never waits for readers; TRUNCATE (tools, close) also empties the WAL file. */
+  void checkpoint(boolean truncate) throws SQLException {
+    try (ResultSet rs = st.executeQuery(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")) {
+      rs.next();
+    }
   }
 
   @Override

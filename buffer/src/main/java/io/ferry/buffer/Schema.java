@@ -49,7 +49,16 @@ final class Schema {
               "CREATE TABLE dropped(ch INTEGER NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL,"
                   + " PRIMARY KEY(ch, reason)) WITHOUT ROWID",
               "CREATE TABLE kv(uplink TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-                  + " PRIMARY KEY(uplink, key)) WITHOUT ROWID"));
+                  + " PRIMARY KEY(uplink, key)) WITHOUT ROWID"),
+          // 2: twa points as one JSON array per (channel, interval, commit batch) instead of one
+          // row per sample (a row and an index entry per sample cost ~4.6 us in the benchmark).
+          List.of(
+              "CREATE TABLE rollup_pointset(ch INTEGER NOT NULL, start INTEGER NOT NULL, pts TEXT NOT NULL)",
+              "CREATE INDEX rollup_pointset_interval ON rollup_pointset(ch, start)",
+              "INSERT INTO rollup_pointset(ch, start, pts)"
+                  + " SELECT ch, start, json_group_array(json_array(t, v) ORDER BY rowid) FROM rollup_point"
+                  + " GROUP BY ch, start",
+              "DROP TABLE rollup_point"));
 
   static int current() {
     return MIGRATIONS.size();

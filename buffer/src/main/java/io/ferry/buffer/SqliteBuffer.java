@@ -4,7 +4,11 @@ import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,6 +47,8 @@ public final class SqliteBuffer implements Buffer {
   private final Thread writer;
   private final AtomicLong refusedOutside = new AtomicLong();
   private volatile boolean closed;
+  private volatile FileChannel lock;
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private boolean diskFull;
   private final long commitIntervalNanos;
   private final long maintenanceNanos;
@@ -64,7 +70,7 @@ public final class SqliteBuffer implements Buffer {
     this.store = store;
     this.commitIntervalNanos = Math.max(1, options.commitInterval().toNanos());
     this.maintenanceNanos = Math.min(MAX_MAINTENANCE_PERIOD.toNanos(), Math.max(commitIntervalNanos, 10_000_000L));
-    this.writer = new Thread(this::writerLoop, "ferry-buffer-writer");
+    this.writer = new Thread(this::runWriter, "ferry-buffer-writer");
     writer.setDaemon(true);
   }
 
@@ -80,8 +86,10 @@ public final class SqliteBuffer implements Buffer {
   /** As {@link #open}, running {@code extraPragmas} on the writer connection (tests: max_page_count). */
   static SqliteBuffer open(
       BufferOptions options, List<ChannelSpec> channels, InstantSource clock, List<String> extraPragmas) {
+    FileChannel lock = lockExclusively(options.file());
+    Connection conn = null;
     try {
-      Connection conn = Databases.openWriter(options, clock);
+      conn = Databases.openWriter(options, clock);
       try (Statement st = conn.createStatement()) {
         for (String pragma : extraPragmas) {
           st.execute(pragma);
@@ -90,13 +98,60 @@ public final class SqliteBuffer implements Buffer {
       BufferStore store = new BufferStore(conn, options, clock);
       store.configure(channels);
       SqliteBuffer buffer = new SqliteBuffer(options, store);
+      buffer.lock = lock;
       buffer.writer.start();
       log.info(
           "buffer {} open: {} raw samples queued, synchronous={}", options.file(), store.rawRows(),
           options.synchronous());
       return buffer;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(conn, lock);
       throw new UncheckedIOException(new IOException("cannot open buffer " + options.file() + ": " + e.getMessage(), e));
+    }
+  }
+
+  /**
+   * One service per buffer file: a second writer would hand the same rows to two uplink runners
+   * and fight over the write lock. Readers (CLI, mirror) do not take this lock.
+   */
+  private static FileChannel lockExclusively(Path file) {
+    Path lockFile = Path.of(file + ".lock");
+    try {
+      Path parent = lockFile.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      FileChannel channel =
+          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock held;
+      try {
+        held = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        held = null;
+      }
+      if (held == null) {
+        channel.close();
+        throw new UncheckedIOException(
+            new IOException("buffer " + file + " is already open (by another Ferry process?): " + lockFile + " is locked"));
+      }
+      return channel;
+    } catch (IOException e) {
+      throw new UncheckedIOException(new IOException("cannot lock buffer " + file + ": " + e.getMessage(), e));
+    }
+  }
+
+  private static void closeQuietly(Connection conn, FileChannel lock) {
+    try {
+      if (conn != null) {
+        conn.close();
+      }
+    } catch (SQLException ignored) {
+      // failing anyway
+    }
+    try {
+      lock.close();
+    } catch (IOException ignored) {
+      // failing anyway
     }
   }
 
@@ -221,7 +276,7 @@ public final class SqliteBuffer implements Buffer {
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
     closed = true;
@@ -239,6 +294,11 @@ public final class SqliteBuffer implements Buffer {
       store.close();
     } catch (SQLException e) {
       log.warn("closing buffer {}: {}", options.file(), e.getMessage());
+    }
+    try {
+      lock.close(); // releases the lock
+    } catch (IOException e) {
+      log.warn("releasing the lock of buffer {}: {}", options.file(), e.getMessage());
     }
     log.info("buffer {} closed", options.file());
   }
@@ -282,6 +342,18 @@ public final class SqliteBuffer implements Buffer {
   }
 
   // ---------------------------------------------------------------- writer thread
+
+  /** A writer that dies (an Error) must not leave callers waiting forever: refuse what is left. */
+  private void runWriter() {
+    try {
+      writerLoop();
+    } catch (Throwable t) {
+      closed = true;
+      log.error("buffer {}: writer thread died; refusing further appends", options.file(), t);
+      failLeftovers();
+      throw t;
+    }
+  }
 
   private void writerLoop() {
     List<AppendCmd> pending = new ArrayList<>();
@@ -347,6 +419,10 @@ public final class SqliteBuffer implements Buffer {
     if (force || now - lastAgePass >= MAX_MAINTENANCE_PERIOD.toNanos() || lastAgePass == 0) {
       lastAgePass = now;
       store.shedByAge();
+      if (options.synchronous() == Synchronous.NORMAL) {
+        // NORMAL fsyncs the WAL only at checkpoints: one a second bounds the power-cut loss window.
+        store.checkpoint(false);
+      }
     }
   }
 

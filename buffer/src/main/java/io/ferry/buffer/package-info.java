@@ -1,16 +1,61 @@
 /**
- * Ferry's durable SQLite queue ({@link io.ferry.buffer.SqliteBuffer}): raw samples, interval
- * rollups and counter increments, leased per uplink. Full schema and invariants: see the
- * buffer README; summary:
+ * Ferry's durable queue: {@link io.ferry.buffer.SqliteBuffer}, one SQLite file in WAL mode holding
+ * raw samples, interval rollups and counter increments, each leased per uplink. The interface
+ * ({@link io.ferry.buffer.Buffer}, {@link io.ferry.buffer.Lease}, the record types) is what drivers
+ * and uplinks code against; everything else in the package is the SQLite implementation.
+ *
+ * <h2>Schema (user_version 2)</h2>
+ *
+ * <pre>
+ * buffer_meta(key PK, value)             high-water marks: raw_seq, rollup_id, incr_id
+ * channel(id PK, instrument, name)       dictionary: every row refers to a channel by integer key
+ * uplink(bit PK 0..62, name UNIQUE)      each uplink owns one bit of the pending masks
+ * raw(seq PK = rowid, ch, t, v, q, txt, pending)
+ *                                        the raw queue; t = µs since epoch, v NULL for text/NaN,
+ *                                        q = Quality code, pending = mask of uplinks still owed the row
+ * rollup_open(ch, start PK, every, close_at, closed, revision, n, first, first_t, last, last_t, min, max, sum)
+ *                                        open intervals (and, with reopenLate, recently closed ones)
+ * rollup_pointset(ch, start, pts)        twa points of open intervals, one JSON array [[t,v],...]
+ *                                        per (channel, interval, commit batch); migration 2
+ *                                        replaced rollup_point(ch, start, t, v), a row per point
+ * rollup(id PK, ch, start, every, n, first, last, min, max, sum, avg, twa, revision, pending)
+ *                                        closed intervals waiting for uplinks
+ * incr(id PK, ch, bucket, width, v, sealed, pending)
+ *   UNIQUE(ch, bucket) WHERE sealed = 0  one growing row per bucket (upsert v = v + excluded.v)
+ * counter_state(ch PK, value, t)         last read of each cumulative counter
+ * dropped(ch, reason PK, n)              every record not delivered, per channel and reason
+ * kv(uplink, key PK, value)              uplinkState()
+ * </pre>
+ *
+ * No secondary index on {@code raw}: the rowid is the sequence, leases scan it in order from a
+ * per-uplink floor, acks delete rowid ranges. Tables this package does not create (for example the
+ * mirror's {@code mirror_*} tables, written by their own connection) are never touched, but they
+ * count toward the file's bytes.
+ *
+ * <h2>Invariants</h2>
  *
  * <ul>
- *   <li>One writer thread owns the only write connection; appends are committed in batches and an
- *       append future completes only after its batch committed.
- *   <li>{@code raw.seq} (the rowid) only grows, also across restarts ({@code buffer_meta.raw_seq}).
- *   <li>{@code raw.pending} is the bit mask of uplinks that still have to acknowledge a row; a row
- *       is deleted in the transaction that clears its last bit.
- *   <li>Leases live in memory only: a restart or an expired TTL makes their rows leasable again
- *       (at least once); an acknowledged row is never handed to that uplink again.
+ *   <li>One process per file: {@code open} holds an exclusive OS lock on {@code FILE.lock}.
+ *   <li>Exactly one writer: the thread {@code ferry-buffer-writer} owns the only write connection;
+ *       every write (append batch, ack, seal, rollup close, shedding, key/value) is one short
+ *       {@code BEGIN IMMEDIATE} transaction on it. Other processes read with their own read-only
+ *       connections.
+ *   <li>An append future completes only after the transaction holding its samples committed
+ *       (durable on power cut under {@code synchronous=FULL}); when the transaction fails (disk
+ *       full) every sample of the batch is refused, counted, and the future fails.
+ *   <li>{@code raw.seq}, {@code rollup.id} and {@code incr.id} only grow, also across restarts and
+ *       after the table was emptied ({@code buffer_meta}).
+ *   <li>A raw row's {@code pending} bit of an uplink is cleared exactly when that uplink acks or
+ *       rejects it; the transaction clearing the last bit deletes the row. The in-memory depth per
+ *       uplink is derived once at open ({@code GROUP BY pending}) and afterwards changed only by
+ *       committed transactions.
+ *   <li>Leases live in memory only. A live lease's rows are never handed out again to the same
+ *       uplink; an expired lease (TTL) or a restart makes them leasable again: delivery is at least
+ *       once, and an acked row is never delivered again to that uplink.
+ *   <li>Rollup state, counter state and increment buckets change in the same transaction as the
+ *       samples that changed them: a crash leaves them consistent with the raw queue.
+ *   <li>Nothing proportional to the backlog is held in the heap: leases are bounded, counts are
+ *       kept incrementally, shedding and age passes work in bounded chunks.
  * </ul>
  */
 package io.ferry.buffer;

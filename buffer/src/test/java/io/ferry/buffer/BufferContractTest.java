@@ -233,6 +233,16 @@ class BufferContractTest {
   }
 
   @Test
+  void aSecondWriterOnTheSameFileIsRefused() {
+    Buffer b = open();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> open(BufferOptions.defaults(dir.resolve("buffer.db")), specs))
+        .hasMessageContaining("already open");
+    b.close();
+    open().close(); // the lock went with the first buffer
+  }
+
+  @Test
   void unknownUplinkGetsEmptyLeases() {
     Buffer b = open();
     b.append(List.of(s(A, 0, 1))).join();

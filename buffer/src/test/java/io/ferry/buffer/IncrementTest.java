@@ -80,6 +80,26 @@ class IncrementTest {
     }
   }
 
+  @Test
+  void rejectedIncrementsAreCountedAndNeverOfferedAgainReleasedOnesAre() {
+    ChannelId door = ChannelId.of("door", "opens");
+    List<ChannelSpec> specs =
+        List.of(Specs.counter("door/opens", ValueKind.EVENT, new CounterSpec(Duration.ofMinutes(1), 0), "cloud"));
+    try (SqliteBuffer b = SqliteBuffer.open(options(), specs, clock)) {
+      b.append(List.of(Sample.of(door, T0 + SEC, 1), Sample.of(door, T0 + MIN + SEC, 1))).join();
+      clock.advance(Duration.ofMinutes(3));
+      Lease l = b.lease("cloud", LeaseRequest.of(10));
+      assertThat(l.increments()).hasSize(2);
+      l.reject(List.of(l.increments().get(0)), "bucket too old for the API");
+      Lease again = b.lease("cloud", LeaseRequest.of(10));
+      assertThat(again.increments()).singleElement().satisfies(r -> assertThat(r.bucketStartMicros()).isEqualTo(T0 + MIN));
+      again.ack();
+      assertThat(b.lease("cloud", LeaseRequest.of(10)).isEmpty()).isTrue();
+      assertThat(b.stats().dropped()).containsEntry("door/opens rejected", 1L);
+      assertThat(b.stats().uplinks().get("cloud").increments()).isZero();
+    }
+  }
+
   static Map<Long, Double> drain(Buffer b) {
     Map<Long, Double> sums = new TreeMap<>();
     List<IncrementRecord> all = new ArrayList<>();

@@ -91,6 +91,73 @@ class StartupTest {
   }
 
   @Test
+  void mirrorTablesWrittenByAnotherConnectionAreLeftAloneAndCountTowardBytes() throws Exception {
+    Path file = dir.resolve("buffer.db");
+    try (SqliteBuffer b = open(file)) {
+      long before;
+      try (Connection mirror = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement st = mirror.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 5000");
+        st.execute("CREATE TABLE mirror_points(series TEXT, t INTEGER, v REAL)");
+        b.append(List.of(Sample.of(CH, 1, 1))).join();
+        before = b.stats().bytes();
+        st.execute("BEGIN IMMEDIATE");
+        for (int i = 0; i < 20_000; i++) {
+          st.execute("INSERT INTO mirror_points VALUES ('s', " + i + ", 1.5)");
+        }
+        st.execute("COMMIT");
+      }
+      b.append(List.of(Sample.of(CH, 2, 2))).join();
+      assertThat(b.stats().bytes()).isGreaterThan(before + 20_000 * 10);
+      assertThat(b.stats().rawSamples()).isEqualTo(2);
+    }
+    try (SqliteBuffer b = open(file);
+        Connection c = Databases.openReadOnly(file);
+        Statement st = c.createStatement()) {
+      assertThat(st.executeQuery("SELECT count(*) FROM mirror_points").getLong(1)).isEqualTo(20_000);
+      assertThat(b.stats().rawSamples()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aVersionOneFileMigratesItsTwaPointsAndClosesTheOpenIntervalExactly() throws Exception {
+    Path file = dir.resolve("v1.db");
+    long s = 1_700_000_000_000_000L;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      Schema.migrate(c, Schema.MIGRATIONS.subList(0, 1));
+      st.execute("INSERT INTO channel(id, instrument, name) VALUES (1, 'press', 'p1')");
+      st.execute("INSERT INTO uplink(bit, name) VALUES (0, 'cloud')");
+      st.execute("INSERT INTO rollup_open VALUES (1, " + s + ", 10000000, " + (s + 15_000_000) + ", 0, 0, 2,"
+          + " 1.0, " + s + ", 3.0, " + (s + 5_000_000) + ", 1.0, 3.0, 4.0)");
+      st.execute("INSERT INTO rollup_point VALUES (1, " + s + ", " + s + ", 1.0)");
+      st.execute("INSERT INTO rollup_point VALUES (1, " + s + ", " + (s + 5_000_000) + ", 3.0)");
+    }
+    io.ferry.core.RollupSpec spec =
+        new io.ferry.core.RollupSpec(java.time.Duration.ofSeconds(10), List.of(io.ferry.core.Stat.values()),
+            java.time.Duration.ofSeconds(5), false);
+    MutableClock later = new MutableClock(Instant.ofEpochSecond(1_700_000_020L));
+    try (SqliteBuffer b =
+        SqliteBuffer.open(
+            BufferOptions.defaults(file),
+            List.of(Specs.rollup("press/p1", spec, java.util.Map.of("cloud", java.util.EnumSet.of(io.ferry.core.Route.ROLLUP)))),
+            later)) {
+      b.flush();
+      Lease l = b.lease("cloud", LeaseRequest.of(10));
+      assertThat(l.rollups()).singleElement().satisfies(r -> {
+        assertThat(r.count()).isEqualTo(2);
+        assertThat(r.twa()).isEqualTo(2.0); // 1.0 for 5 s, 3.0 for 5 s
+        assertThat(r.avg()).isEqualTo(2.0);
+      });
+    }
+    try (Connection c = Databases.openReadOnly(file);
+        Statement st = c.createStatement()) {
+      assertThat(Schema.version(c)).isEqualTo(2);
+      assertThat(st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'rollup_point'").getLong(1)).isZero();
+    }
+  }
+
+  @Test
   void freshDatabaseCarriesTheCurrentSchemaVersion() throws Exception {
     Path file = dir.resolve("buffer.db");
     open(file).close();

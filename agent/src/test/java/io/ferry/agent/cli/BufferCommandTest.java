@@ -125,6 +125,22 @@ class BufferCommandTest {
   }
 
   @Test
+  void theCommentedExampleBufferSectionIsValid() throws Exception {
+    Path config = dir.resolve("example");
+    Files.createDirectories(config);
+    Files.copy(Path.of("..", "examples", "agent", "buffer.yaml"), config.resolve("agent.yaml"));
+    io.ferry.config.Problems problems = new io.ferry.config.Problems();
+    var agent =
+        new io.ferry.config.ConfigLoader(io.ferry.config.ConfigContext.of(problems, Map.of()), java.util.Set.of(),
+                java.util.Set.of())
+            .load(config).agent().orElseThrow();
+    assertThat(problems.all()).noneMatch(p -> p.location().file().equals("agent.yaml"));
+    assertThat(agent.buffer().path()).isEqualTo(Path.of("/var/lib/ferry/buffer.db"));
+    assertThat(agent.buffer().maxSize()).isEqualTo(1L << 30);
+    assertThat(agent.buffer().synchronous()).isEqualTo("full");
+  }
+
+  @Test
   void usageAndRuntimeErrorsHaveTheirExitCodes() {
     assertThat(run(new BufferCommand(), "stats").code()).isEqualTo(2);
     assertThat(run(new BufferCommand(), "export", "--db", db.toString(), "--channel", "nochannel").code()).isEqualTo(2);
