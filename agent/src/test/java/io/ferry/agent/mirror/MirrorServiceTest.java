@@ -1,5 +1,6 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.core.Sleeper;
 import static io.ferry.agent.mirror.SubscriptionScript.Pt.n;
 import static io.ferry.agent.mirror.SubscriptionScript.Pt.s;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.core.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

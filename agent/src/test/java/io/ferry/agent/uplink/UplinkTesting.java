@@ -69,7 +69,7 @@ public final class UplinkTesting {
     }
 
     @Override
-    public void pause(Duration d) throws InterruptedException {
+    public void sleep(Duration d) throws InterruptedException {
       pauses.add(d);
       clock.advance(d);
       idle(Duration.ZERO);
