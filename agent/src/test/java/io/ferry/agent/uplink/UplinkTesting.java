@@ -1,5 +1,6 @@
 package io.ferry.agent.uplink;
 
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
@@ -31,30 +32,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import okhttp3.OkHttpClient;
 
-/** Shared fixtures: a hand-moved clock, a sleeper that advances it, a real SQLite buffer, YAML sections. */
+/** Shared fixtures: a sleeper that advances the {@link FakeClock}, a real SQLite buffer, YAML sections. */
 public final class UplinkTesting {
   private UplinkTesting() {}
 
   public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   public static final long T0 = START.getEpochSecond() * 1_000_000L;
-
-  /** A clock tests move by hand. */
-  public static final class FakeClock implements InstantSource {
-    private volatile Instant now;
-
-    public FakeClock(Instant start) {
-      now = start;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      return now;
-    }
-
-    public synchronized void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   /**
    * Backoff and pacing advance the fake clock at once (and are recorded); idle polls wait one real

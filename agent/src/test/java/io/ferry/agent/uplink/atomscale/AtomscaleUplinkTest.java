@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.ferry.agent.uplink.UplinkPlan;
 import io.ferry.agent.uplink.UplinkService;
 import io.ferry.agent.uplink.UplinkTesting;
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.buffer.Buffer;
 import io.ferry.config.InstrumentInfo;

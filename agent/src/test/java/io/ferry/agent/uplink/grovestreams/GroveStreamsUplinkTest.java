@@ -10,7 +10,7 @@ import io.ferry.agent.uplink.UplinkPlan;
 import io.ferry.agent.uplink.UplinkService;
 import io.ferry.agent.uplink.UplinkState;
 import io.ferry.agent.uplink.UplinkTesting;
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.LeaseRequest;
