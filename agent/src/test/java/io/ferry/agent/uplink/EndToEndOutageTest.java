@@ -53,9 +53,7 @@ class EndToEndOutageTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
     server.close();
   }
 

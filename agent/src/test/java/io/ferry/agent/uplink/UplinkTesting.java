@@ -16,6 +16,9 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.ValueKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +73,23 @@ public final class UplinkTesting {
       synchronized (pauses) {
         return pauses.stream().reduce(Duration.ZERO, Duration::plus);
       }
+    }
+  }
+
+  /** Closes what a test opened, last opened first (services before the buffer they drain). */
+  public static void closeAll(List<AutoCloseable> open) throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  /** A test resource as UTF-8 text, e.g. {@code resource("/grovestreams/stored.json")}. */
+  public static String resource(String path) throws IOException {
+    try (InputStream in = UplinkTesting.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("no test resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -55,9 +55,7 @@ class GroveStreamsUplinkTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
     server.close();
   }
 

@@ -41,9 +41,7 @@ class JsonlUplinkTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
   }
 
   UplinkService start(Buffer buffer, String yaml) {
