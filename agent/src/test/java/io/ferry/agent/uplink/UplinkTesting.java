@@ -1,5 +1,7 @@
 package io.ferry.agent.uplink;
 
+import static org.awaitility.Awaitility.await;
+
 import io.ferry.agent.testing.FakeClock;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
@@ -74,6 +76,11 @@ public final class UplinkTesting {
         return pauses.stream().reduce(Duration.ZERO, Duration::plus);
       }
     }
+  }
+
+  /** Waits (at most 10 s) until {@code s} has delivered exactly {@code records} records. */
+  public static void awaitDelivered(UplinkService s, long records) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == records);
   }
 
   /** Closes what a test opened, last opened first (services before the buffer they drain). */
