@@ -1,5 +1,6 @@
 package io.ferry.agent.cli;
 
+import io.ferry.agent.runtime.AgentPlanner;
 import io.ferry.agent.uplink.Sleeper;
 import io.ferry.agent.uplink.UplinkContext;
 import io.ferry.agent.uplink.UplinkPlan;
@@ -9,9 +10,7 @@ import io.ferry.agent.uplink.atomscale.AtomscaleUplinkFactory;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
-import io.ferry.buffer.Synchronous;
 import io.ferry.config.AgentConfig;
-import io.ferry.config.BufferSettings;
 import io.ferry.config.ConfigContext;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.ConfigNode;
@@ -29,7 +28,6 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -98,9 +96,7 @@ public final class AtomscaleCommand implements Runnable {
         printProblems(err, problems);
         return 1;
       }
-      BufferSettings b = agent.buffer();
-      BufferOptions options = new BufferOptions(b.path(), Synchronous.valueOf(b.synchronous().toUpperCase(Locale.ROOT)),
-          b.commitInterval(), b.commitSamples(), b.maxSize(), b.maxAge(), b.leaseTimeout());
+      BufferOptions options = AgentPlanner.bufferOptions(agent.buffer());
       List<io.ferry.core.ChannelSpec> channels = infos.stream().flatMap(i -> i.channels().stream()).toList();
       try (Buffer buffer = SqliteBuffer.open(options, channels, InstantSource.system())) {
         UplinkContext uc = new UplinkContext(buffer, InstantSource.system(), new OkHttpClient(), Sleeper.system(), new SplittableRandom());

@@ -1,11 +1,8 @@
 package io.ferry.agent.cli;
 
 import io.ferry.buffer.Databases;
-import io.ferry.config.AgentConfig;
-import io.ferry.config.ConfigContext;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.Problem;
-import io.ferry.config.Problems;
 import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Quality;
@@ -24,8 +21,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -77,26 +72,24 @@ public final class BufferCommand implements Runnable {
     if (where.db != null) {
       return where.db;
     }
-    Problems problems = new Problems();
-    Optional<AgentConfig> agent =
-        new ConfigLoader(ConfigContext.ofSystem(problems), Set.of(), Set.of()).load(where.config).agent();
+    BufferDatabase.Lookup found = BufferDatabase.fromConfig(where.config);
     // Drivers and uplink types are not known here: only problems of the buffer section matter.
     List<Problem> relevant = new ArrayList<>();
-    for (Problem p : problems.all()) {
+    for (Problem p : found.problems()) {
       if (p.location().file().equals(ConfigLoader.AGENT_FILE)
           && (p.path() == null || p.path().isEmpty() || p.path().startsWith("buffer"))) {
         relevant.add(p);
       }
     }
-    if (agent.isEmpty() || !relevant.isEmpty()) {
-      StringBuilder sb = new StringBuilder("cannot find the buffer from " + where.config.resolve(ConfigLoader.AGENT_FILE));
+    if (found.database().isEmpty() || !relevant.isEmpty()) {
+      StringBuilder sb = new StringBuilder("cannot find the buffer from " + found.agentFile());
       relevant.forEach(p -> sb.append(System.lineSeparator()).append(p));
-      if (agent.isEmpty() && relevant.isEmpty()) {
-        problems.all().forEach(p -> sb.append(System.lineSeparator()).append(p));
+      if (found.database().isEmpty() && relevant.isEmpty()) {
+        found.problems().forEach(p -> sb.append(System.lineSeparator()).append(p));
       }
       throw new Failure(1, sb.toString());
     }
-    return agent.get().buffer().path();
+    return found.database().get();
   }
 
   static Connection connect(Path file) throws Failure {

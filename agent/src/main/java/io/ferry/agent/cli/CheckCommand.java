@@ -1,8 +1,6 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlan;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,14 +28,7 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<AgentPlan> planned = config.planOrReport(out);
-    if (planned.isEmpty()) {
-      return Main.EXIT_INVALID;
-    }
-    AgentPlan plan = planned.get();
-    out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size() + " instruments, "
-        + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks");
-    out.flush();
-    return Main.EXIT_OK;
+    return config.reportPlan(out, plan -> out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size()
+        + " instruments, " + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks"));
   }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ferry.agent.mirror.MirrorReader;
 import io.ferry.agent.mirror.MirrorStatus;
-import io.ferry.config.AgentConfig;
-import io.ferry.config.ConfigContext;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.Durations;
 import io.ferry.config.Problems;
@@ -88,18 +86,17 @@ public final class MirrorCommand implements Runnable {
       if (config == null) {
         throw new CommandLine.ParameterException(spec.commandLine(), "give --config DIR or --db FILE");
       }
-      Problems problems = new Problems();
-      Optional<AgentConfig> agent = new ConfigLoader(ConfigContext.ofSystem(problems), Set.of(), Set.of()).load(config).agent();
-      if (agent.isEmpty()) {
+      BufferDatabase.Lookup found = BufferDatabase.fromConfig(config);
+      if (found.database().isEmpty()) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("cannot read " + config.resolve(ConfigLoader.AGENT_FILE) + ":");
-        problems.all().stream().filter(p -> p.location().file().equals(ConfigLoader.AGENT_FILE) || p.location().file().isEmpty()
+        err.println("cannot read " + found.agentFile() + ":");
+        found.problems().stream().filter(p -> p.location().file().equals(ConfigLoader.AGENT_FILE) || p.location().file().isEmpty()
             || p.location().file().equals(config.toString())).forEach(p -> err.println("  " + p));
         err.flush();
         return Optional.empty();
       }
       // Problems elsewhere (instruments, uplinks) do not matter for reading the mirror.
-      return Optional.of(agent.get().buffer().path());
+      return found.database();
     }
 
     /** Set when {@link #open()} returns empty: why, as an exit code. */

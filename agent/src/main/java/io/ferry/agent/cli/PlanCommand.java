@@ -7,7 +7,7 @@ import io.ferry.agent.runtime.PlannedUplink;
 import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
 import java.io.PrintWriter;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,37 +28,32 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<AgentPlan> planned = config.planOrReport(out);
-    if (planned.isEmpty()) {
-      return Main.EXIT_INVALID;
-    }
-    AgentPlan plan = planned.get();
+    return config.reportPlan(out, plan -> print(plan, out));
+  }
+
+  private static void print(AgentPlan plan, PrintWriter out) {
     out.println("gateway " + plan.gatewayId() + ", state in " + plan.stateDir() + ", buffer " + plan.buffer().file()
         + " (synchronous " + plan.buffer().synchronous().name().toLowerCase() + ")");
     for (PlannedInstrument pi : plan.instruments()) {
       InstrumentInfo i = pi.info();
-      out.println();
-      out.println("instrument " + i.id() + " (" + i.driver() + ", " + i.file() + "), poll " + Durations.format(i.poll())
-          + ", timeout " + Durations.format(i.pollTimeout()) + ", " + i.channels().size() + " channels, uplinks " + i.uplinks());
-      for (String line : pi.plan().describe()) {
-        out.println("  " + line);
-      }
+      section(out, "instrument " + i.id() + " (" + i.driver() + ", " + i.file() + "), poll " + Durations.format(i.poll())
+          + ", timeout " + Durations.format(i.pollTimeout()) + ", " + i.channels().size() + " channels, uplinks " + i.uplinks(),
+          pi.plan().describe());
     }
     for (PlannedUplink pu : plan.uplinks()) {
-      out.println();
-      out.println("uplink " + pu.name() + " (" + pu.plan().type() + ")");
-      for (String line : pu.plan().describe()) {
-        out.println("  " + line);
-      }
+      section(out, "uplink " + pu.name() + " (" + pu.plan().type() + ")", pu.plan().describe());
     }
     for (PlannedExtra e : plan.extras()) {
-      out.println();
-      out.println(e.name());
-      for (String line : e.describe()) {
-        out.println("  " + line);
-      }
+      section(out, e.name(), e.describe());
     }
-    out.flush();
-    return Main.EXIT_OK;
+  }
+
+  /** A blank line, the heading, then the described lines indented by two spaces. */
+  private static void section(PrintWriter out, String heading, List<String> lines) {
+    out.println();
+    out.println(heading);
+    for (String line : lines) {
+      out.println("  " + line);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.core.Sleeper;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;

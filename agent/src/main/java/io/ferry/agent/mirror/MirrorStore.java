@@ -66,18 +66,11 @@ final class MirrorStore implements AutoCloseable {
     if (st.isPresent()) {
       return st.get(); // the common case: a plain read, no write lock taken
     }
-    begin();
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT OR IGNORE INTO mirror_cursors(subscription, partition, init_from) VALUES(?, ?, ?)")) {
+    update("INSERT OR IGNORE INTO mirror_cursors(subscription, partition, init_from) VALUES(?, ?, ?)", ps -> {
       ps.setString(1, subscription);
       ps.setInt(2, partition);
       setLong(ps, 3, firstStart.map(Instant::toEpochMilli));
-      ps.executeUpdate();
-      commit();
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw e;
-    }
+    });
     return readPartition(partition).orElseThrow(() -> new SQLException("partition " + partition + " row vanished"));
   }
 
@@ -178,37 +171,24 @@ final class MirrorStore implements AutoCloseable {
 
   /** Drops a rejected cursor: the partition restarts at {@code from} (kept across restarts until a response is applied). */
   synchronized void reinitialize(int partition, Optional<Instant> from, String reason, Instant now) throws SQLException {
-    begin();
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE mirror_cursors SET cursor = NULL, init_from = ?, last_error = ?, error_at = ? WHERE subscription = ? AND partition = ?")) {
-      setLong(ps, 1, from.map(Instant::toEpochMilli));
-      ps.setString(2, reason);
-      ps.setLong(3, now.toEpochMilli());
-      ps.setString(4, subscription);
-      ps.setInt(5, partition);
-      ps.executeUpdate();
-      commit();
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw e;
-    }
+    update("UPDATE mirror_cursors SET cursor = NULL, init_from = ?, last_error = ?, error_at = ? WHERE subscription = ? AND partition = ?",
+        ps -> {
+          setLong(ps, 1, from.map(Instant::toEpochMilli));
+          ps.setString(2, reason);
+          ps.setLong(3, now.toEpochMilli());
+          ps.setString(4, subscription);
+          ps.setInt(5, partition);
+        });
   }
 
   /** Remembers the last failure for {@code ferry mirror status}. */
   synchronized void recordError(int partition, String message, Instant now) throws SQLException {
-    begin();
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE mirror_cursors SET last_error = ?, error_at = ? WHERE subscription = ? AND partition = ?")) {
+    update("UPDATE mirror_cursors SET last_error = ?, error_at = ? WHERE subscription = ? AND partition = ?", ps -> {
       ps.setString(1, message);
       ps.setLong(2, now.toEpochMilli());
       ps.setString(3, subscription);
       ps.setInt(4, partition);
-      ps.executeUpdate();
-      commit();
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw e;
-    }
+    });
   }
 
   /**
@@ -229,29 +209,16 @@ final class MirrorStore implements AutoCloseable {
     long deleted = 0;
     for (long id : ids) {
       synchronized (this) {
-        begin();
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mirror_points WHERE series = ? AND ts < ?")) {
+        deleted += update("DELETE FROM mirror_points WHERE series = ? AND ts < ?", ps -> {
           ps.setLong(1, id);
           ps.setLong(2, cutoff.toEpochMilli());
-          deleted += ps.executeUpdate();
-          commit();
-        } catch (SQLException e) {
-          rollbackQuietly();
-          throw e;
-        }
+        });
       }
     }
     synchronized (this) {
-      begin();
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM mirror_series WHERE member = 0 AND changed_at < ?"
-          + " AND NOT EXISTS (SELECT 1 FROM mirror_points p WHERE p.series = mirror_series.id)")) {
-        ps.setLong(1, cutoff.toEpochMilli());
-        ps.executeUpdate();
-        commit();
-      } catch (SQLException e) {
-        rollbackQuietly();
-        throw e;
-      }
+      update("DELETE FROM mirror_series WHERE member = 0 AND changed_at < ?"
+          + " AND NOT EXISTS (SELECT 1 FROM mirror_points p WHERE p.series = mirror_series.id)",
+          ps -> ps.setLong(1, cutoff.toEpochMilli()));
     }
     return deleted;
   }
@@ -269,6 +236,31 @@ final class MirrorStore implements AutoCloseable {
   @Override
   public synchronized void close() throws SQLException {
     c.close();
+  }
+
+  /** Sets the parameters of one statement. */
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /**
+   * Runs one statement in its own write transaction, rolled back if it fails; the caller holds
+   * this store's lock.
+   *
+   * @return the rows it changed
+   */
+  private int update(String sql, Binder binder) throws SQLException {
+    begin();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      int n = ps.executeUpdate();
+      commit();
+      return n;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw e;
+    }
   }
 
   private void begin() throws SQLException {

@@ -1,5 +1,6 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.core.Sleeper;
 import io.ferry.agent.mirror.MirrorStore.PartitionState;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -82,7 +82,8 @@ public final class AgentPlanner {
         List.of());
   }
 
-  static BufferOptions bufferOptions(BufferSettings b) {
+  /** The buffer options of agent.yaml's validated {@code buffer} section (also used by CLI commands that open the buffer). */
+  public static BufferOptions bufferOptions(BufferSettings b) {
     return new BufferOptions(
         b.path(),
         b.synchronous().equals("normal") ? Synchronous.NORMAL : Synchronous.FULL,

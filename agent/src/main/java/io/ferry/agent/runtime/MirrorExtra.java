@@ -4,7 +4,7 @@ import io.ferry.agent.mirror.MirrorPlan;
 import io.ferry.agent.mirror.MirrorPlanner;
 import io.ferry.agent.mirror.MirrorService;
 import io.ferry.agent.mirror.MirrorStatus;
-import io.ferry.agent.mirror.Sleeper;
+import io.ferry.core.Sleeper;
 import io.ferry.config.AgentConfig;
 import io.ferry.config.InstrumentInfo;
 import java.sql.SQLException;

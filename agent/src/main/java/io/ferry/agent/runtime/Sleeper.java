@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * How the scheduler waits for a moment of its clock. Tests inject a manual clock that wakes
  * sleepers when it is advanced; production naps on the system clock.
+ *
+ * <p>Not the duration-based {@link io.ferry.core.Sleeper} of the uplinks and the mirror: this one
+ * waits for a moment of a clock that may be stepped, and may return early whenever it changes.
  */
 @FunctionalInterface
 public interface Sleeper {

@@ -112,7 +112,7 @@ public final class Exchange {
     Duration since = Duration.between(lastCall, clock.instant());
     Duration wait = minInterval.minus(since);
     if (!wait.isNegative() && !wait.isZero()) {
-      sleeper.pause(wait);
+      sleeper.sleep(wait);
     }
   }
 

@@ -1,20 +1,29 @@
 package io.ferry.agent.uplink;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import okhttp3.Headers;
 
 /**
  * The status-level part of classification that every HTTP API shares. Each API's classifier
- * calls {@link #byStatus} and interprets the body of a 2xx itself. Pure.
+ * calls {@link #byStatus} (or {@link #json}, which also parses a 2xx JSON body) and interprets
+ * the body of a 2xx itself. Pure.
  */
 public final class HttpClassifier {
   /** Longest Retry-After honoured; a larger value is clamped (a server bug must not stall us for days). */
   public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private HttpClassifier() {}
 
@@ -37,6 +46,33 @@ public final class HttpClassifier {
       return Optional.of(new Verdict.RetryAfter(retryAfter(headers.get("Retry-After"), now), reason));
     }
     return Optional.of(new Verdict.Reject(reason));
+  }
+
+  /**
+   * The shared classification of a JSON API: {@link #byStatus} for a non-2xx; for a 2xx, a retry
+   * when the body is not JSON ("unreadable WHAT (HTTP n)") or not a JSON {@code shape} ("WHAT is
+   * not a JSON array/object (HTTP n)"), else what {@code read} makes of the parsed body.
+   *
+   * @param what how messages name the answer ("answer", "chunk answer")
+   * @param shape {@link JsonNodeType#ARRAY} or {@link JsonNodeType#OBJECT}
+   */
+  public static Verdict json(int status, String body, Headers headers, Instant now, String what, JsonNodeType shape,
+      Function<JsonNode, Verdict> read) {
+    Optional<Verdict> byStatus = byStatus(status, body, headers, now);
+    if (byStatus.isPresent()) {
+      return byStatus.get();
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body == null ? "" : body);
+    } catch (IOException e) {
+      return new Verdict.RetryAfter(Optional.empty(), "unreadable " + what + " (HTTP " + status + ")" + snippet(body));
+    }
+    if (root == null || root.getNodeType() != shape) {
+      return new Verdict.RetryAfter(Optional.empty(), what + " is not a JSON " + shape.name().toLowerCase(Locale.ROOT)
+          + " (HTTP " + status + ")" + snippet(body));
+    }
+    return read.apply(root);
   }
 
   /** Retry-After as delay-seconds or an HTTP date; empty when absent or unreadable. */

@@ -42,7 +42,7 @@ public final class JsonBody extends RequestBody {
   public void writeTo(BufferedSink sink) throws IOException {
     OutputStream raw = sink.outputStream();
     OutputStream out = gzip ? new GZIPOutputStream(raw, 16 * 1024) : raw;
-    try (JsonGenerator g = FACTORY.createGenerator(new NonClosing(out), JsonEncoding.UTF8)) {
+    try (JsonGenerator g = FACTORY.createGenerator(new KeepOpenStream(out), JsonEncoding.UTF8)) {
       writer.write(g);
     }
     if (out instanceof GZIPOutputStream z) {
@@ -62,22 +62,5 @@ public final class JsonBody extends RequestBody {
 
   public static JsonFactory factory() {
     return FACTORY;
-  }
-
-  /** Keeps the generator from closing the socket stream (OkHttp owns it). */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 }

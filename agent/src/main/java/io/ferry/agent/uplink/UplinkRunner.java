@@ -287,7 +287,7 @@ public final class UplinkRunner implements UplinkService {
       if (idle) {
         ctx.sleeper().idle(d);
       } else {
-        ctx.sleeper().pause(d);
+        ctx.sleeper().sleep(d);
       }
     } finally {
       waiting = false;

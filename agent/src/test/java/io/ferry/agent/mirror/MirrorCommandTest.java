@@ -1,5 +1,6 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.agent.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ class MirrorCommandTest {
   Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new MirrorCommand(new MutableClock(NOW)));
+    CommandLine cl = new CommandLine(new MirrorCommand(new FakeClock(NOW)));
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     cl.setExitCodeExceptionMapper(e -> 3);

@@ -1,5 +1,7 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.agent.testing.FakeClock;
+import io.ferry.core.Sleeper;
 import static io.ferry.agent.mirror.SubscriptionScript.Pt.n;
 import static io.ferry.agent.mirror.SubscriptionScript.Pt.s;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +38,7 @@ class MirrorServiceTest {
   @TempDir Path dir;
   MockWebServer server;
   MirrorService service;
-  final MutableClock clock = new MutableClock(T);
+  final FakeClock clock = new FakeClock(T);
 
   @AfterEach
   void tearDown() {

@@ -1,5 +1,7 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.agent.testing.FakeClock;
+import io.ferry.core.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +9,9 @@ import java.util.List;
 /** Records every wait and returns at once, advancing the test clock by the wait (time passes, nobody sleeps). */
 final class RecordingSleeper implements Sleeper {
   private final List<Duration> waits = new ArrayList<>();
-  private final MutableClock clock;
+  private final FakeClock clock;
 
-  RecordingSleeper(MutableClock clock) {
+  RecordingSleeper(FakeClock clock) {
     this.clock = clock;
   }
 

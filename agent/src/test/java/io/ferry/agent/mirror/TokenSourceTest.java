@@ -1,5 +1,6 @@
 package io.ferry.agent.mirror;
 
+import io.ferry.agent.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TokenSourceTest {
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+  final FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:00:00Z"));
   MockWebServer server;
   TokenSource tokens;
 

@@ -3,7 +3,7 @@ package io.ferry.agent.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.agent.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.buffer.Buffer;
@@ -53,9 +53,7 @@ class EndToEndOutageTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
     server.close();
   }
 

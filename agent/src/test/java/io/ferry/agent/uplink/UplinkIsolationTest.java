@@ -4,7 +4,7 @@ import static io.ferry.agent.uplink.UplinkTesting.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.agent.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.agent.uplink.jsonl.JsonlUplinkFactory;

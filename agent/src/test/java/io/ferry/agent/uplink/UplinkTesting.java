@@ -1,5 +1,8 @@
 package io.ferry.agent.uplink;
 
+import static org.awaitility.Awaitility.await;
+
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
@@ -15,6 +18,9 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.ValueKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,30 +37,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import okhttp3.OkHttpClient;
 
-/** Shared fixtures: a hand-moved clock, a sleeper that advances it, a real SQLite buffer, YAML sections. */
+/** Shared fixtures: a sleeper that advances the {@link FakeClock}, a real SQLite buffer, YAML sections. */
 public final class UplinkTesting {
   private UplinkTesting() {}
 
   public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   public static final long T0 = START.getEpochSecond() * 1_000_000L;
-
-  /** A clock tests move by hand. */
-  public static final class FakeClock implements InstantSource {
-    private volatile Instant now;
-
-    public FakeClock(Instant start) {
-      now = start;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      return now;
-    }
-
-    public synchronized void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   /**
    * Backoff and pacing advance the fake clock at once (and are recorded); idle polls wait one real
@@ -69,7 +57,7 @@ public final class UplinkTesting {
     }
 
     @Override
-    public void pause(Duration d) throws InterruptedException {
+    public void sleep(Duration d) throws InterruptedException {
       pauses.add(d);
       clock.advance(d);
       idle(Duration.ZERO);
@@ -87,6 +75,28 @@ public final class UplinkTesting {
       synchronized (pauses) {
         return pauses.stream().reduce(Duration.ZERO, Duration::plus);
       }
+    }
+  }
+
+  /** Waits (at most 10 s) until {@code s} has delivered exactly {@code records} records. */
+  public static void awaitDelivered(UplinkService s, long records) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == records);
+  }
+
+  /** Closes what a test opened, last opened first (services before the buffer they drain). */
+  public static void closeAll(List<AutoCloseable> open) throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  /** A test resource as UTF-8 text, e.g. {@code resource("/grovestreams/stored.json")}. */
+  public static String resource(String path) throws IOException {
+    try (InputStream in = UplinkTesting.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("no test resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -82,20 +82,8 @@ public final class RegisterDecoder {
 
   /** Encodes big-endian bytes into the wire order (the inverse of {@link #canonical}); tests and the probe use it. */
   public static byte[] toWire(byte[] canonical, WordOrder order) {
-    int n = canonical.length / 2;
-    byte[] out = new byte[canonical.length];
-    for (int i = 0; i < n; i++) {
-      int dst = order.reverseWords() ? n - 1 - i : i;
-      byte hi = canonical[i * 2];
-      byte lo = canonical[i * 2 + 1];
-      if (order.swapBytes()) {
-        out[dst * 2] = lo;
-        out[dst * 2 + 1] = hi;
-      } else {
-        out[dst * 2] = hi;
-        out[dst * 2 + 1] = lo;
-      }
-    }
-    return out;
+    // Reversing the words and swapping the bytes of each are both their own inverse (and commute),
+    // so encoding is the same rearrangement as decoding.
+    return canonical(canonical, 0, canonical.length / 2, order);
   }
 }

@@ -1,19 +1,15 @@
 package io.ferry.drivers.mqtt;
 
-import io.ferry.config.ConfigContext;
-import io.ferry.config.ConfigLoader;
-import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Problems;
 import io.ferry.drivers.spi.DriverPlan;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.ferry.drivers.testsupport.TestConfigs;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Plans an instrument YAML the way the agent does: ConfigLoader, then the factory, then finish(). */
+/** Plans an instrument YAML the way the agent does ({@link TestConfigs#load}), as an {@link MqttPlan}. */
 final class TestPlans {
   private TestPlans() {}
 
@@ -31,21 +27,9 @@ final class TestPlans {
   }
 
   static Outcome plan(Path dir, String instrumentYaml, Map<String, String> env) {
-    try {
-      Files.createDirectories(dir.resolve("instruments.d"));
-      Files.writeString(dir.resolve("agent.yaml"), "gatewayId: gw1\nstateDir: " + dir.resolve("state") + "\n");
-      Files.writeString(dir.resolve("instruments.d/inst.yaml"), instrumentYaml);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.of(problems, env);
-    ConfigLoader.Loaded loaded = new ConfigLoader(ctx, Set.of(MqttDriverFactory.NAME), Set.of()).load(dir);
-    Optional<DriverPlan> plan = Optional.empty();
-    for (InstrumentConfig ic : loaded.instruments()) {
-      plan = new MqttDriverFactory().plan(ic);
-    }
-    ctx.finish();
-    return new Outcome(plan, problems);
+    TestConfigs.write(dir, "gatewayId: gw1\nstateDir: " + dir.resolve("state") + "\n", "inst.yaml", instrumentYaml);
+    TestConfigs.Loaded loaded = TestConfigs.load(dir, new MqttDriverFactory(), env, Set.of(), agent -> {});
+    List<DriverPlan> plans = loaded.plans();
+    return new Outcome(plans.isEmpty() ? Optional.empty() : Optional.of(plans.get(plans.size() - 1)), loaded.problems());
   }
 }

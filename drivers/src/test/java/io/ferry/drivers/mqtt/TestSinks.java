@@ -1,18 +1,14 @@
 package io.ferry.drivers.mqtt;
 
 import io.ferry.core.Sample;
-import io.ferry.drivers.spi.DriverMetrics;
 import io.ferry.drivers.spi.SampleSink;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** A recording sink and counting metrics for driver tests. */
+/** A recording sink for the MQTT driver tests (metrics: {@link io.ferry.drivers.testsupport.CountingMetrics}). */
 final class TestSinks {
   private TestSinks() {}
 
@@ -43,30 +39,6 @@ final class TestSinks {
         out.add(s.value());
       }
       return out;
-    }
-  }
-
-  static final class CountingMetrics implements DriverMetrics {
-    final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-    final List<String> states = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void increment(String counter, long delta) {
-      counters.computeIfAbsent(counter, k -> new AtomicLong()).addAndGet(delta);
-    }
-
-    @Override
-    public void state(String state) {
-      states.add(state);
-    }
-
-    long get(String counter) {
-      AtomicLong v = counters.get(counter);
-      return v == null ? 0 : v.get();
-    }
-
-    String state() {
-      return states.isEmpty() ? "" : states.get(states.size() - 1);
     }
   }
 }

@@ -1,14 +1,9 @@
 package io.ferry.drivers.simulated;
 
-import io.ferry.config.ConfigContext;
-import io.ferry.config.ConfigLoader;
 import io.ferry.config.Problems;
 import io.ferry.drivers.spi.DriverPlan;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.ferry.drivers.testsupport.TestConfigs;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,26 +22,14 @@ final class SimulatedConfigs {
 
   /** Loads {@code dir}, plans every instrument, then reports unknown keys. The jsonl uplink's {@code path} is allowed here (its planner lives elsewhere). */
   static Result load(Path dir) {
-    Problems problems = new Problems();
-    ConfigContext context = ConfigContext.of(problems, Map.of());
-    ConfigLoader.Loaded loaded = new ConfigLoader(context, Set.of(SimulatedDriverFactory.NAME), Set.of("jsonl")).load(dir);
-    loaded.agent().ifPresent(a -> a.uplinks().values().forEach(u -> u.fields().allow("path")));
-    SimulatedDriverFactory factory = new SimulatedDriverFactory();
-    List<DriverPlan> plans = new ArrayList<>();
-    loaded.instruments().forEach(i -> factory.plan(i).ifPresent(plans::add));
-    context.finish();
-    return new Result(plans, problems);
+    TestConfigs.Loaded loaded = TestConfigs.load(dir, new SimulatedDriverFactory(), Map.of(), Set.of("jsonl"),
+        config -> config.agent().ifPresent(a -> a.uplinks().values().forEach(u -> u.fields().allow("path"))));
+    return new Result(loaded.plans(), loaded.problems());
   }
 
   /** A config directory in {@code root} holding one instrument file with {@code yaml}. */
   static Result loadInstrument(Path root, String yaml) {
-    try {
-      Files.writeString(root.resolve("agent.yaml"), AGENT);
-      Path inst = Files.createDirectories(root.resolve("instruments.d"));
-      Files.writeString(inst.resolve("sim.yaml"), yaml);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    TestConfigs.write(root, AGENT, "sim.yaml", yaml);
     return load(root);
   }
 }

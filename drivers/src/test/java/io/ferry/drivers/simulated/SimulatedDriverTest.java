@@ -68,16 +68,7 @@ class SimulatedDriverTest {
   void hangBlocksUntilInterrupted() throws Exception {
     PollingDriver d = open("hang: true\n", "  - {name: t, wave: sine}\n");
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-    Thread poller = new Thread(() -> {
-      try {
-        d.poll();
-        outcome.complete(null);
-      } catch (Throwable e) {
-        outcome.complete(e);
-      }
-    });
-    poller.start();
-    await().until(() -> poller.getState() == Thread.State.WAITING);
+    Thread poller = pollUntilHanging(d, outcome);
     assertThat(outcome).isNotDone();
     poller.interrupt();
     assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
@@ -88,6 +79,14 @@ class SimulatedDriverTest {
   void closeReleasesAHangingPollAndLaterPollsFail() throws Exception {
     PollingDriver d = open("hang: true\n", "  - {name: t, wave: sine}\n");
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    Thread poller = pollUntilHanging(d, outcome);
+    d.close();
+    assertThat(outcome.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed while hanging");
+    assertThatThrownBy(d::poll).hasMessageContaining("is closed");
+  }
+
+  /** Polls {@code d} on a new thread and returns once that poll hangs; {@code outcome} gets what the poll threw (null if it returned). */
+  private static Thread pollUntilHanging(PollingDriver d, CompletableFuture<Throwable> outcome) {
     Thread poller = new Thread(() -> {
       try {
         d.poll();
@@ -98,8 +97,6 @@ class SimulatedDriverTest {
     });
     poller.start();
     await().until(() -> poller.getState() == Thread.State.WAITING);
-    d.close();
-    assertThat(outcome.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed while hanging");
-    assertThatThrownBy(d::poll).hasMessageContaining("is closed");
+    return poller;
   }
 }

@@ -26,4 +26,9 @@ public final class CountingMetrics implements DriverMetrics {
     AtomicLong v = counters.get(counter);
     return v == null ? 0 : v.get();
   }
+
+  /** The last state reported, "" before any. */
+  public String state() {
+    return states.isEmpty() ? "" : states.get(states.size() - 1);
+  }
 }

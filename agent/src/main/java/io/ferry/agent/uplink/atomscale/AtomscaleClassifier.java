@@ -2,6 +2,7 @@ package io.ferry.agent.uplink.atomscale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.ferry.agent.uplink.HttpClassifier;
 import io.ferry.agent.uplink.Verdict;
 import java.io.IOException;
@@ -30,24 +31,13 @@ public final class AtomscaleClassifier {
     if (status == 404 || status == 409 || status == 410) {
       return new Verdict.Reject(STREAM_GONE + "HTTP " + status + HttpClassifier.snippet(body));
     }
-    Optional<Verdict> byStatus = HttpClassifier.byStatus(status, body, headers, now);
-    if (byStatus.isPresent()) {
-      return byStatus.get();
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(body == null ? "" : body);
-    } catch (IOException e) {
-      return new Verdict.RetryAfter(Optional.empty(), "unreadable chunk answer (HTTP " + status + ")" + HttpClassifier.snippet(body));
-    }
-    if (root == null || !root.isArray()) {
-      return new Verdict.RetryAfter(Optional.empty(), "chunk answer is not a JSON array (HTTP " + status + ")" + HttpClassifier.snippet(body));
-    }
-    Set<String> missing = new LinkedHashSet<>(channelsSent);
-    for (JsonNode item : root) {
-      missing.remove(item.path("channel_name").asText(""));
-    }
-    return missing.isEmpty() ? new Verdict.Acknowledged() : new Verdict.Partial(missing, "channels not acknowledged: " + missing);
+    return HttpClassifier.json(status, body, headers, now, "chunk answer", JsonNodeType.ARRAY, root -> {
+      Set<String> missing = new LinkedHashSet<>(channelsSent);
+      for (JsonNode item : root) {
+        missing.remove(item.path("channel_name").asText(""));
+      }
+      return missing.isEmpty() ? new Verdict.Acknowledged() : new Verdict.Partial(missing, "channels not acknowledged: " + missing);
+    });
   }
 
   public static final String STREAM_GONE = "stream does not accept data: ";

@@ -1,10 +1,9 @@
 package io.ferry.agent.uplink.grovestreams;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.ferry.agent.uplink.HttpClassifier;
 import io.ferry.agent.uplink.Verdict;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -33,24 +32,15 @@ import okhttp3.Headers;
 public final class GroveStreamsClassifier {
   /** Component key used when a missing stream is listed without its component. */
   public static final String ANY_COMPONENT = "*";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private GroveStreamsClassifier() {}
 
   public static Verdict classify(int status, String body, Headers headers, Instant now) {
-    Optional<Verdict> byStatus = HttpClassifier.byStatus(status, body, headers, now);
-    if (byStatus.isPresent()) {
-      return byStatus.get();
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(body == null ? "" : body);
-    } catch (IOException e) {
-      return new Verdict.RetryAfter(Optional.empty(), "unreadable answer (HTTP " + status + ")" + HttpClassifier.snippet(body));
-    }
-    if (root == null || !root.isObject()) {
-      return new Verdict.RetryAfter(Optional.empty(), "answer is not a JSON object (HTTP " + status + ")" + HttpClassifier.snippet(body));
-    }
+    return HttpClassifier.json(status, body, headers, now, "answer", JsonNodeType.OBJECT, GroveStreamsClassifier::readAnswer);
+  }
+
+  /** A 2xx JSON object: {@code success} and what it says is missing. */
+  private static Verdict readAnswer(JsonNode root) {
     JsonNode success = root.get("success");
     if (success == null || !success.isBoolean() || !success.booleanValue()) {
       String message = root.path("message").asText("");

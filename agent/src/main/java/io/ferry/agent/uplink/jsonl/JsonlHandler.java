@@ -6,12 +6,12 @@ import io.ferry.agent.uplink.BatchHandler;
 import io.ferry.agent.uplink.Delivery;
 import io.ferry.agent.uplink.Exchange;
 import io.ferry.agent.uplink.JsonBody;
+import io.ferry.agent.uplink.KeepOpenStream;
 import io.ferry.buffer.IncrementRecord;
 import io.ferry.buffer.Lease;
 import io.ferry.buffer.RollupRecord;
 import io.ferry.buffer.SampleRecord;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ final class JsonlHandler implements BatchHandler {
     try {
       FileChannel ch = open();
       long before = ch.size();
-      OutputStream out = new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(ch)), 64 * 1024);
+      OutputStream out = new BufferedOutputStream(new KeepOpenStream(Channels.newOutputStream(ch)), 64 * 1024);
       try (JsonGenerator g = JsonBody.factory().createGenerator(out, JsonEncoding.UTF8)) {
         g.setRootValueSeparator(null);
         for (SampleRecord r : lease.samples()) {
@@ -101,23 +101,6 @@ final class JsonlHandler implements BatchHandler {
         // nothing to save: unacknowledged records are sent again
       }
       channel = null;
-    }
-  }
-
-  /** The generator closes its stream at the end of a batch; the file stays open across batches. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

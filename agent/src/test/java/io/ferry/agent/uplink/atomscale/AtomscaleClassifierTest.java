@@ -2,10 +2,9 @@ package io.ferry.agent.uplink.atomscale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.agent.uplink.UplinkTesting;
 import io.ferry.agent.uplink.Verdict;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import okhttp3.Headers;
@@ -18,9 +17,7 @@ class AtomscaleClassifierTest {
   static final Set<String> SENT = Set.of("thickness", "deposition_rate");
 
   static String resource(String name) throws IOException {
-    try (InputStream in = AtomscaleClassifierTest.class.getResourceAsStream("/atomscale/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return UplinkTesting.resource("/atomscale/" + name);
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")

@@ -2,12 +2,11 @@ package io.ferry.agent.uplink.atomscale;
 
 import static io.ferry.agent.uplink.UplinkTesting.T0;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.ferry.agent.uplink.UplinkPlan;
 import io.ferry.agent.uplink.UplinkService;
 import io.ferry.agent.uplink.UplinkTesting;
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.buffer.Buffer;
 import io.ferry.config.InstrumentInfo;
@@ -53,9 +52,7 @@ class AtomscaleUplinkTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
     server.close();
   }
 
@@ -102,7 +99,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 0, 5.2, 10.1, 15, 20, 25, 30);
     append(RATE, 0, 0.52, 0.49, 0.52, 0.5, 0.5, 0.5, 0.5);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 12);
+    UplinkTesting.awaitDelivered(s, 12);
 
     AtomscaleServer.Received init = api.received.get(0);
     assertThat(init.path()).isEqualTo("/metrology/stream/initialize");
@@ -131,7 +128,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, Double.NaN, 2, 3);
     append(RATE, 0, 4, 5, Double.POSITIVE_INFINITY, 6);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 8);
+    UplinkTesting.awaitDelivered(s, 8);
     var ch = api.chunks().get(0).body().path("channels");
     assertThat(ch.path("thickness").path("values").toString()).isEqualTo("[1.0,2.0,3.0]");
     assertThat(ch.path("deposition_rate").path("values").toString()).isEqualTo("[4.0,5.0,6.0]");
@@ -146,7 +143,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, 2, 3);
     append(RATE, 0, 4, 5, 6);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(api.initializeCalls()).isEqualTo(2);
     assertThat(api.streams).containsExactly("d-0", "d-1");
     assertThat(api.chunks()).allSatisfy(c -> assertThat(c.body().path("data_id").asText()).isEqualTo("d-1"));
@@ -161,7 +158,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, 2, 3, 4, 5, 6);
     append(RATE, 0, 7, 8, 9, 10, 11, 12);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 12);
+    UplinkTesting.awaitDelivered(s, 12);
     List<AtomscaleServer.Received> chunks = api.chunks();
     assertThat(chunks).extracting(c -> c.body().path("chunk_index").asInt()).containsExactly(0, 0, 1);
     assertThat(chunks.get(1).body()).isEqualTo(chunks.get(0).body());
@@ -174,12 +171,12 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, 2, 3);
     append(RATE, 0, 4, 5, 6);
     UplinkService first = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> first.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(first, 6);
     first.close();
     append(THICKNESS, 3, 7, 8, 9);
     append(RATE, 3, 10, 11, 12);
     UplinkService second = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> second.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(second, 6);
     assertThat(api.initializeCalls()).isEqualTo(1);
     assertThat(api.chunks()).extracting(c -> c.body().path("data_id").asText() + "#" + c.body().path("chunk_index").asInt())
         .containsExactly("d-0#0", "d-0#1");
@@ -203,7 +200,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, 2, 3);
     append(RATE, 0, 4, 5, 6);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(sleeper.pauses).contains(Duration.ofSeconds(30));
     assertThat(api.chunks()).extracting(c -> c.body().path("chunk_index").asInt()).containsExactly(0, 0, 0);
   }
@@ -215,7 +212,7 @@ class AtomscaleUplinkTest {
     append(RATE, 0, 4, 5, 6);
     buffer.uplinkState("as").put("dataId/dep1", "finalized-elsewhere");
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(api.chunks()).extracting(c -> c.body().path("data_id").asText()).containsExactly("finalized-elsewhere", "d-0");
   }
 
@@ -233,7 +230,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // appended first: the oldest rows are all one channel
     append(RATE, 0, 11, 12, 13);
     UplinkService s = start("batchSize: 6\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(api.chunks()).hasSize(1);
     assertThat(api.chunks().get(0).body().path("channels").path("deposition_rate").path("values").toString()).isEqualTo("[11.0,12.0,13.0]");
   }
@@ -244,7 +241,7 @@ class AtomscaleUplinkTest {
     append(THICKNESS, 0, 1, 2, 3);
     append(RATE, 0, 4, 5, 6);
     UplinkService s = start("pathPrefix: /tool-state\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(api.received).extracting(AtomscaleServer.Received::path)
         .containsExactly("/tool-state/stream/initialize", "/tool-state/stream/chunk/multi");
   }

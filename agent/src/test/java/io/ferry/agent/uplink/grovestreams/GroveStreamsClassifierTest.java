@@ -2,10 +2,9 @@ package io.ferry.agent.uplink.grovestreams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.agent.uplink.UplinkTesting;
 import io.ferry.agent.uplink.Verdict;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,9 +18,7 @@ class GroveStreamsClassifierTest {
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   static String resource(String name) throws IOException {
-    try (InputStream in = GroveStreamsClassifierTest.class.getResourceAsStream("/grovestreams/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return UplinkTesting.resource("/grovestreams/" + name);
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")

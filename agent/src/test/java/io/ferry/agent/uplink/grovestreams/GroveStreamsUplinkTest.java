@@ -10,7 +10,7 @@ import io.ferry.agent.uplink.UplinkPlan;
 import io.ferry.agent.uplink.UplinkService;
 import io.ferry.agent.uplink.UplinkState;
 import io.ferry.agent.uplink.UplinkTesting;
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.LeaseRequest;
@@ -55,9 +55,7 @@ class GroveStreamsUplinkTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
     server.close();
   }
 
@@ -102,7 +100,7 @@ class GroveStreamsUplinkTest {
     append(TEMP, 2, 0);
     append(FLOW, 1, 0);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 3);
+    UplinkTesting.awaitDelivered(s, 3);
     var r = feed.received.get(0).request();
     assertThat(r.getMethod()).isEqualTo("PUT");
     assertThat(r.getUrl().encodedPath()).isEqualTo("/api/feed");
@@ -122,7 +120,7 @@ class GroveStreamsUplinkTest {
     script((n, body) -> null);
     append(TEMP, 1, 0);
     UplinkService s = start("auth: query\ngzip: false\norg: org-1\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 1);
+    UplinkTesting.awaitDelivered(s, 1);
     var r = feed.received.get(0).request();
     assertThat(r.getUrl().queryParameter("api_key")).isEqualTo(KEY);
     assertThat(r.getUrl().queryParameter("org")).isEqualTo("org-1");
@@ -153,7 +151,7 @@ class GroveStreamsUplinkTest {
     append(TEMP, 3, 0);
     append(FLOW, 2, 0);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 5);
+    UplinkTesting.awaitDelivered(s, 5);
     assertThat(feed.received).hasSize(2);
     JsonNode first = feed.received.get(0).body();
     assertThat(first.toString()).doesNotContain("defaults");
@@ -169,7 +167,7 @@ class GroveStreamsUplinkTest {
     // Both streams are now known, durably: the next samples go without metadata.
     assertThat(buffer.uplinkState("gs").entries("known/").keySet()).containsExactly("known/boiler1/flow", "known/boiler1/temp");
     append(TEMP, 1, 100);
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(feed.received.get(2).body().toString()).doesNotContain("defaults");
   }
 
@@ -178,10 +176,10 @@ class GroveStreamsUplinkTest {
     script((n, body) -> null);
     append(TEMP, 1, 0);
     UplinkService s = start("metadata: first-use\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 1);
+    UplinkTesting.awaitDelivered(s, 1);
     assertThat(feed.received.get(0).body().toString()).contains("\"defaults\":{\"name\":\"temp\"");
     append(TEMP, 1, 5);
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 2);
+    UplinkTesting.awaitDelivered(s, 2);
     assertThat(feed.received.get(1).body().toString()).doesNotContain("defaults");
   }
 
@@ -190,7 +188,7 @@ class GroveStreamsUplinkTest {
     script((n, body) -> n == 0 ? new MockResponse.Builder().code(429).addHeader("Retry-After", "120").body("slow down").build() : null);
     append(TEMP, 5, 0);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 5);
+    UplinkTesting.awaitDelivered(s, 5);
     assertThat(feed.received).hasSize(2);
     assertThat(Duration.between(feed.received.get(0).at(), feed.received.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(120));
     assertThat(feed.store.get("boiler1/temp")).hasSize(5);
@@ -205,7 +203,7 @@ class GroveStreamsUplinkTest {
     });
     append(TEMP, 4, 0);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 4);
+    UplinkTesting.awaitDelivered(s, 4);
     assertThat(feed.received).hasSize(3);
     for (int i = 1; i < 3; i++) {
       assertThat(Duration.between(feed.received.get(i - 1).at(), feed.received.get(i).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
@@ -226,7 +224,7 @@ class GroveStreamsUplinkTest {
     });
     append(TEMP, 2, 0);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 2);
+    UplinkTesting.awaitDelivered(s, 2);
     assertThat(feed.received).hasSize(4);
     assertThat(feed.store.get("boiler1/temp")).hasSize(2);
   }
@@ -238,7 +236,7 @@ class GroveStreamsUplinkTest {
         : null);
     append(TEMP, 2, 0);
     UplinkService s = start("readTimeout: 200ms\ntimeout: 1s\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 2);
+    UplinkTesting.awaitDelivered(s, 2);
     assertThat(feed.received).hasSize(2);
     assertThat(feed.store.get("boiler1/temp")).hasSize(2);
   }
@@ -250,7 +248,7 @@ class GroveStreamsUplinkTest {
         : null);
     append(TEMP, 3, 0);
     UplinkService s = start("");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 3);
+    UplinkTesting.awaitDelivered(s, 3);
     // The first PUT was applied and its answer lost; the resend carries the same explicit times.
     assertThat(feed.received).hasSize(2);
     assertThat(feed.received.get(1).body()).isEqualTo(feed.received.get(0).body());
@@ -284,7 +282,7 @@ class GroveStreamsUplinkTest {
     });
     append(TEMP, 180, 0);
     UplinkService s = start("batchSize: 200\nminInterval: 0s\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 180);
+    UplinkTesting.awaitDelivered(s, 180);
     assertThat(feed.store.get("boiler1/temp")).hasSize(180);
     assertThat(feed.received.stream().filter(r -> r.body().toString().length() > 0).count()).isGreaterThanOrEqualTo(5);
   }
@@ -297,7 +295,7 @@ class GroveStreamsUplinkTest {
       append(ChannelId.of("boiler1", c), 2, 0);
     }
     UplinkService s = start("maxStreams: 2\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 6);
+    UplinkTesting.awaitDelivered(s, 6);
     assertThat(feed.received).extracting(r -> feed.streamCount(r.body())).containsExactly(2, 1);
   }
 

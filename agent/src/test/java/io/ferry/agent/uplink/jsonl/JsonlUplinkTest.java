@@ -10,7 +10,7 @@ import io.ferry.agent.uplink.UplinkPlan;
 import io.ferry.agent.uplink.UplinkService;
 import io.ferry.agent.uplink.UplinkState;
 import io.ferry.agent.uplink.UplinkTesting;
-import io.ferry.agent.uplink.UplinkTesting.FakeClock;
+import io.ferry.agent.testing.FakeClock;
 import io.ferry.agent.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.buffer.Buffer;
 import io.ferry.config.Problems;
@@ -41,9 +41,7 @@ class JsonlUplinkTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    UplinkTesting.closeAll(open);
   }
 
   UplinkService start(Buffer buffer, String yaml) {
@@ -75,7 +73,7 @@ class JsonlUplinkTest {
     samples.add(Sample.of(TEMP, T0 + 999_000_000L, Double.NaN, Quality.BAD));
     b.append(samples).join();
     UplinkService s = start(b, "path: out/samples.jsonl\nbatchSize: 100\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 252);
+    UplinkTesting.awaitDelivered(s, 252);
 
     List<String> lines = Files.readAllLines(dir.resolve("out/samples.jsonl"));
     assertThat(lines).hasSize(252);
@@ -113,7 +111,7 @@ class JsonlUplinkTest {
     Buffer b = buffer();
     b.append(List.of(Sample.of(TEMP, T0, 1))).join();
     UplinkService s = start(b, "path: " + file + "\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 1);
+    UplinkTesting.awaitDelivered(s, 1);
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(2);
     assertThat(parse(lines.get(1)).path("value").asDouble()).isEqualTo(1.0);
