@@ -215,6 +215,10 @@ public final class UplinkBench {
     private final byte[] chunkAnswer;
 
     Counting() throws IOException {
+      // TCP_NODELAY on the server's sockets, as API front ends set it: without it the JDK server's
+      // answer (headers, then body) waits for the client's delayed ACK, ~40 ms per call, which
+      // measured the loopback's Nagle stall instead of the uplink. Read before the server starts.
+      System.setProperty("sun.net.httpserver.nodelay", "true");
       StringBuilder sb = new StringBuilder("[");
       for (int c = 0; c < CHANNELS; c++) {
         sb.append(c == 0 ? "" : ",").append("{\"channel_name\":\"ch").append(c).append("\"}");
