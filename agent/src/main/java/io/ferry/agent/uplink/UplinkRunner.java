@@ -10,10 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,14 +53,6 @@ public final class UplinkRunner implements UplinkService {
   private int attempt;
   private Instant lastProgress;
   private long recordsAtLastProgress;
-  /**
-   * Catch-up prefetch: while a full lease is being encoded and sent, the next one is leased on this
-   * thread (the buffer excludes records under a live lease, so the two never overlap). It is only
-   * handed to the API after the current lease was acknowledged whole; after any other outcome it
-   * is released first, so records of a channel always go out in time order.
-   */
-  private final ExecutorService prefetcher;
-  private Future<Lease> next;
 
   public UplinkRunner(String name, String type, RunnerSettings settings, BatchHandler handler, UplinkContext ctx) {
     this(name, type, settings, handler, ctx, new Exchange(ctx.http(), settings, ctx.clock(), ctx.sleeper()));
@@ -81,11 +69,6 @@ public final class UplinkRunner implements UplinkService {
     this.batch = settings.batchRecords();
     this.thread = new Thread(this::run, "ferry-uplink-" + name);
     this.thread.setDaemon(true);
-    this.prefetcher = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ferry-uplink-" + name + "-lease");
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   @Override
@@ -112,7 +95,6 @@ public final class UplinkRunner implements UplinkService {
       }
       if (state == UplinkState.NEW) {
         state = UplinkState.STOPPED;
-        prefetcher.shutdownNow();
         handler.close();
         return;
       }
@@ -131,10 +113,6 @@ public final class UplinkRunner implements UplinkService {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!thread.isAlive()) {
-      releasePrefetched();
-    }
-    prefetcher.shutdown();
     handler.close();
     state = UplinkState.STOPPED;
     LOG.info("uplink {} stopped: {} records delivered since start", name, records.get());
@@ -168,8 +146,6 @@ public final class UplinkRunner implements UplinkService {
         break;
       } catch (RuntimeException e) {
         // The buffer itself failed (closed, disk error): never kill the thread, back off and retry.
-        // Whether the current lease was completed is unknown: the prefetched one must not overtake it.
-        releasePrefetched();
         fail(Optional.empty(), "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         LOG.error("uplink {}: unexpected failure, retrying", name, e);
         try {
@@ -182,15 +158,11 @@ public final class UplinkRunner implements UplinkService {
   }
 
   private void step() throws InterruptedException {
-    Lease lease = next != null ? takePrefetched() : leaseNow();
+    Lease lease = buffer.lease(name, new LeaseRequest(batch, Long.MAX_VALUE, settings.leaseTtl()));
     if (lease.isEmpty()) {
       backlog = 0;
       waitFor(settings.idlePoll(), true);
       return;
-    }
-    if (lease.size() >= batch && !stopping) {
-      // A full lease: a backlog is waiting. Lease the next batch while this one is encoded and sent.
-      next = prefetcher.submit(this::leaseNow);
     }
     Delivery d;
     try {
@@ -202,49 +174,11 @@ public final class UplinkRunner implements UplinkService {
       }
       d = new Delivery.Retry(Optional.empty(), reason);
     }
-    if (!(d instanceof Delivery.Acked)) {
-      // The next lease may only go out after this one was delivered whole: give it back first.
-      releasePrefetched();
-    }
     if (stopping && d instanceof Delivery.Retry) {
       return; // the call was cancelled by close(): leave the lease to expire, log nothing alarming
     }
     complete(lease, d);
     progress();
-  }
-
-  private Lease leaseNow() {
-    return buffer.lease(name, new LeaseRequest(batch, Long.MAX_VALUE, settings.leaseTtl()));
-  }
-
-  /** The prefetched lease; a failure to lease surfaces here as if leasing had failed on this thread. */
-  private Lease takePrefetched() throws InterruptedException {
-    Future<Lease> f = next;
-    next = null;
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("lease failed: " + e.getCause(), e.getCause());
-    }
-  }
-
-  /** Gives a prefetched lease back unsent (waiting for it if it is still being leased). */
-  private void releasePrefetched() {
-    Future<Lease> f = next;
-    next = null;
-    if (f == null) {
-      return;
-    }
-    try {
-      f.get().release();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the lease expires on its own (leaseTtl)
-    } catch (ExecutionException | RuntimeException e) {
-      LOG.debug("uplink {}: prefetched lease not released: {}", name, e.toString()); // nothing leased, or it expires
-    }
   }
 
   private void complete(Lease lease, Delivery d) throws InterruptedException {
