@@ -87,8 +87,8 @@ public final class UplinkBench {
         double fill = (System.nanoTime() - t0) / 1e9;
         System.out.printf("backlog: %,d samples (%d channels x 1 Hz x %.1f h) appended in %.1f s; database %,d bytes%n", total, CHANNELS,
             hours, fill, Files.size(dir.resolve("buffer.db")));
-        System.out.println("| uplink | seconds | samples/s | request-body bytes/sample | HTTP calls | peak heap MiB | vs baseline |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| uplink | seconds | samples/s | process CPU s | request-body bytes/sample | HTTP calls | peak heap MiB | vs baseline |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         Row base = drain("baseline (lease+ack only)", buffer, total, server,
             ctx -> new UplinkRunner("baseline", "baseline", settingsFor(), (lease, ex) -> new Delivery.Acked(0), ctx));
         print(base, base);
@@ -159,7 +159,7 @@ public final class UplinkBench {
     return plan;
   }
 
-  record Row(String name, double seconds, long samples, long bytes, long calls, double peakMiB) {}
+  record Row(String name, double seconds, double cpuSeconds, long samples, long bytes, long calls, double peakMiB) {}
 
   interface Opener {
     UplinkService open(UplinkContext ctx);
@@ -170,6 +170,7 @@ public final class UplinkBench {
     resetPeaks();
     server.reset();
     UplinkContext ctx = new UplinkContext(buffer, InstantSource.system(), new OkHttpClient(), Sleeper.system(), new SplittableRandom(1));
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     try (UplinkService s = opener.open(ctx)) {
       s.start();
@@ -180,13 +181,19 @@ public final class UplinkBench {
         }
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Row(name, secs, s.status().samplesDelivered(), server.bytes.get(), server.calls.get(), peakHeapMiB());
+      double cpu = (processCpuNanos() - cpu0) / 1e9;
+      return new Row(name, secs, cpu, s.status().samplesDelivered(), server.bytes.get(), server.calls.get(), peakHeapMiB());
     }
   }
 
   static void print(Row r, Row base) {
-    System.out.printf("| %s | %.1f | %,.0f | %.2f | %,d | %.1f | %.2fx |%n", r.name(), r.seconds(), r.samples() / r.seconds(),
-        r.bytes() / (double) r.samples(), r.calls(), r.peakMiB(), r.seconds() / base.seconds());
+    System.out.printf("| %s | %.1f | %,.0f | %.1f | %.2f | %,d | %.1f | %.2fx |%n", r.name(), r.seconds(), r.samples() / r.seconds(),
+        r.cpuSeconds(), r.bytes() / (double) r.samples(), r.calls(), r.peakMiB(), r.seconds() / base.seconds());
+  }
+
+  /** CPU time of the whole JVM (runner, buffer writer, counting server, GC): less noisy than seconds on a shared machine. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static void resetPeaks() {
@@ -215,6 +222,10 @@ public final class UplinkBench {
     private final byte[] chunkAnswer;
 
     Counting() throws IOException {
+      // TCP_NODELAY on the server's sockets, as API front ends set it: without it the JDK server's
+      // answer (headers, then body) waits for the client's delayed ACK, ~40 ms per call, which
+      // measured the loopback's Nagle stall instead of the uplink. Read before the server starts.
+      System.setProperty("sun.net.httpserver.nodelay", "true");
       StringBuilder sb = new StringBuilder("[");
       for (int c = 0; c < CHANNELS; c++) {
         sb.append(c == 0 ? "" : ",").append("{\"channel_name\":\"ch").append(c).append("\"}");

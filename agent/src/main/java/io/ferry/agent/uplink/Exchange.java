@@ -47,6 +47,7 @@ public final class Exchange {
         .readTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .writeTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(s.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .socketFactory(new NoDelaySockets())
         .retryOnConnectionFailure(false)
         .followRedirects(false)
         .build();

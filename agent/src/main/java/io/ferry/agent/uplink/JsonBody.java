@@ -3,8 +3,10 @@ package io.ferry.agent.uplink;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
@@ -17,7 +19,19 @@ import okio.BufferedSink;
  */
 public final class JsonBody extends RequestBody {
   public static final MediaType JSON = MediaType.get("application/json");
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  /**
+   * Doubles are printed with Jackson's Schubfach writer: the same Java notation as
+   * {@link Double#toString} (e.g. {@code 21.5}, {@code 1.0E-5}) at several times the speed; on the
+   * rare values where JDK 17's {@code Double.toString} prints more digits than needed, it prints the
+   * shortest text that reads back to the same double (what JDK 19+ prints too).
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+  /**
+   * Gzip at {@link Deflater#BEST_SPEED}: on the bench it deflates several times faster than the
+   * default level 6 for about a third more bytes on the wire; a catch-up on a LAN or a typical
+   * WAN uplink is bound by the CPU of a small gateway long before it is bound by the link.
+   */
+  static final int GZIP_LEVEL = Deflater.BEST_SPEED;
 
   /** Writes one JSON document. */
   @FunctionalInterface
@@ -41,12 +55,12 @@ public final class JsonBody extends RequestBody {
   @Override
   public void writeTo(BufferedSink sink) throws IOException {
     OutputStream raw = sink.outputStream();
-    OutputStream out = gzip ? new GZIPOutputStream(raw, 16 * 1024) : raw;
+    OutputStream out = gzip ? new FastGzip(raw) : raw;
     try (JsonGenerator g = FACTORY.createGenerator(new KeepOpenStream(out), JsonEncoding.UTF8)) {
       writer.write(g);
     }
-    if (out instanceof GZIPOutputStream z) {
-      z.finish();
+    if (out instanceof FastGzip z) {
+      z.finishAndRelease();
     }
     out.flush();
   }
@@ -62,5 +76,22 @@ public final class JsonBody extends RequestBody {
 
   public static JsonFactory factory() {
     return FACTORY;
+  }
+
+  /** A gzip stream at {@link #GZIP_LEVEL} (GZIPOutputStream has no constructor taking a level). */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 64 * 1024);
+      def.setLevel(GZIP_LEVEL);
+    }
+
+    /** Writes the trailer and frees the deflater's native memory now (the socket stays open: not closed). */
+    void finishAndRelease() throws IOException {
+      try {
+        finish();
+      } finally {
+        def.end();
+      }
+    }
   }
 }

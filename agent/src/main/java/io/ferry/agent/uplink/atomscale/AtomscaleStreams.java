@@ -217,11 +217,17 @@ public final class AtomscaleStreams {
     g.writeStringField("data_id", dataId);
     g.writeNumberField("chunk_index", index);
     g.writeObjectFieldStart("channels");
+    char[] text = new char[EPOCH_CHARS];
     for (Map.Entry<String, List<SampleRecord>> e : points.entrySet()) {
       g.writeObjectFieldStart(e.getKey());
       g.writeArrayFieldStart("timestamps");
       for (SampleRecord r : e.getValue()) {
-        g.writeNumber(epochSeconds(r.sample().timeMicros()));
+        long micros = r.sample().timeMicros();
+        if (micros >= 0) {
+          g.writeNumber(text, 0, epochSeconds(micros, text));
+        } else {
+          g.writeNumber(epochSeconds(micros));
+        }
       }
       g.writeEndArray();
       g.writeArrayFieldStart("values");
@@ -258,6 +264,47 @@ public final class AtomscaleStreams {
       end--;
     }
     return s + "." + frac.substring(0, end);
+  }
+
+  /** Room for the longest non-negative {@link #epochSeconds(long, char[])}: 13 digits, '.', 6 digits. */
+  static final int EPOCH_CHARS = 24;
+
+  /**
+   * {@link #epochSeconds(long)} of a non-negative time written into {@code out} (no String per
+   * sample: a chunk body writes hundreds of thousands of timestamps); returns the length.
+   */
+  static int epochSeconds(long micros, char[] out) {
+    long s = micros / 1_000_000L;
+    int f = (int) (micros % 1_000_000L);
+    int len = 0;
+    if (s == 0) {
+      out[len++] = '0';
+    } else {
+      int digits = 0;
+      for (long v = s; v > 0; v /= 10) {
+        digits++;
+      }
+      for (int i = digits - 1; i >= 0; i--) {
+        out[len + i] = (char) ('0' + s % 10);
+        s /= 10;
+      }
+      len += digits;
+    }
+    out[len++] = '.';
+    if (f == 0) {
+      out[len++] = '0';
+      return len;
+    }
+    int end = 6;
+    while (f % 10 == 0) {
+      f /= 10;
+      end--;
+    }
+    for (int i = end - 1; i >= 0; i--) {
+      out[len + i] = (char) ('0' + f % 10);
+      f /= 10;
+    }
+    return len + end;
   }
 
   private String scrub(String s) {

@@ -225,6 +225,16 @@ class AtomscaleUplinkTest {
   }
 
   @Test
+  void theGarbageFreeTimestampWriterPrintsTheSameTextAsTheStringOne() {
+    char[] out = new char[AtomscaleStreams.EPOCH_CHARS];
+    for (long micros : new long[] {0L, 1L, 10L, 999_999L, 1_000_000L, 1_000_010L, 1_705_312_200_000_000L, 1_705_312_200_123_456L,
+        1_705_312_200_500_000L, 1_705_312_200_000_001L, 1_705_312_209_100_000L, Long.MAX_VALUE}) {
+      assertThat(new String(out, 0, AtomscaleStreams.epochSeconds(micros, out))).as("%d us", micros)
+          .isEqualTo(AtomscaleStreams.epochSeconds(micros));
+    }
+  }
+
+  @Test
   void aFullLeaseWithoutACompleteChunkGrowsInsteadOfStalling() {
     script((n, r) -> null);
     append(THICKNESS, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // appended first: the oldest rows are all one channel
