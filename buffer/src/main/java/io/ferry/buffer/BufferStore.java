@@ -73,8 +73,6 @@ final class BufferStore implements AutoCloseable {
 
   private int[] rankById = new int[64];
 
-  /** Channel rank of each row of the last raw scan, parallel to its result (writer-confined). */
-  private int[] scanRanks = new int[1024];
   private final Map<String, Integer> uplinkBits = new HashMap<>();
   private final Map<String, UplinkLeases> uplinks = new HashMap<>();
   private Routing routing = new Routing(Map.of());
@@ -149,8 +147,9 @@ final class BufferStore implements AutoCloseable {
         conn.prepareStatement(
             // ch, quality and the two NULL flags packed into one integer: every column getter is a
             // JNI call, and the drain rate is mostly the number of those calls.
-            "SELECT seq, ch | (q << 32) | ((txt IS NOT NULL) << 40) | ((v IS NULL) << 41), t, v, txt FROM raw"
-                + " WHERE seq BETWEEN ? AND ? AND (pending & ?) != 0 ORDER BY seq LIMIT ?");
+            // Bits 0-31 ch, 32-37 q, 38 text, 39 NULL value, 40-62 seq minus the lower bound.
+            "SELECT ((seq - ?1) << 40) | ch | (q << 32) | ((txt IS NOT NULL) << 38) | ((v IS NULL) << 39), t, v, txt"
+                + " FROM raw WHERE seq BETWEEN ?1 AND ?2 AND (pending & ?3) != 0 ORDER BY seq LIMIT ?4");
     deleteRawRange = conn.prepareStatement("DELETE FROM raw WHERE seq BETWEEN ? AND ? AND pending = ?");
     clearRawRange =
         conn.prepareStatement(
@@ -838,7 +837,8 @@ final class BufferStore implements AutoCloseable {
     List<IncrementRecord> increments = room > 0 ? scanIncrements(u, room, budget, now) : List.of();
     room -= increments.size();
     List<UplinkLeases.Segment> segments = new ArrayList<>();
-    List<SampleRecord> samples = room > 0 && budget[0] > 0 ? scanRaw(u, room, budget, segments) : List.of();
+    List<SampleRecord> samples =
+        room > 0 && budget[0] > 0 ? orderByChannelThenTime(scanRaw(u, room, budget, segments)) : List.of();
     if (!increments.isEmpty()) {
       sealIncrements(increments);
     }
@@ -848,7 +848,7 @@ final class BufferStore implements AutoCloseable {
     long ttlMicros = request.ttl().toNanos() / 1000;
     SqliteLease lease =
         new SqliteLease(
-            owner, uplink, u.nextLeaseId++, now + ttlMicros, orderByChannelThenTime(samples), rollups, increments,
+            owner, uplink, u.nextLeaseId++, now + ttlMicros, samples, rollups, increments,
             segments);
     u.live.put(lease.leaseId(), lease);
     for (UplinkLeases.Segment s : segments) {
@@ -859,53 +859,125 @@ final class BufferStore implements AutoCloseable {
     return lease;
   }
 
-  private static final Comparator<SampleRecord> BY_TIME_THEN_ID =
-      Comparator.comparingLong((SampleRecord r) -> r.sample().timeMicros()).thenComparingLong(SampleRecord::id);
+  /**
+   * Rows of one raw scan in sequence order, held as parallel primitive arrays: the scan loop does
+   * only column reads, and the record objects are built once, directly in lease order.
+   */
+  private static final class RawRows {
+    long[] seq;
+    long[] t;
+    double[] v;
+    int[] ch;
+    byte[] q;
+    int[] rank;
+    String[] txt; // allocated at the first text row
+    int n;
+
+    RawRows(int capacity) {
+      seq = new long[capacity];
+      t = new long[capacity];
+      v = new double[capacity];
+      ch = new int[capacity];
+      q = new byte[capacity];
+      rank = new int[capacity];
+    }
+
+    void ensureRoom() {
+      if (n < seq.length) {
+        return;
+      }
+      int c = seq.length * 2;
+      seq = java.util.Arrays.copyOf(seq, c);
+      t = java.util.Arrays.copyOf(t, c);
+      v = java.util.Arrays.copyOf(v, c);
+      ch = java.util.Arrays.copyOf(ch, c);
+      q = java.util.Arrays.copyOf(q, c);
+      rank = java.util.Arrays.copyOf(rank, c);
+      if (txt != null) {
+        txt = java.util.Arrays.copyOf(txt, c);
+      }
+    }
+
+    void text(int i, String s) {
+      if (txt == null) {
+        txt = new String[seq.length];
+      }
+      txt[i] = s;
+    }
+  }
 
   /**
-   * Groups rows (read in sequence order) by channel rank with a stable counting sort, then sorts a
-   * channel's run by time only when it is not already in time order (the usual case is sorted).
+   * Orders the scanned rows by channel rank with a stable counting sort (O(n + channels), one int
+   * permutation), sorts a channel's run by time only when it is not already in time order (the
+   * usual case is sorted; ties keep sequence order), and only then builds the records.
    */
-  private List<SampleRecord> orderByChannelThenTime(List<SampleRecord> rows) {
-    if (rows.isEmpty()) {
+  private List<SampleRecord> orderByChannelThenTime(RawRows rows) {
+    int n = rows.n;
+    if (n == 0) {
       return List.of();
     }
     int ranks = chIds.size() + 1;
     int[] start = new int[ranks + 1];
-    int[] rank = new int[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      rank[i] = scanRanks[i];
-      start[rank[i] + 1]++;
+    for (int i = 0; i < n; i++) {
+      start[rows.rank[i] + 1]++;
     }
     for (int r = 0; r < ranks; r++) {
       start[r + 1] += start[r];
     }
     int[] fill = java.util.Arrays.copyOf(start, ranks);
-    SampleRecord[] out = new SampleRecord[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      out[fill[rank[i]]++] = rows.get(i);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[fill[rows.rank[i]]++] = i;
     }
+    long[] t = rows.t;
     for (int r = 0; r < ranks; r++) {
       int from = start[r];
       int to = start[r + 1];
       for (int i = from + 1; i < to; i++) {
-        if (out[i].sample().timeMicros() < out[i - 1].sample().timeMicros()) {
-          java.util.Arrays.sort(out, from, to, BY_TIME_THEN_ID);
+        if (t[order[i]] < t[order[i - 1]]) {
+          sortRunByTime(order, from, to, t);
           break;
         }
       }
     }
+    SampleRecord[] out = new SampleRecord[n];
+    for (int k = 0; k < n; k++) {
+      int i = order[k];
+      ChannelId ch = channel(rows.ch[i]);
+      Quality q = Quality.ofCode(rows.q[i]);
+      String txt = rows.txt == null ? null : rows.txt[i];
+      Sample sample = txt == null ? new Sample(ch, t[i], rows.v[i], null, q) : Sample.text(ch, t[i], txt, q);
+      out[k] = new SampleRecord(rows.seq[i], sample);
+    }
     return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
   }
 
-  private List<SampleRecord> scanRaw(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments)
+  /** The rare out-of-order run: by time, then by scan index (= sequence order). */
+  private static void sortRunByTime(int[] order, int from, int to, long[] t) {
+    Integer[] run = new Integer[to - from];
+    for (int i = from; i < to; i++) {
+      run[i - from] = order[i];
+    }
+    java.util.Arrays.sort(run, Comparator.comparingLong((Integer i) -> t[i]).thenComparingInt(i -> i));
+    for (int i = from; i < to; i++) {
+      order[i] = run[i - from];
+    }
+  }
+
+  /**
+   * Sequences read by one scan query are packed as an offset from the query's lower bound into
+   * the bits above channel, quality and NULL flags; a query covers at most this many sequences.
+   */
+  private static final long SCAN_WINDOW = (1L << 23) - 1;
+
+  private RawRows scanRaw(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments)
       throws SQLException {
-    List<SampleRecord> out = new ArrayList<>(Math.min(limit, 10_000));
+    RawRows rows = new RawRows(Math.max(16, Math.min(limit, 10_000)));
     long pos = u.rawFloor;
     boolean fromFloor = true;
     long newFloor = Long.MAX_VALUE;
     long mask = 1L << u.bit;
-    while (out.size() < limit && budget[0] > 0) {
+    while (rows.n < limit && budget[0] > 0) {
       var covering = u.rawSegments.floorEntry(pos);
       if (covering != null && covering.getValue() >= pos) {
         newFloor = Math.min(newFloor, covering.getKey());
@@ -914,47 +986,51 @@ final class BufferStore implements AutoCloseable {
       }
       var next = u.rawSegments.ceilingEntry(pos);
       long upper = next == null ? Long.MAX_VALUE : next.getKey() - 1;
-      int want = limit - out.size();
+      long window = pos > Long.MAX_VALUE - SCAN_WINDOW ? Long.MAX_VALUE : Math.min(upper, pos + SCAN_WINDOW);
+      int want = limit - rows.n;
       int got = 0;
-      long[] seqs = new long[Math.min(want, 1 << 16)];
-      int k = 0;
+      int first = rows.n;
       scanRaw.setLong(1, pos);
-      scanRaw.setLong(2, upper);
+      scanRaw.setLong(2, window);
       scanRaw.setLong(3, mask);
       scanRaw.setInt(4, want);
       try (ResultSet rs = scanRaw.executeQuery()) {
         while (rs.next()) {
           got++;
-          long seq = rs.getLong(1);
-          long packed = rs.getLong(2);
-          ChannelId ch = channel((int) (packed & 0xffff_ffffL));
-          Quality q = Quality.ofCode((int) ((packed >>> 32) & 0xff));
-          long t = rs.getLong(3);
-          double v = (packed & (1L << 41)) != 0 ? Double.NaN : rs.getDouble(4);
-          String txt = (packed & (1L << 40)) != 0 ? rs.getString(5) : null;
-          Sample sample = txt == null ? new Sample(ch, t, v, null, q) : Sample.text(ch, t, txt, q);
-          if (out.size() == scanRanks.length) {
-            scanRanks = java.util.Arrays.copyOf(scanRanks, scanRanks.length * 2);
+          long packed = rs.getLong(1);
+          int i = rows.n;
+          rows.ensureRoom();
+          int key = (int) (packed & 0xffff_ffffL);
+          rows.seq[i] = pos + (packed >>> 40);
+          rows.ch[i] = key;
+          rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
+          rows.rank[i] = key < rankById.length ? rankById[key] : 0;
+          rows.t[i] = rs.getLong(2);
+          rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
+          int bytes = SAMPLE_BYTES;
+          if ((packed & (1L << 38)) != 0) {
+            String txt = rs.getString(4);
+            rows.text(i, txt);
+            bytes += txt.length();
           }
-          scanRanks[out.size()] = rankById[(int) (packed & 0xffff_ffffL)];
-          out.add(new SampleRecord(seq, sample));
-          if (k == seqs.length) {
-            seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
-          }
-          seqs[k++] = seq;
-          budget[0] -= SAMPLE_BYTES + (txt == null ? 0 : txt.length());
+          rows.n++;
+          budget[0] -= bytes;
           if (budget[0] <= 0) {
             break;
           }
         }
       }
-      if (k > 0) {
-        long[] exact = java.util.Arrays.copyOf(seqs, k);
-        segments.add(new UplinkLeases.Segment(exact[0], exact[k - 1], exact));
+      if (rows.n > first) {
+        long[] exact = java.util.Arrays.copyOfRange(rows.seq, first, rows.n);
+        segments.add(new UplinkLeases.Segment(exact[0], exact[exact.length - 1], exact));
         newFloor = Math.min(newFloor, exact[0]);
       }
-      if (out.size() >= limit || budget[0] <= 0) {
+      if (rows.n >= limit || budget[0] <= 0) {
         break;
+      }
+      if (got < want && window < upper && window < nextSeq - 1) {
+        pos = window + 1; // the window ended before the next leased range: scan on
+        continue;
       }
       if (got < want && next == null) {
         break;
@@ -970,7 +1046,7 @@ final class BufferStore implements AutoCloseable {
       // Nothing pending for this uplink lies below the first row or leased range met.
       u.rawFloor = newFloor == Long.MAX_VALUE ? Math.max(u.rawFloor, nextSeq) : Math.max(u.rawFloor, newFloor);
     }
-    return out;
+    return rows;
   }
 
   private List<RollupRecord> scanRollups(UplinkLeases u, int limit, long[] budget) throws SQLException {
@@ -1086,11 +1162,17 @@ final class BufferStore implements AutoCloseable {
           deleteRawRange.setLong(2, seqs[j]);
           deleteRawRange.setLong(3, bit);
           long d = deleteRawRange.executeUpdate();
-          clearRawRange.setLong(1, ~bit);
-          clearRawRange.setLong(2, seqs[i]);
-          clearRawRange.setLong(3, seqs[j]);
-          clearRawRange.setLong(4, bit);
-          long c = clearRawRange.executeUpdate();
+          long c = 0;
+          // The only rows in [seqs[i], seqs[j]] with this uplink's bit are the leased ones (the
+          // scan read them all, sequences only grow): when the delete took every one of them,
+          // no row is left whose bit must be cleared, and the second range scan is skipped.
+          if (d != j - i + 1) {
+            clearRawRange.setLong(1, ~bit);
+            clearRawRange.setLong(2, seqs[i]);
+            clearRawRange.setLong(3, seqs[j]);
+            clearRawRange.setLong(4, bit);
+            c = clearRawRange.executeUpdate();
+          }
           deleted += d;
           changed += d + c;
           i = j + 1;

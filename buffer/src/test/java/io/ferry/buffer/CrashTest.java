@@ -47,6 +47,7 @@ class CrashTest {
       int killAfter = 1 + rnd.nextInt(25);
       long lastAppend = start - 1;
       int lines = 0;
+      boolean killed = false;
       try (BufferedReader in =
           new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -60,9 +61,13 @@ class CrashTest {
           } else {
             continue;
           }
-          if (++lines >= killAfter) {
-            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no close
-            break;
+          if (!killed && ++lines >= killAfter) {
+            // SIGKILL on Linux: no shutdown hook, no close. Through the handle, unlike
+            // Process.destroyForcibly, which would also close the pipe we keep reading.
+            child.toHandle().destroyForcibly();
+            // Keep reading to the end of the pipe: the child may have leased, acked and printed
+            // more before the signal landed, and those facts happened.
+            killed = true;
           }
         }
       }
