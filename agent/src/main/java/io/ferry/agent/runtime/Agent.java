@@ -39,6 +39,8 @@ public final class Agent implements AutoCloseable {
   private Scheduler scheduler;
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The buffer's last stats, taken just before it closed, so the final status line is true. */
+  private volatile BufferStats finalStats;
 
   private Agent(AgentPlan plan, InstantSource clock) {
     createDirectories(plan.stateDir());
@@ -88,16 +90,10 @@ public final class Agent implements AutoCloseable {
     PollStats polls = scheduler.totals();
     List<UplinkStatus> us = uplinks.stream().map(UplinkService::status).toList();
     long uploaded = us.stream().mapToLong(UplinkStatus::recordsDelivered).sum();
-    long backlog;
-    long refused;
-    if (closed.get()) {
-      backlog = us.stream().mapToLong(UplinkStatus::backlog).sum();
-      refused = polls.refused();
-    } else {
-      BufferStats stats = buffer.stats();
-      backlog = stats.uplinks().values().stream().mapToLong(b -> b.samples() + b.rollups() + b.increments()).sum();
-      refused = stats.refused();
-    }
+    BufferStats stats = closed.get() ? finalStats : buffer.stats();
+    long backlog = stats == null ? 0
+        : stats.uplinks().values().stream().mapToLong(b -> b.samples() + b.rollups() + b.increments()).sum();
+    long refused = stats == null ? polls.refused() : stats.refused();
     List<String> extraStatus = extras.stream().map(PlannedExtra.RunningExtra::statusFragment).toList();
     return new AgentStatus(polls.samples(), buffered.get(), refused, uploaded, backlog,
         polls.errors() + polls.timeouts(), us, extraStatus);
@@ -130,6 +126,11 @@ public final class Agent implements AutoCloseable {
       } catch (RuntimeException ex) {
         LOG.warn("stopping uplink {} failed: {}", u.name(), ex.toString());
       }
+    }
+    try {
+      finalStats = buffer.stats();
+    } catch (RuntimeException ex) {
+      LOG.warn("reading the buffer's final counts failed: {}", ex.toString());
     }
     buffer.close();
     http.dispatcher().executorService().shutdown();
