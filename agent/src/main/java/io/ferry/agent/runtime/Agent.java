@@ -36,6 +36,7 @@ public final class Agent implements AutoCloseable {
   private final OkHttpClient http;
   private final List<UplinkService> uplinks = new ArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
+  private final List<LoggingDriverMetrics> driverMetrics = new ArrayList<>();
   private Scheduler scheduler;
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,7 +63,9 @@ public final class Agent implements AutoCloseable {
       for (PlannedInstrument pi : plan.instruments()) {
         Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
         createDirectories(state);
-        Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, new LoggingDriverMetrics(pi.info().id())));
+        LoggingDriverMetrics metrics = new LoggingDriverMetrics(pi.info().id());
+        driverMetrics.add(metrics);
+        Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics));
         scheduler.add(pi.info(), driver);
       }
       scheduler.start();
@@ -107,6 +110,7 @@ public final class Agent implements AutoCloseable {
     }
     LOG.info("ferry stopping");
     scheduler.close();
+    driverMetrics.forEach(LoggingDriverMetrics::logTotals);
     buffer.flush();
     closeUplinksAndBuffer();
     LOG.info("ferry stopped");

@@ -31,9 +31,12 @@ final class LoggingDriverMetrics implements DriverMetrics {
     }
   }
 
-  Map<String, Long> snapshot() {
-    Map<String, Long> m = new java.util.TreeMap<>();
-    counters.forEach((k, v) -> m.put(k, v.get()));
-    return m;
+  /** Logs the counters a driver reported (malformed payloads, errors, timeouts...), if any, once at stop. */
+  void logTotals() {
+    Map<String, Long> totals = new java.util.TreeMap<>();
+    counters.forEach((k, v) -> totals.put(k, v.get()));
+    if (!totals.isEmpty()) {
+      LOG.info("instrument {}: driver counts since start {}", instrument, totals);
+    }
   }
 }
