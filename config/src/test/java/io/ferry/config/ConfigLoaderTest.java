@@ -173,7 +173,8 @@ class ConfigLoaderTest {
     write("agent.yaml", AGENT);
     Files.createSymbolicLink(dir.resolve("instruments.d/gone.yaml"), dir.resolve("does-not-exist.yaml"));
     load();
-    assertThat(lines()).containsExactly("instruments.d/gone.yaml: file is missing");
+    assertThat(lines()).containsExactly(
+        "instruments.d/gone.yaml: the file is a symbolic link to " + dir.resolve("does-not-exist.yaml") + ", which does not exist");
   }
 
   @Test
