@@ -258,8 +258,9 @@ public final class ConfigLoader {
     }
     Optional<Fields> connection = f.object("connection");
     List<Fields> channelFields = f.objects("channels");
+    boolean channelsUsable = f.node("channels").map(n -> n instanceof ConfigNode.ListNode).orElse(false);
     if (channelFields.isEmpty() && f.node("channels").isEmpty()) {
-      f.error("missing required key \"channels\" (a list of channels)");
+      f.context().problems().add(f.location(), f.path("channels"), "missing required key \"channels\" (a list of channels)");
     }
     List<ChannelConfig> channels = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
@@ -276,7 +277,7 @@ public final class ConfigLoader {
         }
       }, cf::skipUnknownKeyCheck);
     }
-    if (id.isEmpty() || driver.isEmpty() || !enabled) {
+    if (id.isEmpty() || driver.isEmpty() || !enabled || !channelsUsable) {
       // No driver will read this instrument's driver keys: do not call them unknown.
       connection.ifPresent(Fields::skipUnknownKeyCheck);
       channelFields.forEach(Fields::skipUnknownKeyCheck);
@@ -297,12 +298,17 @@ public final class ConfigLoader {
     }
     String unit = f.string("unit", "");
     String description = f.string("description", "");
-    ValueKind kind = f.enumValue("kind", ValueKind.class, ValueKind.GAUGE);
+    Optional<ValueKind> kindWritten = f.enumValue("kind", ValueKind.class);
+    if (kindWritten.isEmpty() && f.node("kind").isPresent()) {
+      // The kind decides which other keys make sense (wrap, the driver's counter settings): judge none of them.
+      name = Optional.empty();
+    }
+    ValueKind kind = kindWritten.orElse(ValueKind.GAUGE);
     Optional<CounterSpec> counter = Optional.empty();
     double wrap = f.number("wrap", 0, 0, 1.8446744073709552E19);
     Duration bucket = f.duration("bucket", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
     if (kind == ValueKind.GAUGE) {
-      if (f.has("wrap")) {
+      if (f.has("wrap") && kindWritten.isPresent() == f.node("kind").isPresent()) {
         f.error("wrap", "only a counter channel (kind: counter) wraps");
       }
     } else {

@@ -31,10 +31,11 @@ final class YamlSyntax {
   /** Replaces the parser's token names by words; drops anything that names Java. */
   static String words(String s) {
     String w = s
+        .replace("but got", "but found")
+        .replaceAll("but found ([^'<\\s]\\S*)$", "but found '$1'")
+        .replaceAll("'(<[a-z ]+>)'", "$1")
         .replace("mapping values are not allowed here", "a ':' is not allowed here (quote a value that contains ': ')")
         .replace("found unexpected end of stream", "the file ends unexpectedly")
-        .replace("but found", "but found")
-        .replace("but got", "but found")
         .replace("<block end>", "the end of the indented block")
         .replace("<block mapping start>", "a key: value line")
         .replace("<block sequence start>", "a list")
