@@ -1,6 +1,5 @@
 package io.ferry.config;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -18,9 +17,21 @@ import java.util.Locale;
 public final class IoCauses {
   private IoCauses() {}
 
-  /** A short lower-case cause, never a class name. */
+  /** A short lower-case cause (file system or network), never a class name. */
   public static String describe(Throwable e) {
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+    if (t instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (t instanceof java.net.UnknownHostException) {
+      return "unknown host" + (t.getMessage() == null ? "" : " " + t.getMessage());
+    }
+    if (t instanceof java.net.NoRouteToHostException) {
+      return "no route to host";
+    }
+    if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+      return "timed out";
+    }
     if (t instanceof AccessDeniedException) {
       return "permission denied";
     }
@@ -49,7 +60,7 @@ public final class IoCauses {
     if (t instanceof SecurityException) {
       return "permission denied";
     }
-    if (t instanceof IOException && t.getMessage() != null && !t.getMessage().isBlank() && !t.getMessage().contains("Exception")) {
+    if (t.getMessage() != null && !t.getMessage().isBlank() && !t.getMessage().contains("Exception")) {
       return t.getMessage().trim();
     }
     return "input/output error";
