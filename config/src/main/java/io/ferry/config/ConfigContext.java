@@ -1,8 +1,6 @@
 package io.ferry.config;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +68,13 @@ public final class ConfigContext {
   Optional<Secret> resolveSecret(String text, Location location, String path) {
     Matcher m = REFERENCE.matcher(text.trim());
     if (!m.matches()) {
+      if (text.contains("${")) {
+        // A mistyped reference: say what is wrong with it rather than "never written in YAML".
+        if (resolveReferences(text, location, path).isPresent()) {
+          problems.add(location, path, "a secret must be exactly one reference, ${env:NAME} or ${file:/path}, with nothing around it");
+        }
+        return Optional.empty();
+      }
       problems.add(location, path,
           "secrets are never written in YAML; use ${env:NAME} or ${file:/run/credentials/ferry.service/NAME}");
       return Optional.empty();
@@ -77,27 +82,78 @@ public final class ConfigContext {
     String kind = m.group(1);
     String name = m.group(2).trim();
     String source = "${" + kind + ":" + name + "}";
+    return lookup(kind, name, location, path).map(value -> new Secret(source, value));
+  }
+
+  /**
+   * Replaces every {@code ${env:NAME}} and {@code ${file:/path}} in a plain (non-secret) value,
+   * as fleet templating expects; a reference that cannot be resolved, or is mistyped, is an
+   * error and never used literally. Returns empty after reporting.
+   */
+  Optional<String> resolveReferences(String text, Location location, String path) {
+    if (!text.contains("${")) {
+      return Optional.of(text);
+    }
+    StringBuilder out = new StringBuilder();
+    int pos = 0;
+    while (true) {
+      int start = text.indexOf("${", pos);
+      if (start < 0) {
+        out.append(text, pos, text.length());
+        return Optional.of(out.toString());
+      }
+      out.append(text, pos, start);
+      int end = text.indexOf('}', start);
+      if (end < 0) {
+        problems.add(location, path, "the reference \"" + text.substring(start) + "\" is not closed: write ${env:NAME} or ${file:/path}");
+        return Optional.empty();
+      }
+      String body = text.substring(start + 2, end);
+      int colon = body.indexOf(':');
+      String kind = colon < 0 ? "" : body.substring(0, colon).trim();
+      String name = colon < 0 ? "" : body.substring(colon + 1).trim();
+      if (!(kind.equals("env") || kind.equals("file")) || name.isEmpty()) {
+        problems.add(location, path, "unknown reference \"${" + body + "}\": write ${env:NAME} or ${file:/path}");
+        return Optional.empty();
+      }
+      Optional<String> value = lookup(kind, name, location, path);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      out.append(value.get());
+      pos = end + 1;
+    }
+  }
+
+  /** The value of one reference, or empty after reporting why not. Never puts the value in a message. */
+  private Optional<String> lookup(String kind, String name, Location location, String path) {
     if (kind.equals("env")) {
       String value = env.apply(name);
       if (value == null || value.isEmpty()) {
         problems.add(location, path, "environment variable " + name + " is not set");
         return Optional.empty();
       }
-      return Optional.of(new Secret(source, value));
+      return Optional.of(value);
     }
     Path file = Path.of(name);
-    try {
-      String value = Files.readString(file, StandardCharsets.UTF_8);
-      value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
-          : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
-      if (value.isEmpty()) {
-        problems.add(location, path, "secret file " + file + " is empty");
-        return Optional.empty();
-      }
-      return Optional.of(new Secret(source, value));
-    } catch (IOException | SecurityException e) {
-      problems.add(location, path, "cannot read secret file " + file + " (" + e.getClass().getSimpleName() + ")");
+    byte[] bytes;
+    ConfigFiles.Outcome outcome = ConfigFiles.read(file, ConfigFiles.MAX_SECRET_BYTES);
+    if (outcome instanceof ConfigFiles.Missing) {
+      problems.add(location, path, "secret file " + file + " does not exist");
       return Optional.empty();
     }
+    if (outcome instanceof ConfigFiles.Refused r) {
+      problems.add(location, path, "secret file " + file + " " + r.reason());
+      return Optional.empty();
+    }
+    bytes = ((ConfigFiles.Bytes) outcome).bytes();
+    String value = new String(bytes, StandardCharsets.UTF_8);
+    value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
+        : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+    if (value.isEmpty()) {
+      problems.add(location, path, "secret file " + file + " is empty");
+      return Optional.empty();
+    }
+    return Optional.of(value);
   }
 }

@@ -41,6 +41,12 @@ public final class ConfigLoader {
   private final Set<String> driverNames;
   private final Set<String> uplinkTypes;
   private final Map<String, Set<Route>> routesByType;
+  /**
+   * Every uplink name agent.yaml declares, valid or not; null when agent.yaml could not be read.
+   * An instrument naming an uplink is only wrong when agent.yaml was read and does not declare
+   * it: a missing agent.yaml or an uplink with a bad type is reported once, where it is.
+   */
+  private Set<String> declaredUplinks;
 
   /**
    * @param driverNames every {@code driver:} value a factory answers to
@@ -81,6 +87,7 @@ public final class ConfigLoader {
       problems.add(Location.ofFile(dir.toString()), "", "configuration directory does not exist or is not a directory");
       return new Loaded(dir, Optional.empty(), List.of(), List.of());
     }
+    declaredUplinks = null;
     Optional<AgentConfig> agent = readNode(dir.resolve(AGENT_FILE), AGENT_FILE)
         .flatMap(n -> context.fields(n, ""))
         .map(this::agent);
@@ -93,6 +100,8 @@ public final class ConfigLoader {
     List<Path> files = instrumentFiles(instDir);
     if (files.isEmpty() && Files.isDirectory(instDir)) {
       problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "no instrument files: add one YAML file per instrument");
+    } else if (!Files.isDirectory(instDir) && Files.exists(instDir)) {
+      problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "is not a directory: it must be a directory with one YAML file per instrument");
     } else if (!Files.isDirectory(instDir)) {
       problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "directory is missing: add one YAML file per instrument in it");
     }
@@ -120,36 +129,36 @@ public final class ConfigLoader {
     try (Stream<Path> s = Files.list(instDir)) {
       return s.filter(p -> {
             String n = p.getFileName().toString();
-            return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml")) && !Files.isDirectory(p);
+            return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml"));
           })
           .sorted()
           .toList();
     } catch (IOException e) {
-      context.problems().add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "cannot list directory (" + e.getClass().getSimpleName() + ")");
+      context.problems().add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "cannot list directory (" + IoCauses.describe(e) + ")");
       return List.of();
     }
   }
 
   private Optional<ConfigNode> readNode(Path file, String display) {
-    if (!Files.exists(file)) {
+    byte[] bytes;
+    ConfigFiles.Outcome outcome = ConfigFiles.read(file, ConfigFiles.MAX_YAML_BYTES);
+    if (outcome instanceof ConfigFiles.Missing) {
       context.problems().add(Location.ofFile(display), "", "file is missing");
       return Optional.empty();
     }
+    if (outcome instanceof ConfigFiles.Refused r) {
+      context.problems().add(Location.ofFile(display), "", "the file " + r.reason());
+      return Optional.empty();
+    }
+    bytes = ((ConfigFiles.Bytes) outcome).bytes();
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       context.problems().add(Location.ofFile(display), "", "file is not UTF-8 text");
       return Optional.empty();
-    } catch (IOException | SecurityException e) {
-      context.problems().add(Location.ofFile(display), "", "cannot read file (" + reason(e) + ")");
-      return Optional.empty();
     }
     return YamlReader.read(display, text, context.problems());
-  }
-
-  private static String reason(Exception e) {
-    return e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
   }
 
   // ---------------------------------------------------------------- agent.yaml
@@ -162,7 +171,12 @@ public final class ConfigLoader {
     Path stateDir = f.string("stateDir").map(Path::of).orElse(DEFAULT_STATE_DIR);
     BufferSettings buffer = buffer(f.object("buffer"), stateDir);
     Map<String, UplinkSection> uplinks = new LinkedHashMap<>();
+    declaredUplinks = new java.util.HashSet<>();
+    if (f.node("uplinks").isPresent() && !(f.node("uplinks").get() instanceof ConfigNode.MapNode)) {
+      declaredUplinks = null; // reported as "expected a mapping": do not also flag every instrument
+    }
     f.object("uplinks").ifPresent(u -> {
+      declaredUplinks.addAll(u.keys());
       for (String name : u.keys()) {
         u.allow(name);
         if (!ChannelId.isValidName(name)) {
@@ -236,7 +250,7 @@ public final class ConfigLoader {
     }
     List<String> uplinks = f.strings("uplinks");
     for (int i = 0; i < uplinks.size(); i++) {
-      if (!uplinkNames.contains(uplinks.get(i))) {
+      if (declaredUplinks != null && !declaredUplinks.contains(uplinks.get(i))) {
         f.context().problems().add(f.locationOf("uplinks"), f.path("uplinks") + "[" + i + "]",
             "unknown uplink \"" + uplinks.get(i) + "\"" + DidYouMean.suffix(uplinks.get(i), uplinkNames)
                 + " (uplinks are defined in agent.yaml)");
@@ -244,24 +258,26 @@ public final class ConfigLoader {
     }
     Optional<Fields> connection = f.object("connection");
     List<Fields> channelFields = f.objects("channels");
+    boolean channelsUsable = f.node("channels").map(n -> n instanceof ConfigNode.ListNode).orElse(false);
     if (channelFields.isEmpty() && f.node("channels").isEmpty()) {
-      f.error("missing required key \"channels\" (a list of channels)");
+      f.context().problems().add(f.location(), f.path("channels"), "missing required key \"channels\" (a list of channels)");
     }
     List<ChannelConfig> channels = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
     for (int i = 0; i < channelFields.size(); i++) {
       Fields cf = channelFields.get(i);
       final int index = i;
-      channel(cf, id.orElse("invalid"), uplinks, uplinkRoutes).ifPresent(spec -> {
+      channel(cf, id.orElse("invalid"), uplinks, uplinkRoutes).ifPresentOrElse(spec -> {
         Integer previous = names.putIfAbsent(spec.id().channel(), index);
         if (previous != null) {
           cf.error("name", "channel \"" + spec.id().channel() + "\" is already defined at channels[" + previous + "]");
+          cf.skipUnknownKeyCheck(); // no driver reads a channel that is not planned: its keys are not "unknown"
         } else {
           channels.add(new ChannelConfig(index, spec, cf));
         }
-      });
+      }, cf::skipUnknownKeyCheck);
     }
-    if (id.isEmpty() || driver.isEmpty() || !enabled) {
+    if (id.isEmpty() || driver.isEmpty() || !enabled || !channelsUsable) {
       // No driver will read this instrument's driver keys: do not call them unknown.
       connection.ifPresent(Fields::skipUnknownKeyCheck);
       channelFields.forEach(Fields::skipUnknownKeyCheck);
@@ -282,12 +298,17 @@ public final class ConfigLoader {
     }
     String unit = f.string("unit", "");
     String description = f.string("description", "");
-    ValueKind kind = f.enumValue("kind", ValueKind.class, ValueKind.GAUGE);
+    Optional<ValueKind> kindWritten = f.enumValue("kind", ValueKind.class);
+    if (kindWritten.isEmpty() && f.node("kind").isPresent()) {
+      // The kind decides which other keys make sense (wrap, the driver's counter settings): judge none of them.
+      name = Optional.empty();
+    }
+    ValueKind kind = kindWritten.orElse(ValueKind.GAUGE);
     Optional<CounterSpec> counter = Optional.empty();
     double wrap = f.number("wrap", 0, 0, 1.8446744073709552E19);
     Duration bucket = f.duration("bucket", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
     if (kind == ValueKind.GAUGE) {
-      if (f.has("wrap")) {
+      if (f.has("wrap") && kindWritten.isPresent() == f.node("kind").isPresent()) {
         f.error("wrap", "only a counter channel (kind: counter) wraps");
       }
     } else {
@@ -313,9 +334,12 @@ public final class ConfigLoader {
       Fields s = send.get();
       for (String uplink : s.keys()) {
         s.allow(uplink);
-        if (!uplinkNames.contains(uplink)) {
+        if (declaredUplinks != null && !declaredUplinks.contains(uplink)) {
           s.error(uplink, "unknown uplink \"" + uplink + "\"" + DidYouMean.suffix(uplink, uplinkNames));
           continue;
+        }
+        if (!uplinkNames.contains(uplink)) {
+          continue; // agent.yaml is missing or this uplink is invalid there: reported once, there
         }
         EnumSet<Route> set = EnumSet.noneOf(Route.class);
         List<String> what = s.strings(uplink);

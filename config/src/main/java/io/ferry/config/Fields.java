@@ -97,6 +97,11 @@ public final class Fields {
     context.problems().add(locationOf(key), path(key), message);
   }
 
+  /** Adds a warning at the value of {@code key}: valid, but almost always a mistake. */
+  public void warn(String key, String message) {
+    context.problems().warn(locationOf(key), path(key), message);
+  }
+
   /** Adds a problem about the mapping as a whole. */
   public void error(String message) {
     context.problems().add(map.location(), path, message);
@@ -132,7 +137,10 @@ public final class Fields {
     try {
       v = Long.parseLong(s.get().text().replace("_", ""));
     } catch (NumberFormatException e) {
-      error(key, "expected a whole number, got " + s.get().describe());
+      String range = min + " to " + max;
+      error(key, s.get().text().trim().matches("[-+]?[0-9_]+")
+          ? "must be a whole number from " + range + ", got " + s.get().text().trim() + " (out of range)"
+          : "expected a whole number from " + range + ", got " + s.get().describe());
       return OptionalLong.empty();
     }
     if (v < min || v > max) {
@@ -207,7 +215,14 @@ public final class Fields {
     }
     Optional<Duration> d = Durations.parse(s.get().text());
     if (d.isEmpty()) {
-      String hint = s.get().type() == ScalarType.INTEGER ? " (add a unit: " + s.get().text() + "s or " + s.get().text() + "ms)" : "";
+      String text = s.get().text() == null ? "" : s.get().text().trim();
+      if (text.startsWith("-")) {
+        error(key, "a duration cannot be negative, got " + s.get().describe());
+        return d;
+      }
+      // Suggest a unit only when adding it gives a valid duration.
+      String hint = s.get().type() == ScalarType.INTEGER && Durations.parse(text + "s").isPresent()
+          ? " (add a unit: " + text + "s or " + text + "ms)" : "";
       error(key, "expected a duration such as 500ms, 5s, 1m or 1h, got " + s.get().describe() + hint);
     }
     return d;
@@ -284,7 +299,7 @@ public final class Fields {
   // ---- secrets
 
   public Optional<Secret> secret(String key) {
-    Optional<Scalar> s = scalar(key, "a secret reference");
+    Optional<Scalar> s = rawScalar(key, "a secret reference");
     if (s.isEmpty()) {
       return Optional.empty();
     }
@@ -349,7 +364,7 @@ public final class Fields {
     for (int i = 0; i < items.size(); i++) {
       ConfigNode item = items.get(i);
       if (item instanceof Scalar s && !s.isNull() && s.type() != ScalarType.BOOLEAN) {
-        out.add(s.text());
+        context.resolveReferences(s.text(), s.location(), path(key) + "[" + i + "]").ifPresent(out::add);
       } else {
         context.problems().add(item.location(), path(key) + "[" + i + "]", "expected a text, got " + item.describe());
       }
@@ -376,7 +391,34 @@ public final class Fields {
     }
   }
 
+  /**
+   * A scalar with its {@code ${env:}}/{@code ${file:}} references resolved: a value that came
+   * from a reference is typed again, so {@code port: ${env:PORT}} reads as a number.
+   */
   private Optional<Scalar> scalar(String key, String expected) {
+    Optional<Scalar> raw = rawScalar(key, expected);
+    if (raw.isEmpty() || raw.get().type() != ScalarType.STRING || !raw.get().text().contains("${")) {
+      return raw;
+    }
+    Scalar s = raw.get();
+    return context.resolveReferences(s.text(), s.location(), path(key)).map(v -> new Scalar(s.location(), v, typeOf(v)));
+  }
+
+  private static ScalarType typeOf(String v) {
+    String t = v.trim();
+    if (t.matches("[-+]?[0-9][0-9_]*")) {
+      return ScalarType.INTEGER;
+    }
+    if (t.matches("[-+]?([0-9][0-9_]*)?\\.?[0-9]+([eE][-+]?[0-9]+)?")) {
+      return ScalarType.FLOAT;
+    }
+    if (t.equals("true") || t.equals("false")) {
+      return ScalarType.BOOLEAN;
+    }
+    return ScalarType.STRING;
+  }
+
+  private Optional<Scalar> rawScalar(String key, String expected) {
     Optional<ConfigNode> n = node(key);
     if (n.isEmpty()) {
       return Optional.empty();

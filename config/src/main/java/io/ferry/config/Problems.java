@@ -7,6 +7,21 @@ import java.util.TreeSet;
 /** Collects every configuration problem so that all of them are reported at once. Not thread-safe. */
 public final class Problems {
   private final TreeSet<Problem> problems = new TreeSet<>();
+  private final TreeSet<Problem> warnings = new TreeSet<>();
+
+  /**
+   * Something valid but almost always a mistake (overlapping registers, an unusual baud rate):
+   * printed by {@code check}, {@code plan} and {@code run}, but it does not make the
+   * configuration invalid.
+   */
+  public void warn(Location location, String path, String message) {
+    warnings.add(new Problem(location, path, "warning: " + message));
+  }
+
+  /** Sorted by file, line, column. */
+  public List<Problem> warnings() {
+    return new ArrayList<>(warnings);
+  }
 
   public void add(Location location, String path, String message) {
     problems.add(new Problem(location, path, message));

@@ -35,4 +35,19 @@ public final class Sizes {
     double bytes = n * factor;
     return bytes > Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(Math.round(bytes));
   }
+
+  /** Short human form: {@code 900 bytes}, {@code 64 KiB}, {@code 1 MiB}, {@code 2.9 GiB}. */
+  public static String format(long bytes) {
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+      return bytes + " bytes";
+    }
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return (v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v)) + " " + units[u];
+  }
 }

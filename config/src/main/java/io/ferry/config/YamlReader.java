@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import io.ferry.config.ConfigNode.ListNode;
 import io.ferry.config.ConfigNode.MapNode;
 import io.ferry.config.ConfigNode.Scalar;
@@ -45,25 +48,54 @@ public final class YamlReader {
         return Optional.empty();
       }
       return Optional.of(root);
+    } catch (AliasException e) {
+      problems.add(e.location, "", e.getMessage());
+      return Optional.empty();
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+        Mark at = m.getProblemMark();
+        problems.add(new Location(file, at.getLine() + 1, at.getColumn() + 1), "", YamlSyntax.explain(m));
+        return Optional.empty();
+      }
       JsonLocation l = e.getLocation();
-      problems.add(l == null ? Location.ofFile(file) : loc(file, l), "", "YAML syntax error: " + firstLine(e.getOriginalMessage()));
+      problems.add(l == null ? Location.ofFile(file) : loc(file, l), "", "YAML syntax error: " + YamlSyntax.clean(firstLine(e.getOriginalMessage())));
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      problems.add(Location.ofFile(file), "", "cannot read YAML: " + firstLine(String.valueOf(e.getMessage())));
+      problems.add(Location.ofFile(file), "", "cannot read YAML: " + YamlSyntax.clean(firstLine(String.valueOf(e.getMessage()))));
       return Optional.empty();
+    }
+  }
+
+  /** Jackson reads an alias as its bare name and drops scalar anchors: refuse them, never read {@code *p} as the text "p". */
+  private static final class AliasException extends IOException {
+    final Location location;
+
+    AliasException(Location location, String message) {
+      super(message);
+      this.location = location;
     }
   }
 
   private static ConfigNode readValue(String file, JsonParser p, Problems problems) throws IOException {
     Location here = loc(file, p.currentTokenLocation());
     JsonToken t = p.currentToken();
+    if (p instanceof YAMLParser y) {
+      if (y.isCurrentAlias()) {
+        throw new AliasException(here, "YAML aliases (*" + p.getText() + ") and anchors are not supported: write the value out in full");
+      }
+      if (y.getCurrentAnchor() != null && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+        throw new AliasException(here, "YAML anchors (&" + y.getCurrentAnchor() + ") and aliases are not supported: write the value out in full");
+      }
+    }
     switch (t) {
       case START_OBJECT -> {
         Map<String, ConfigNode> entries = new LinkedHashMap<>();
         Map<String, Location> keys = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
+          if (key.equals("<<")) {
+            throw new AliasException(loc(file, p.currentTokenLocation()), "YAML merge keys (<<) and aliases are not supported: write the keys out in full");
+          }
           Location keyLoc = loc(file, p.currentTokenLocation());
           p.nextToken();
           ConfigNode value = readValue(file, p, problems);

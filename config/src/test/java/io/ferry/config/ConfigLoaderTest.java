@@ -173,7 +173,8 @@ class ConfigLoaderTest {
     write("agent.yaml", AGENT);
     Files.createSymbolicLink(dir.resolve("instruments.d/gone.yaml"), dir.resolve("does-not-exist.yaml"));
     load();
-    assertThat(lines()).containsExactly("instruments.d/gone.yaml: file is missing");
+    assertThat(lines()).containsExactly(
+        "instruments.d/gone.yaml: the file is a symbolic link to " + dir.resolve("does-not-exist.yaml") + ", which does not exist");
   }
 
   @Test
@@ -190,9 +191,9 @@ class ConfigLoaderTest {
     write("instruments.d/m.yaml", "poll: 1s\n");
     load();
     assertThat(lines()).containsExactly(
+        "instruments.d/m.yaml:1:1 channels: missing required key \"channels\" (a list of channels)",
         "instruments.d/m.yaml:1:1 driver: missing required key \"driver\"",
-        "instruments.d/m.yaml:1:1 id: missing required key \"id\"",
-        "instruments.d/m.yaml:1:1: missing required key \"channels\" (a list of channels)");
+        "instruments.d/m.yaml:1:1 id: missing required key \"id\"");
   }
 
   @Test

@@ -59,7 +59,8 @@ class SecretTest {
     read("apiKey: ${file:" + dir.resolve("absent") + "}\n", Map.of(), problems);
     assertThat(problems.toString())
         .contains("environment variable NOPE is not set")
-        .contains("cannot read secret file " + dir.resolve("absent") + " (NoSuchFileException)");
+        .contains("secret file " + dir.resolve("absent") + " does not exist")
+        .doesNotContain("Exception");
   }
 
   @Test

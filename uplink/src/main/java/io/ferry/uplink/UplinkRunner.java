@@ -53,6 +53,7 @@ public final class UplinkRunner implements UplinkService {
   private int attempt;
   private Instant lastProgress;
   private long recordsAtLastProgress;
+  private final CatchUp catchUp;
 
   public UplinkRunner(String name, String type, RunnerSettings settings, BatchHandler handler, UplinkContext ctx) {
     this(name, type, settings, handler, ctx, new Exchange(ctx.http(), settings, ctx.clock(), ctx.sleeper()));
@@ -67,6 +68,7 @@ public final class UplinkRunner implements UplinkService {
     this.buffer = ctx.buffer();
     this.exchange = exchange;
     this.batch = settings.batchRecords();
+    this.catchUp = new CatchUp(name, settings.batchRecords(), CatchUp.lagLimit(settings));
     this.thread = new Thread(this::run, "ferry-uplink-" + name);
     this.thread.setDaemon(true);
   }
@@ -161,6 +163,7 @@ public final class UplinkRunner implements UplinkService {
     Lease lease = buffer.lease(name, new LeaseRequest(batch, Long.MAX_VALUE, settings.leaseTtl()));
     if (lease.isEmpty()) {
       backlog = 0;
+      catchUp.update(0, Optional.empty(), ctx.clock().instant(), 0).ifPresent(LOG::info);
       waitFor(settings.idlePoll(), true);
       return;
     }
@@ -308,10 +311,10 @@ public final class UplinkRunner implements UplinkService {
     backlog = waitingNow;
     long done = records.get() - recordsAtLastProgress;
     double rate = since.toMillis() <= 0 ? 0 : done * 1000.0 / since.toMillis();
-    if (waitingNow > 0 && done > 0) {
-      long etaSeconds = rate > 0 ? (long) Math.ceil(waitingNow / rate) : -1;
-      LOG.info("uplink {} catching up: backlog {} records, {} records/s, about {} to go", name, waitingNow,
-          Math.round(rate), etaSeconds < 0 ? "?" : io.ferry.config.Durations.format(Duration.ofSeconds(etaSeconds)));
+    Optional<Instant> oldest = b == null || waitingNow == 0 ? Optional.empty()
+        : Optional.of(Instant.EPOCH.plus(b.oldestMicros(), java.time.temporal.ChronoUnit.MICROS));
+    if (done > 0 || waitingNow == 0) {
+      catchUp.update(waitingNow, oldest, now, rate).ifPresent(LOG::info);
     }
     lastProgress = now;
     recordsAtLastProgress = records.get();

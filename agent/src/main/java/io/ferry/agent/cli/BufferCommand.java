@@ -43,7 +43,7 @@ public final class BufferCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: stats or export");
   }
 
   /** Where the database is: {@code --config DIR} (agent.yaml's buffer.path) or {@code --db FILE}. */

@@ -1,6 +1,16 @@
 package io.ferry.agent.cli;
 
+import io.ferry.agent.runtime.AgentPlan;
+import io.ferry.config.ConfigLoader;
+import io.ferry.config.ConfigNode;
+import io.ferry.config.Location;
+import io.ferry.config.Problems;
+import io.ferry.config.YamlReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +30,7 @@ import picocli.CommandLine.Spec;
       "Prints every error as file:line:column path: message."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the configuration is valid", "1:the configuration has errors (all are printed)"})
+    exitCodeList = {"0:the configuration is valid", "1:the configuration has errors (all are printed), or the state directory cannot be written"})
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
@@ -28,7 +38,38 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    return config.reportPlan(out, plan -> out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size()
-        + " instruments, " + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks"));
+    Optional<AgentPlan> planned = config.planOrReport(out);
+    if (planned.isEmpty()) {
+      return Main.EXIT_INVALID;
+    }
+    AgentPlan plan = planned.get();
+    // No device or network, but the local file system is fair game: a state directory the
+    // service cannot write would only show up at start otherwise.
+    Optional<String> unusable = RunCommand.unusableStateDir(plan);
+    if (unusable.isPresent()) {
+      out.println(stateDirLocation(config.dir()) + " stateDir: " + unusable.get());
+      out.println("1 error in " + config.dir());
+      out.flush();
+      return Main.EXIT_INVALID;
+    }
+    out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size()
+        + " instruments, " + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks");
+    out.flush();
+    return Main.EXIT_OK;
+  }
+
+  /** Where {@code stateDir:} is written in agent.yaml, or just the file when it is not (the default applies). */
+  static Location stateDirLocation(Path dir) {
+    Location file = Location.ofFile(ConfigLoader.AGENT_FILE);
+    try {
+      String text = Files.readString(dir.resolve(ConfigLoader.AGENT_FILE));
+      return YamlReader.read(ConfigLoader.AGENT_FILE, text, new Problems())
+          .filter(n -> n instanceof ConfigNode.MapNode)
+          .map(n -> ((ConfigNode.MapNode) n).entries().get("stateDir"))
+          .map(ConfigNode::location)
+          .orElse(file);
+    } catch (IOException | RuntimeException e) {
+      return file; // it was just read and validated; this only places the message
+    }
   }
 }

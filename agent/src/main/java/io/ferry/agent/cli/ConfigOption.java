@@ -22,13 +22,16 @@ public final class ConfigOption {
       description = "Configuration directory holding agent.yaml and instruments.d/ (default: ${DEFAULT-VALUE}).")
   Path dir;
 
+  /** Where {@code ${env:NAME}} is looked up: the process environment; tests set a fixed one. */
+  Function<String, String> env = System::getenv;
+
   public Path dir() {
     return dir;
   }
 
   /** Plans {@code dir} with this build's components, or prints every problem to {@code out} and returns empty. */
   public Optional<AgentPlan> planOrReport(PrintWriter out) {
-    return planOrReport(dir, System::getenv, out);
+    return planOrReport(dir, env, out);
   }
 
   /**
@@ -50,6 +53,9 @@ public final class ConfigOption {
     AgentPlanner.Result result = new AgentPlanner(StandardComponents.create(), env).plan(dir);
     for (Problem p : result.problems()) {
       out.println(p);
+    }
+    for (Problem w : result.warnings()) {
+      out.println(w);
     }
     if (!result.ok()) {
       int n = result.problems().size();

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -56,7 +57,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (duration != null && duration.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--duration must be longer than 0s");
+    }
     Path home = dir.toAbsolutePath().normalize();
+    Optional<String> unusable = StateDirs.problem(home);
+    if (unusable.isPresent()) {
+      spec.commandLine().getErr().println("ferry demo: --dir " + unusable.get());
+      spec.commandLine().getErr().flush();
+      return Main.EXIT_RUNTIME;
+    }
     Path configDir = home.resolve("config");
     extractDemoConfig(configDir, home);
     Optional<AgentPlan> plan = ConfigOption.planOrReport(configDir, Map.<String, String>of()::get, out);

@@ -9,6 +9,9 @@ import picocli.CommandLine.TypeConversionException;
 public final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
+    if (value.trim().startsWith("-")) {
+      throw new TypeConversionException("a duration cannot be negative, got \"" + value + "\"");
+    }
     return Durations.parse(value).orElseThrow(() -> new TypeConversionException(
         "expected a duration such as 500ms, 5s or 1m, got \"" + value + "\""));
   }

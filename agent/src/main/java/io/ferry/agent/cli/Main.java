@@ -48,10 +48,40 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> EXIT_RUNTIME);
-    return cl.execute(args);
+    return commandLine().execute(args);
   }
+
+  /**
+   * The {@code ferry} command line with its exit codes: a usage error (unknown option, missing
+   * or malformed value, unknown subcommand, extra argument) is 2, printed by picocli with the
+   * usage; a failure while running is 3, printed as one line without a stack trace.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_RUNTIME);
+    cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+      cmd.getErr().println("ferry " + cmd.getCommandName() + ": " + describe(e));
+      cmd.getErr().flush();
+      LOG.debug("ferry {} failed", cmd.getCommandName(), e);
+      return EXIT_RUNTIME;
+    });
+    return cl;
+  }
+
+  /** One line for a failure: the cause in words for file-system errors, else the message. */
+  static String describe(Throwable e) {
+    Throwable t = e instanceof java.io.UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+      return f.getFile() + ": " + io.ferry.config.IoCauses.describe(f);
+    }
+    if (t instanceof java.io.IOException) {
+      return io.ferry.config.IoCauses.describe(t);
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? "unexpected internal error (run with debug logging for details)" : m.lines().findFirst().orElse(m);
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
 
   @Override
   public void run() {

@@ -2,6 +2,8 @@ package io.ferry.agent.cli;
 
 import io.ferry.agent.plan.AgentPlan;
 import io.ferry.agent.runtime.Agent;
+import io.ferry.config.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ferry run}: the service. Stops cleanly on SIGTERM/SIGINT: drivers stop, the queue is flushed and closed. */
@@ -32,14 +35,36 @@ public final class RunCommand implements Callable<Integer> {
       description = "How often to log a status line (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
   Duration statusEvery;
 
+  /** A status line more often than this floods the journal; 0 would stop the service at once. */
+  static final Duration MIN_STATUS_EVERY = Duration.ofSeconds(1);
+
   @Override
   public Integer call() throws Exception {
+    if (statusEvery.compareTo(MIN_STATUS_EVERY) < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--status-every must be at least " + Durations.format(MIN_STATUS_EVERY) + ", got " + Durations.format(statusEvery));
+    }
     Optional<AgentPlan> plan = config.planOrReport(spec.commandLine().getErr());
     if (plan.isEmpty()) {
       LOG.error("not starting: the configuration in {} has errors (printed above)", config.dir());
       return Main.EXIT_INVALID;
     }
+    Optional<String> unusable = unusableStateDir(plan.get());
+    if (unusable.isPresent()) {
+      LOG.error("not starting: {}", unusable.get());
+      return Main.EXIT_RUNTIME;
+    }
     return runUntilStopped(plan.get(), statusEvery, line -> LOG.info("{}", line), null);
+  }
+
+  /** The state directory or the buffer's directory cannot be used: one line naming which and why. */
+  static Optional<String> unusableStateDir(AgentPlan plan) {
+    Optional<String> state = StateDirs.problem(plan.stateDir()).map(p -> "stateDir " + p);
+    if (state.isPresent()) {
+      return state;
+    }
+    Path bufferDir = plan.buffer().file().toAbsolutePath().getParent();
+    return bufferDir == null ? Optional.empty() : StateDirs.problem(bufferDir).map(p -> "buffer directory " + p);
   }
 
   /**
@@ -52,7 +77,9 @@ public final class RunCommand implements Callable<Integer> {
     try {
       agent = Agent.start(plan, InstantSource.system());
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(RunCommand.class).error("cannot start: {}", e.getMessage(), e);
+      // One line: the cause (locked by another process, unreadable database) is in the message.
+      LoggerFactory.getLogger(RunCommand.class).error("cannot start: {}", Main.describe(e));
+      LoggerFactory.getLogger(RunCommand.class).debug("cannot start", e);
       return Main.EXIT_RUNTIME;
     }
     CountDownLatch stopped = new CountDownLatch(1);

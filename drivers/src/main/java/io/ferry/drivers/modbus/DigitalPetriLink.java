@@ -163,7 +163,6 @@ final class DigitalPetriLink implements ModbusLink {
     while (r.getCause() != null && r.getCause() != r) {
       r = r.getCause();
     }
-    String m = r.getMessage();
-    return r.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    return io.ferry.config.IoCauses.describe(r); // in words: "connection refused", never a class name
   }
 }

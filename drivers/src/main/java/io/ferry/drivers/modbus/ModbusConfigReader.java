@@ -4,6 +4,9 @@ import io.ferry.config.ChannelConfig;
 import io.ferry.config.DidYouMean;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
+import io.ferry.config.InstrumentInfo;
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.CounterSpec;
 import io.ferry.core.ValueKind;
 import io.ferry.drivers.serial.SerialSettings;
 import java.time.Duration;
@@ -19,6 +22,45 @@ final class ModbusConfigReader {
   private static final Pattern MODICON = Pattern.compile("\\s*([0134])(\\d{4,5})\\s*");
 
   private ModbusConfigReader() {}
+
+  /**
+   * A counter read from a 16- or 32-bit register rolls over at the register's range: without
+   * {@code wrap:} the rollover would read as a device reset and lose one bucket's increment. So
+   * the wrap defaults to 2^16 or 2^32 (times |scale|, the size of one rollover in channel
+   * units); {@code wrap: 0} written explicitly still means "never wraps". {@code ferry plan}
+   * shows the wrap of every counter.
+   */
+  static InstrumentInfo withRegisterWraps(InstrumentConfig ic, List<ModbusChannel> channels) {
+    InstrumentInfo info = ic.info();
+    List<ChannelSpec> specs = new ArrayList<>(info.channels());
+    boolean changed = false;
+    for (ChannelConfig cc : ic.channels()) {
+      ChannelSpec spec = cc.spec();
+      if (spec.kind() != ValueKind.COUNTER || spec.counter().isEmpty() || cc.fields().has("wrap")) {
+        continue;
+      }
+      Optional<ModbusChannel> mc = channels.stream().filter(c -> c.id().equals(spec.id())).findFirst();
+      if (mc.isEmpty()) {
+        continue;
+      }
+      int bits = switch (mc.get().type()) {
+        case INT16, UINT16 -> 16;
+        case INT32, UINT32 -> 32;
+        default -> 0;
+      };
+      if (bits == 0) {
+        continue;
+      }
+      double wrap = Math.pow(2, bits) * Math.abs(mc.get().scale());
+      CounterSpec counter = new CounterSpec(spec.counter().get().bucket(), wrap);
+      int at = specs.indexOf(spec);
+      specs.set(at, new ChannelSpec(spec.id(), spec.unit(), spec.description(), spec.kind(), spec.rollup(), Optional.of(counter),
+          spec.routes()));
+      changed = true;
+    }
+    return changed ? new InstrumentInfo(info.id(), info.driver(), info.file(), info.description(), info.poll(),
+        info.pollTimeout(), info.uplinks(), specs) : info;
+  }
 
   static Optional<ModbusPlan> read(InstrumentConfig ic) {
     String driver = ic.info().driver();
@@ -76,8 +118,8 @@ final class ModbusConfigReader {
       return Optional.empty();
     }
     List<ReadRequest> requests = RequestPlanner.plan(channels.get(), limits, SplitMemory.NONE);
-    return Optional.of(new ModbusPlan(ic.info(), transport.get(), unit, timeout, pause, limits, backoffInitial, backoffMax,
-        channels.get(), requests));
+    return Optional.of(new ModbusPlan(withRegisterWraps(ic, channels.get()), transport.get(), unit, timeout, pause, limits,
+        backoffInitial, backoffMax, channels.get(), requests));
   }
 
   /** Modbus RTU: 3.5 character times of silence, fixed at 1.75 ms above 19200 baud. */
@@ -92,12 +134,41 @@ final class ModbusConfigReader {
   private static Optional<List<ModbusChannel>> readChannels(InstrumentConfig ic, PlannerLimits limits) {
     List<ModbusChannel> out = new ArrayList<>();
     boolean ok = true;
+    List<ChannelConfig> read = new ArrayList<>();
     for (ChannelConfig cc : ic.channels()) {
       Optional<ModbusChannel> ch = channel(cc, limits);
       ok &= ch.isPresent();
-      ch.ifPresent(out::add);
+      ch.ifPresent(c -> {
+        warnIfOverlapping(cc, c, read, out);
+        out.add(c);
+        read.add(cc);
+      });
     }
     return ok ? Optional.of(out) : Optional.empty();
+  }
+
+  /**
+   * Two channels reading the same registers are almost always a copy-paste mistake (a float32
+   * at holding:0 and another value at holding:1). Bits of one register (type bool with bit:)
+   * sharing it with each other or with the whole word are normal and not reported.
+   */
+  private static void warnIfOverlapping(ChannelConfig cc, ModbusChannel c, List<ChannelConfig> earlierConfigs,
+      List<ModbusChannel> earlier) {
+    if (c.bit() >= 0) {
+      return;
+    }
+    for (int i = 0; i < earlier.size(); i++) {
+      ModbusChannel e = earlier.get(i);
+      if (e.table() != c.table() || e.bit() >= 0) {
+        continue;
+      }
+      if (c.address() < e.address() + e.count() && e.address() < c.address() + c.count()) {
+        cc.fields().warn("register", "overlaps channel " + e.id().channel() + " (channels[" + earlierConfigs.get(i).index()
+            + "], " + c.table().yamlName() + ":" + e.address() + (e.count() > 1 ? ".." + (e.address() + e.count() - 1) : "")
+            + "); two channels reading the same registers is usually a mistake");
+        return;
+      }
+    }
   }
 
   static Optional<ModbusChannel> channel(ChannelConfig cc, PlannerLimits limits) {

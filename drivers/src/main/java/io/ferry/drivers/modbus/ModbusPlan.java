@@ -42,6 +42,11 @@ public record ModbusPlan(
       lines.add("  read " + r.describe() + " -> " + r.channels().stream()
           .map(c -> c.id().channel() + "@" + c.address()).collect(Collectors.joining(", ")));
     }
+    for (io.ferry.core.ChannelSpec spec : instrument.channels()) {
+      spec.counter().filter(c -> spec.kind() == io.ferry.core.ValueKind.COUNTER).ifPresent(c -> lines.add("  counter "
+          + spec.id().channel() + (c.wrap() > 0 ? " wraps at " + java.math.BigDecimal.valueOf(c.wrap()).stripTrailingZeros().toPlainString()
+          : " never wraps (wrap: 0)")));
+    }
     return lines;
   }
 }

@@ -11,6 +11,14 @@ public sealed interface FieldRule {
 
   String describe();
 
+  /**
+   * True when the line holds this channel more than once: two lines run together (a line cut
+   * short, then the next), whose first copy may be cut. Such a line is never trusted.
+   */
+  default boolean repeats(String line) {
+    return false;
+  }
+
   /** A regular expression; the value is the named or numbered group. */
   record Regex(Pattern pattern, String group) implements FieldRule {
     @Override
@@ -22,6 +30,12 @@ public sealed interface FieldRule {
       String v = group.isEmpty() ? m.group() : group.chars().allMatch(Character::isDigit) ? m.group(Integer.parseInt(group))
           : m.group(group);
       return Optional.ofNullable(v);
+    }
+
+    @Override
+    public boolean repeats(String line) {
+      Matcher m = pattern.matcher(line);
+      return m.find() && m.end() > m.start() && m.find();
     }
 
     @Override

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * Turns one line into samples. Pure. A line with control bytes (noise), a wrong or missing
- * checksum, or from which no channel could be read is rejected as a whole; a channel whose
- * text is not a number is left out. Nothing here ever invents a value.
+ * checksum, a line not matching the optional whole-line pattern, a line in which a channel's
+ * pattern matches twice (a cut line run into the next), or from which no channel could be read
+ * is rejected as a whole; a channel whose text is not a number is left out. Nothing here ever
+ * invents a value.
  */
 public final class LineParser {
   /** Decimal numbers as instruments print them: {@code 12}, {@code -0.5}, {@code +2.345E+01}, {@code .5e-3}. */
@@ -18,10 +20,21 @@ public final class LineParser {
 
   private final Checksum checksum;
   private final String separator;
+  private final Optional<Pattern> line;
 
   public LineParser(Checksum checksum, String separator) {
+    this(checksum, separator, Optional.empty());
+  }
+
+  /**
+   * @param line when present, a line must match it as a whole (the instrument's complete line
+   *     format): a line cut short or run into the next is rejected as malformed instead of
+   *     yielding a truncated value ({@code T=23.4} from {@code T=23.45})
+   */
+  public LineParser(Checksum checksum, String separator, Optional<Pattern> line) {
     this.checksum = checksum;
     this.separator = separator;
+    this.line = line;
   }
 
   public sealed interface Result {}
@@ -41,6 +54,14 @@ public final class LineParser {
     Optional<String> payload = checksum.verify(line, separator);
     if (payload.isEmpty()) {
       return new Rejected("checksum");
+    }
+    if (this.line.isPresent() && !this.line.get().matcher(payload.get()).matches()) {
+      return new Rejected("malformed: the line does not match the line pattern (cut short or run together?)");
+    }
+    for (SerialChannel ch : channels) {
+      if (ch.rule().repeats(payload.get())) {
+        return new Rejected("malformed: " + ch.id().channel() + " appears twice in one line (two lines run together?)");
+      }
     }
     List<Sample> samples = new ArrayList<>();
     List<String> missed = new ArrayList<>();

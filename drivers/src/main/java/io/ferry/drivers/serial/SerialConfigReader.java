@@ -36,6 +36,15 @@ final class SerialConfigReader {
     }
     int maxLineLength = f.integer("maxLineLength", 1024, 16, 1 << 20);
     boolean skipFirst = f.bool("skipFirstLine", true);
+    Optional<java.util.regex.Pattern> linePattern = Optional.empty();
+    Optional<String> lineText = f.string("line");
+    if (lineText.isPresent()) {
+      try {
+        linePattern = Optional.of(java.util.regex.Pattern.compile(lineText.get()));
+      } catch (PatternSyntaxException e) {
+        f.error("line", "not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+      }
+    }
 
     Optional<SerialEndpoint> endpoint = Optional.empty();
     Duration timeout = Duration.ofSeconds(1);
@@ -81,7 +90,7 @@ final class SerialConfigReader {
       return Optional.empty();
     }
     return Optional.of(new SerialPlan(ic.info(), endpoint.get(), mode, lineEnding, terminator, timeout, checksum, separator,
-        maxLineLength, skipFirst, backoffInitial, backoffMax, channels));
+        maxLineLength, skipFirst, backoffInitial, backoffMax, channels, linePattern));
   }
 
   private static Optional<SerialChannel> channel(ChannelConfig cc, SerialPlan.Mode mode, String command, String delimiter) {

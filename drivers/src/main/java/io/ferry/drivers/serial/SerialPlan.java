@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A validated serial ASCII instrument.
@@ -30,7 +31,8 @@ public record SerialPlan(
     boolean skipFirstLine,
     Duration backoffInitial,
     Duration backoffMax,
-    List<SerialChannel> channels)
+    List<SerialChannel> channels,
+    Optional<java.util.regex.Pattern> linePattern)
     implements DriverPlan {
 
   public enum Mode { POLL, STREAM }
@@ -57,6 +59,7 @@ public record SerialPlan(
     if (mode == Mode.POLL) {
       byCommand().forEach((cmd, cs) -> lines.add("  send " + escape(cmd + lineEnding) + " -> " + names(cs)));
     }
+    linePattern.ifPresent(p -> lines.add("  only lines matching /" + p.pattern() + "/ as a whole"));
     for (SerialChannel c : channels) {
       lines.add("  " + c.id().channel() + ": " + c.rule().describe() + (c.text() ? " (text)" : ""));
     }

@@ -36,7 +36,7 @@ final class SerialPollingDriver implements PollingDriver {
     this.plan = plan;
     this.context = context;
     this.framer = new LineFramer(plan.terminator(), plan.maxLineLength());
-    this.parser = new LineParser(plan.checksum(), plan.checksumSeparator());
+    this.parser = new LineParser(plan.checksum(), plan.checksumSeparator(), plan.linePattern());
     this.counter = new LineCounter(context.metrics(), LOG, "instrument " + plan.instrument().id() + " ("
         + plan.instrument().file() + ", " + plan.endpoint().describe() + ")");
     this.backoff = Backoff.of(plan.backoffInitial(), plan.backoffMax());

@@ -12,6 +12,11 @@ import java.util.Optional;
  * @param stopBits 1, 1.5 or 2, as written
  */
 public record SerialSettings(String device, int baud, Parity parity, int dataBits, double stopBits) {
+  /** The rates serial devices and adapters actually use; anything else is most likely a typo (9660, 11520). */
+  static final java.util.List<Integer> STANDARD_BAUDS = java.util.List.of(
+      300, 600, 1200, 2400, 4800, 9600, 14400, 19200, 28800, 38400, 57600, 76800, 115200, 230400, 250000, 460800, 500000,
+      921600, 1000000, 1500000, 2000000, 3000000);
+
   public enum Parity {
     NONE(SerialPort.NO_PARITY),
     EVEN(SerialPort.EVEN_PARITY),
@@ -58,6 +63,10 @@ public record SerialSettings(String device, int baud, Parity parity, int dataBit
       device = Optional.empty();
     }
     int baud = f.integer("baud", defaultBaud, 50, 4_000_000);
+    if (f.node("baud").isPresent() && !STANDARD_BAUDS.contains(baud)) {
+      f.warn("baud", baud + " is not a standard baud rate (" + STANDARD_BAUDS.stream().map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(", ")) + "); check the device's setting");
+    }
     Parity parity = f.enumValue("parity", Parity.class, Parity.NONE);
     int dataBits = f.integer("dataBits", 8, 5, 8);
     double stopBits = 1;

@@ -34,7 +34,7 @@ final class SerialStreamingDriver implements StreamingDriver {
   SerialStreamingDriver(SerialPlan plan, DriverContext context) {
     this.plan = plan;
     this.context = context;
-    this.parser = new LineParser(plan.checksum(), plan.checksumSeparator());
+    this.parser = new LineParser(plan.checksum(), plan.checksumSeparator(), plan.linePattern());
     this.counter = new LineCounter(context.metrics(), LOG, "instrument " + plan.instrument().id() + " ("
         + plan.instrument().file() + ", " + plan.endpoint().describe() + ")");
   }
