@@ -55,7 +55,8 @@ public final class FootprintBench {
 
   private FootprintBench() {}
 
-  record Variant(String name, Path jar, List<String> jvm) {}
+  /** A jar started by a launcher script (systemd/ferry.sh of its commit) with JAVA_OPTS and MALLOC_ARENA_MAX. */
+  record Variant(String name, Path jar, Path launcher, String jvm, String arenas, Path cds) {}
 
   record Figures(String scenario, String variant, double cpuPerMin, long hwmKb, int threads, int idleThreads,
       double firstReadS, double firstDeliveredS, double cpuToFirstS, long lines, String topThreads) {}
@@ -66,18 +67,22 @@ public final class FootprintBench {
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     List<String> scenarios = Arrays.asList((args.length > 3 ? args[3] : "peers,sim,mixed").split(","));
     List<Variant> variants = new ArrayList<>();
-    variants.add(new Variant("now", Path.of(System.getProperty("footprint.jar")), words(System.getProperty("footprint.jvm"))));
-    String baseJar = System.getProperty("footprint.baselineJar", "");
-    if (!baseJar.isEmpty()) {
-      variants.add(new Variant("baseline", Path.of(baseJar), words(System.getProperty("footprint.baselineJvm"))));
+    Path cdsDir = Files.createTempDirectory("ferry-footprint-cds");
+    variants.add(variant("now", cdsDir));
+    if (!System.getProperty("footprint.baselineJar", "").isEmpty()) {
+      variants.add(variant("baseline", cdsDir));
     }
     for (Variant v : variants) {
-      System.out.println("# " + v.name() + ": " + v.jar() + " with " + String.join(" ", v.jvm()));
+      System.out.println("# " + v.name() + ": " + v.jar() + " started by " + v.launcher() + " with JAVA_OPTS=" + v.jvm()
+          + (v.arenas().isEmpty() ? "" : " MALLOC_ARENA_MAX=" + v.arenas()));
     }
     System.out.printf(Locale.ROOT, "# window %d s after %d s warm-up, %d repeat(s), CPU ticks of 1/%d s%n", seconds, warmup, repeats, CLK_TCK);
     Servers servers = new Servers(scenarios.contains("mixed"));
     List<Figures> all = new ArrayList<>();
     try {
+      for (Variant v : variants) {
+        train(v, servers);
+      }
       for (String scenario : scenarios) {
         for (int r = 0; r < repeats; r++) {
           // Alternate the order so that a neighbour's load hits both variants alike.
@@ -132,8 +137,45 @@ public final class FootprintBench {
         f.topThreads());
   }
 
-  private static List<String> words(String s) {
-    return s == null || s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
+  private static Variant variant(String name, Path cdsDir) {
+    String p = "footprint." + name + ".";
+    return new Variant(name, Path.of(System.getProperty(p + "jar")), Path.of(System.getProperty(p + "launcher")),
+        System.getProperty(p + "jvm", "").trim(), System.getProperty(p + "arenas", "").trim(), cdsDir.resolve(name + ".jsa"));
+  }
+
+  /**
+   * A launcher with class data sharing writes its archive when the service first stops: one short
+   * unmeasured run, as on a gateway after install, so that the measured starts map it.
+   */
+  private static void train(Variant v, Servers servers) throws Exception {
+    Path dir = Files.createTempDirectory("ferry-footprint-train");
+    writeConfig("peers", dir, servers);
+    Process p = start(v, dir, "run");
+    Thread.sleep(10_000);
+    p.destroy();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    System.out.println("# " + v.name() + ": training start done" + (Files.exists(v.cds()) ? ", class data sharing archive "
+        + Files.size(v.cds()) / 1024 / 1024 + " MiB" : " (no class data sharing archive: the launcher does not make one)"));
+    deleteTree(dir);
+  }
+
+  private static Process start(Variant v, Path dir, String command) throws IOException {
+    List<String> cmd = List.of("sh", v.launcher().toString(), command, "--config", dir.toString(), "--status-every", "1h");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("ferry.log").toFile());
+    Map<String, String> env = pb.environment();
+    env.put("FERRY_JAR", v.jar().toAbsolutePath().toString());
+    env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    env.put("JAVA_OPTS", v.jvm());
+    env.put("FERRY_CDS_ARCHIVE", v.cds().toString());
+    env.put("BENCH_KEY", "footprint-bench-key");
+    if (v.arenas().isEmpty()) {
+      env.remove("MALLOC_ARENA_MAX");
+    } else {
+      env.put("MALLOC_ARENA_MAX", v.arenas());
+    }
+    return pb.start();
   }
 
   // ------------------------------------------------------------------ one run
@@ -142,22 +184,9 @@ public final class FootprintBench {
     Path dir = Files.createTempDirectory("ferry-footprint-" + scenario);
     Path out = dir.resolve("state/uploaded.jsonl");
     writeConfig(scenario, dir, servers);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(v.jvm());
-    cmd.addAll(List.of("-jar", v.jar().toString(), "run", "--config", dir.toString(), "--status-every", "1h"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("ferry.log").toFile());
-    // glibc's arena count is an environment variable: the launcher sets it (bin/ferry, ferry.default), so does the bench.
-    String arenas = System.getProperty("footprint.mallocArenaMax." + v.name(), "");
-    if (!arenas.isEmpty()) {
-      pb.environment().put("MALLOC_ARENA_MAX", arenas);
-    } else {
-      pb.environment().remove("MALLOC_ARENA_MAX");
-    }
-    pb.environment().put("BENCH_KEY", "footprint-bench-key");
     firstModbusNanos = 0;
     long t0 = System.nanoTime();
-    Process p = pb.start();
+    Process p = start(v, dir, "run"); // sh execs java: the same pid
     long pid = p.pid();
     try {
       long firstDelivered = -1;
