@@ -592,6 +592,27 @@ final class BufferStore implements AutoCloseable {
     nextRollupId = rollupCloser.closeDue(MicroTime.now(clock), routing, nextRollupId);
   }
 
+  /** When {@link #closeDueRollups} next has work, in micros ({@code Long.MAX_VALUE}: none open). */
+  long nextRollupDueMicros() throws SQLException {
+    return rollupCloser.nextDueMicros();
+  }
+
+  /**
+   * When {@link #shedByAge} next has work, in micros: the oldest time among the first rows of the
+   * queue (the chunk a pass looks at first) plus the age limit; {@code Long.MAX_VALUE} without an
+   * age limit or rows.
+   */
+  long nextAgeDueMicros() throws SQLException {
+    if (options.maxAge().isZero() || rawRows == 0) {
+      return Long.MAX_VALUE;
+    }
+    try (Statement q = conn.createStatement();
+        ResultSet rs = q.executeQuery("SELECT min(t) FROM (SELECT t FROM raw ORDER BY seq LIMIT 10000)")) {
+      long oldest = rs.next() ? rs.getLong(1) : 0;
+      return rs.wasNull() ? Long.MAX_VALUE : oldest + options.maxAge().toNanos() / 1000;
+    }
+  }
+
   // ---------------------------------------------------------------- increments
 
   private boolean addIncrement(ChannelRoute r, CounterSpec spec, Sample s, Tx tx) throws SQLException {
@@ -810,6 +831,17 @@ final class BufferStore implements AutoCloseable {
         forget(u, l);
       }
     }
+  }
+
+  /** When the next live lease expires, in micros ({@code Long.MAX_VALUE}: none live). */
+  long nextLeaseExpiryMicros() {
+    long next = Long.MAX_VALUE;
+    for (UplinkLeases u : uplinks.values()) {
+      for (SqliteLease l : u.live.values()) {
+        next = Math.min(next, l.expiresAtMicros());
+      }
+    }
+    return next;
   }
 
   private void forget(UplinkLeases u, SqliteLease l) {

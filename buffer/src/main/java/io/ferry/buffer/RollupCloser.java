@@ -42,6 +42,23 @@ final class RollupCloser {
     }
   }
 
+  /**
+   * When {@link #closeDue} next has something to do (an open interval's close, or a closed one
+   * kept for reopening reaching its horizon), in micros; {@code Long.MAX_VALUE} when nothing is open.
+   * The writer sleeps until then instead of asking every commit interval.
+   */
+  long nextDueMicros() throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT min(CASE WHEN closed = 0 THEN close_at ELSE close_at + max(?1, every) END) FROM rollup_open")) {
+      ps.setLong(1, BufferStore.REOPEN_HORIZON_MICROS);
+      try (ResultSet rs = ps.executeQuery()) {
+        long v = rs.next() ? rs.getLong(1) : 0;
+        return rs.wasNull() ? Long.MAX_VALUE : v;
+      }
+    }
+  }
+
   /** Closes every interval with {@code close_at <= now}; returns the next free rollup id. */
   long closeDue(long now, Routing routing, long nextRollupId) throws SQLException {
     record Due(int ch, long start, long every, long n, double first, double last, double min, double max, double sum,

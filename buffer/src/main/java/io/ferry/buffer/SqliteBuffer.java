@@ -1,6 +1,7 @@
 package io.ferry.buffer;
 
 import io.ferry.core.ChannelSpec;
+import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ public final class SqliteBuffer implements Buffer {
   private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private boolean diskFull;
   private final long commitIntervalNanos;
-  private final long maintenanceNanos;
+  private final InstantSource clock;
 
   private sealed interface Command permits AppendCmd, TaskCmd {}
 
@@ -65,11 +66,11 @@ public final class SqliteBuffer implements Buffer {
     T run() throws SQLException;
   }
 
-  private SqliteBuffer(BufferOptions options, BufferStore store) {
+  private SqliteBuffer(BufferOptions options, BufferStore store, InstantSource clock) {
     this.options = options;
     this.store = store;
+    this.clock = clock;
     this.commitIntervalNanos = Math.max(1, options.commitInterval().toNanos());
-    this.maintenanceNanos = Math.min(MAX_MAINTENANCE_PERIOD.toNanos(), Math.max(commitIntervalNanos, 10_000_000L));
     this.writer = new Thread(this::runWriter, "ferry-buffer-writer");
     writer.setDaemon(true);
   }
@@ -97,7 +98,7 @@ public final class SqliteBuffer implements Buffer {
       }
       BufferStore store = new BufferStore(conn, options, clock);
       store.configure(channels);
-      SqliteBuffer buffer = new SqliteBuffer(options, store);
+      SqliteBuffer buffer = new SqliteBuffer(options, store, clock);
       buffer.lock = lock;
       buffer.writer.start();
       log.info(
@@ -253,7 +254,7 @@ public final class SqliteBuffer implements Buffer {
   public void flush() {
     call(
         () -> {
-          maintenance(true);
+          maintenanceNow();
           return null;
         },
         true);
@@ -355,20 +356,27 @@ public final class SqliteBuffer implements Buffer {
     }
   }
 
+  /**
+   * Waits for the next command, the commit deadline of waiting appends, or the next maintenance
+   * due time, whichever comes first. Idle is the common case: with nothing appended and nothing
+   * due the thread sleeps (at most {@link #MAX_IDLE}, a safety net against wall-clock jumps).
+   */
   private void writerLoop() {
     List<AppendCmd> pending = new ArrayList<>();
     int pendingSamples = 0;
     long deadline = 0;
-    long nextMaintenance = System.nanoTime() + maintenanceNanos;
+    scheduleAll(System.nanoTime());
     while (true) {
       long now = System.nanoTime();
-      long until = pending.isEmpty() ? nextMaintenance : Math.min(deadline, nextMaintenance);
+      long due = earliest(earliest(leaseDue, rollupDue), earliest(ageDue, checkpointDue));
+      long until = pending.isEmpty() ? due : earliest(deadline, due);
       Command c;
       try {
-        c = until <= now ? queue.poll() : queue.poll(until - now, TimeUnit.NANOSECONDS);
+        c = until - now <= 0 ? queue.poll() : queue.poll(until - now, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         continue;
       }
+      boolean committed = false;
       if (c instanceof AppendCmd a) {
         if (pending.isEmpty()) {
           deadline = System.nanoTime() + commitIntervalNanos;
@@ -376,12 +384,12 @@ public final class SqliteBuffer implements Buffer {
         pending.add(a);
         pendingSamples += a.samples().size();
         if (pendingSamples >= options.commitMaxSamples()) {
-          commitAppends(pending);
+          committed = commitAppends(pending);
           pendingSamples = 0;
         }
       } else if (c instanceof TaskCmd t) {
         if (t.flushFirst()) {
-          commitAppends(pending);
+          committed = commitAppends(pending);
           pendingSamples = 0;
         }
         try {
@@ -393,42 +401,158 @@ public final class SqliteBuffer implements Buffer {
         if (t.stop()) {
           return;
         }
+        // A lease or its completion moves the next expiry; configure and flush may open or close rollups.
+        now = System.nanoTime();
+        leaseDue = at(store.nextLeaseExpiryMicros(), now);
+        if (t.flushFirst()) {
+          scheduleAll(now);
+        }
+        written(now);
       }
       now = System.nanoTime();
       if (!pending.isEmpty() && now - deadline >= 0) {
-        commitAppends(pending);
+        committed |= commitAppends(pending);
         pendingSamples = 0;
       }
-      if (now - nextMaintenance >= 0) {
-        try {
-          maintenance(false);
-        } catch (SQLException | RuntimeException e) {
-          log.warn("buffer maintenance failed (will retry): {}", e.toString());
-        }
-        nextMaintenance = System.nanoTime() + maintenanceNanos;
+      if (committed) {
+        afterCommit(now);
       }
+      maintenance(now);
     }
   }
 
+  /** Longest sleep of an idle writer: a safety net for wall-clock jumps and injected clocks. */
+  private static final long MAX_IDLE_NANOS = Duration.ofMinutes(1).toNanos();
+
+  // When each kind of maintenance is next due, in System.nanoTime() terms (writer thread only).
+  private long leaseDue;
+  private long rollupDue;
+  private long ageDue;
+  private long checkpointDue;
+  private boolean ageKnown;
+  private boolean checkpointOwed;
   private long lastAgePass;
 
-  private void maintenance(boolean force) throws SQLException {
-    store.expireLeases();
-    store.closeDueRollups();
-    long now = System.nanoTime();
-    if (force || now - lastAgePass >= MAX_MAINTENANCE_PERIOD.toNanos() || lastAgePass == 0) {
+  private static long earliest(long a, long b) {
+    return a - b <= 0 ? a : b;
+  }
+
+  /** A due time in the buffer clock's micros as a System.nanoTime() deadline, capped at MAX_IDLE. */
+  private long at(long dueMicros, long nowNanos) {
+    if (dueMicros == Long.MAX_VALUE) {
+      return nowNanos + MAX_IDLE_NANOS;
+    }
+    long delayMicros = dueMicros - MicroTime.now(clock);
+    return nowNanos + Math.max(0, Math.min(MAX_IDLE_NANOS / 1000, delayMicros) * 1000);
+  }
+
+  private void scheduleAll(long now) {
+    leaseDue = at(store.nextLeaseExpiryMicros(), now);
+    rollupDue = rollupDueOrRetry(now);
+    ageDue = ageDueOrRetry(now);
+    if (!checkpointOwed) {
+      checkpointDue = now + MAX_IDLE_NANOS;
+    }
+  }
+
+  private long rollupDueOrRetry(long now) {
+    try {
+      return at(store.nextRollupDueMicros(), now);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("buffer maintenance: cannot read the next rollup close (will retry): {}", e.toString());
+      return now + MAX_MAINTENANCE_PERIOD.toNanos();
+    }
+  }
+
+  private long ageDueOrRetry(long now) {
+    try {
+      long micros = store.nextAgeDueMicros();
+      ageKnown = micros != Long.MAX_VALUE;
+      // At most one age pass a second, as a pass that stopped after its chunk limit is due at once.
+      return lastAgePass == 0 ? at(micros, now) : earliestAfter(at(micros, now), lastAgePass + MAX_MAINTENANCE_PERIOD.toNanos());
+    } catch (SQLException | RuntimeException e) {
+      log.warn("buffer maintenance: cannot read the oldest sample (will retry): {}", e.toString());
+      ageKnown = true;
+      return now + MAX_MAINTENANCE_PERIOD.toNanos();
+    }
+  }
+
+  private static long earliestAfter(long due, long notBefore) {
+    return due - notBefore >= 0 ? due : notBefore;
+  }
+
+  /** Appends may open rollup intervals and give the age pass a first row. */
+  private void afterCommit(long now) {
+    rollupDue = rollupDueOrRetry(now);
+    if (!ageKnown) {
+      ageDue = ageDueOrRetry(now);
+    }
+    written(now);
+  }
+
+  /** NORMAL fsyncs the WAL only at checkpoints: one within a second of a write bounds the power-cut loss window. */
+  private void written(long now) {
+    if (options.synchronous() == Synchronous.NORMAL && !checkpointOwed) {
+      checkpointOwed = true;
+      checkpointDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
+    }
+  }
+
+  /** Runs the maintenance whose time came, each part on its own due time. */
+  private void maintenance(long now) {
+    if (now - leaseDue >= 0) {
+      store.expireLeases();
+      leaseDue = at(store.nextLeaseExpiryMicros(), now);
+    }
+    if (now - rollupDue >= 0) {
+      try {
+        store.closeDueRollups();
+        rollupDue = rollupDueOrRetry(now);
+      } catch (SQLException | RuntimeException e) {
+        log.warn("buffer maintenance failed (will retry): {}", e.toString());
+        rollupDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
+      }
+    }
+    if (now - ageDue >= 0) {
       lastAgePass = now;
-      store.shedByAge();
-      if (options.synchronous() == Synchronous.NORMAL) {
-        // NORMAL fsyncs the WAL only at checkpoints: one a second bounds the power-cut loss window.
-        store.checkpoint(false);
+      try {
+        store.shedByAge();
+        ageDue = ageDueOrRetry(now);
+      } catch (SQLException | RuntimeException e) {
+        log.warn("buffer maintenance failed (will retry): {}", e.toString());
+        ageDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
+      }
+    }
+    if (now - checkpointDue >= 0) {
+      try {
+        if (checkpointOwed) {
+          store.checkpoint(false);
+        }
+        checkpointOwed = false;
+        checkpointDue = now + MAX_IDLE_NANOS;
+      } catch (SQLException | RuntimeException e) {
+        log.warn("buffer checkpoint failed (will retry): {}", e.toString());
+        checkpointDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
       }
     }
   }
 
-  private void commitAppends(List<AppendCmd> pending) {
+  /** flush(): every part of the maintenance at once, whatever its due time. */
+  private void maintenanceNow() throws SQLException {
+    store.expireLeases();
+    store.closeDueRollups();
+    lastAgePass = System.nanoTime();
+    store.shedByAge();
+    if (options.synchronous() == Synchronous.NORMAL) {
+      store.checkpoint(false);
+      checkpointOwed = false;
+    }
+  }
+
+  /** Commits the waiting appends; false when none waited. */
+  private boolean commitAppends(List<AppendCmd> pending) {
     if (pending.isEmpty()) {
-      return;
+      return false;
     }
     List<Sample> all;
     if (pending.size() == 1) {
@@ -469,5 +593,6 @@ public final class SqliteBuffer implements Buffer {
       }
     }
     pending.clear();
+    return true;
   }
 }

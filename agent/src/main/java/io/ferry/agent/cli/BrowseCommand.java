@@ -103,36 +103,45 @@ public final class BrowseCommand implements Runnable {
         return Main.EXIT_RUNTIME;
       }
       try (browser) {
-        return list(browser, out, err);
+        return Listing.list(browser, node, depth, yaml, out, err);
       } finally {
         deleteQuietly(scratch);
       }
     }
 
-    private int list(OpcUaBrowser browser, PrintWriter out, PrintWriter err) {
-      try {
-        NodeId start = node == null ? OpcUaBrowser.objectsFolder() : browser.resolve(node);
-        List<OpcUaBrowser.Entry> entries = browser.browse(start, depth);
-        if (yaml) {
-          out.println("channels:");
-          for (OpcUaBrowser.Entry e : entries) {
-            if (e.nodeClass().equals("Variable")) {
-              out.println("  - {name: " + channelName(e.browseName()) + ", node: \"" + e.nodeId() + "\"}   # " + e.dataType() + " = " + e.value());
+    /**
+     * Apart from the command so that picocli's look at the command class does not load Milo's
+     * exception types (the verifier needs the classes a catch names): an agent without OPC UA
+     * never loads Milo (issue 15).
+     */
+    private static final class Listing {
+      private Listing() {}
+
+      static int list(OpcUaBrowser browser, String node, int depth, boolean yaml, PrintWriter out, PrintWriter err) {
+        try {
+          NodeId start = node == null ? OpcUaBrowser.objectsFolder() : browser.resolve(node);
+          List<OpcUaBrowser.Entry> entries = browser.browse(start, depth);
+          if (yaml) {
+            out.println("channels:");
+            for (OpcUaBrowser.Entry e : entries) {
+              if (e.nodeClass().equals("Variable")) {
+                out.println("  - {name: " + channelName(e.browseName()) + ", node: \"" + e.nodeId() + "\"}   # " + e.dataType() + " = " + e.value());
+              }
+            }
+          } else {
+            out.printf("%-40s %-9s %-14s %s%n", "NODE ID", "CLASS", "TYPE", "VALUE");
+            for (OpcUaBrowser.Entry e : entries) {
+              String indent = "  ".repeat(e.depth());
+              String value = e.value() + (e.quality().isEmpty() || e.quality().equals("GOOD") ? "" : " (" + e.quality() + ")");
+              out.printf("%-40s %-9s %-14s %s%n", indent + e.nodeId(), e.nodeClass(), e.dataType(), value + "  " + e.browseName());
             }
           }
-        } else {
-          out.printf("%-40s %-9s %-14s %s%n", "NODE ID", "CLASS", "TYPE", "VALUE");
-          for (OpcUaBrowser.Entry e : entries) {
-            String indent = "  ".repeat(e.depth());
-            String value = e.value() + (e.quality().isEmpty() || e.quality().equals("GOOD") ? "" : " (" + e.quality() + ")");
-            out.printf("%-40s %-9s %-14s %s%n", indent + e.nodeId(), e.nodeClass(), e.dataType(), value + "  " + e.browseName());
-          }
+          out.flush();
+          return Main.EXIT_OK;
+        } catch (UaException e) {
+          err.println("ferry: browse failed: " + e.getMessage());
+          return Main.EXIT_RUNTIME;
         }
-        out.flush();
-        return Main.EXIT_OK;
-      } catch (UaException e) {
-        err.println("ferry: browse failed: " + e.getMessage());
-        return Main.EXIT_RUNTIME;
       }
     }
 

@@ -1,6 +1,6 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlan;
+import io.ferry.agent.plan.AgentPlan;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.ConfigNode;
 import io.ferry.config.Location;

@@ -44,6 +44,8 @@ public final class Agent implements AutoCloseable {
   private final List<LoggingDriverMetrics> driverMetrics = new ArrayList<>();
   private Scheduler scheduler;
   private final AtomicLong buffered = new AtomicLong();
+  /** Idle uplinks wait for the next append instead of polling the buffer. */
+  private final AppendSignal appendSignal = new AppendSignal();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The buffer's last stats, taken just before it closed, so the final status line is true. */
   private volatile BufferStats finalStats;
@@ -53,7 +55,7 @@ public final class Agent implements AutoCloseable {
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
     try {
-      UplinkContext uctx = new UplinkContext(buffer, clock, http, io.ferry.uplink.Sleeper.system(), new SplittableRandom());
+      UplinkContext uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom());
       for (PlannedUplink pu : plan.uplinks()) {
         UplinkService service = pu.factory().open(pu.plan(), uctx);
         uplinks.add(service);
@@ -63,7 +65,10 @@ public final class Agent implements AutoCloseable {
       for (PlannedExtra e : plan.extras()) {
         extras.add(e.start(ectx));
       }
-      SampleSink sink = samples -> buffer.append(samples).thenRun(() -> buffered.addAndGet(samples.size()));
+      SampleSink sink = samples -> buffer.append(samples).thenRun(() -> {
+        buffered.addAndGet(samples.size());
+        appendSignal.appended();
+      });
       scheduler = new Scheduler(clock, Sleeper.system(clock), sink);
       for (PlannedInstrument pi : plan.instruments()) {
         Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
