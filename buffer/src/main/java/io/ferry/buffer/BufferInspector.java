@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -192,7 +193,7 @@ public final class BufferInspector implements AutoCloseable {
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
       String first = rs.next() ? rs.getString(1) : "quick_check returned nothing";
-      return "ok".equalsIgnoreCase(first) ? new Integrity.Ok() : new Integrity.Corrupt(first);
+      return "ok".equalsIgnoreCase(first) ? new Integrity.Ok() : new Integrity.Corrupt(firstProblem(first));
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
       if (Databases.looksCorrupt(m)) {
@@ -200,6 +201,16 @@ public final class BufferInspector implements AutoCloseable {
       }
       throw failure(file, e);
     }
+  }
+
+  /** One line for operators: the first problem quick_check names, and how many more there are. */
+  static String firstProblem(String report) {
+    List<String> lines =
+        report.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("***")).toList();
+    if (lines.isEmpty()) {
+      return report.strip();
+    }
+    return lines.size() == 1 ? lines.get(0) : lines.get(0) + ", and " + (lines.size() - 1) + " more problems";
   }
 
   /** Backlog per uplink, raw count, drops: every number from one read transaction. */
