@@ -499,7 +499,7 @@ final class BufferStore implements AutoCloseable {
     room -= increments.size();
     List<UplinkLeases.Segment> segments = new ArrayList<>();
     List<SampleRecord> samples =
-        room > 0 && budget[0] > 0 ? scan.orderByChannelThenTime(scan.raw(u, room, budget, segments, nextSeq)) : List.of();
+        room > 0 && budget[0] > 0 ? scan.orderByChannelThenTime(scanRaw(u, request, room, budget, segments)) : List.of();
     if (!increments.isEmpty()) {
       sealIncrements(increments);
     }
@@ -518,6 +518,24 @@ final class BufferStore implements AutoCloseable {
     rollups.forEach(r -> u.rollupIds.add(r.id()));
     increments.forEach(r -> u.incrIds.add(r.id()));
     return lease;
+  }
+
+  /**
+   * How far a by-channel lease reads past what it takes: channels that are sparse in the queue
+   * would otherwise make one lease walk the whole backlog.
+   */
+  static long maxScanned(int room) {
+    return Math.max(1_000_000L, 4L * room);
+  }
+
+  private LeaseScan.RawRows scanRaw(
+      UplinkLeases u, LeaseRequest request, int room, long[] budget, List<UplinkLeases.Segment> segments)
+      throws SQLException {
+    if (!request.byChannel()) {
+      return scan.raw(u, room, budget, segments, nextSeq);
+    }
+    return scan.rawByChannel(
+        u, room, budget, segments, nextSeq, request.maxChannels(), request.maxPerChannel(), maxScanned(room));
   }
 
   /** A bucket handed to an uplink no longer grows: later increments of it start a new row. */

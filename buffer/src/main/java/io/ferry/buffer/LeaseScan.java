@@ -123,6 +123,125 @@ final class LeaseScan {
     return rows;
   }
 
+  /** Rows read per query of a by-channel scan (it skips rows, so the lease limit does not bound a query). */
+  private static final int CHANNEL_CHUNK = 50_000;
+
+  /**
+   * The by-channel form of {@link #raw}: walks the queue from the floor in sequence order and takes
+   * the rows of the first {@code maxChannels} channels it meets, at most {@code maxPerChannel} each
+   * (0 = any), until {@code limit} rows, the byte budget, every chosen channel full, or
+   * {@code maxScanned} rows read. A channel's leased rows are therefore the oldest it has pending
+   * (outside live leases). Rows passed over stay pending: a segment ends at each of them, so a
+   * segment still holds every pending row between its bounds (what the ack relies on), and the
+   * floor stays at the first of them.
+   */
+  RawRows rawByChannel(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments, long nextSeq,
+      int maxChannels, int maxPerChannel, long maxScanned) throws SQLException {
+    RawRows rows = new RawRows(Math.max(16, Math.min(limit, 10_000)));
+    java.util.Map<Integer, int[]> taken = new java.util.HashMap<>();
+    int full = 0;
+    long scanned = 0;
+    long pos = u.rawFloor;
+    long newFloor = Long.MAX_VALUE;
+    long mask = 1L << u.bit;
+    boolean done = false;
+    while (!done) {
+      var covering = u.rawSegments.floorEntry(pos);
+      if (covering != null && covering.getValue() >= pos) {
+        newFloor = Math.min(newFloor, covering.getKey());
+        pos = covering.getValue() + 1;
+        continue;
+      }
+      var next = u.rawSegments.ceilingEntry(pos);
+      long upper = next == null ? Long.MAX_VALUE : next.getKey() - 1;
+      long window = pos > Long.MAX_VALUE - SCAN_WINDOW ? Long.MAX_VALUE : Math.min(upper, pos + SCAN_WINDOW);
+      int got = 0;
+      long last = pos;
+      int runStart = -1;
+      scanRaw.setLong(1, pos);
+      scanRaw.setLong(2, window);
+      scanRaw.setLong(3, mask);
+      scanRaw.setInt(4, CHANNEL_CHUNK);
+      try (ResultSet rs = scanRaw.executeQuery()) {
+        while (rs.next()) {
+          got++;
+          scanned++;
+          long packed = rs.getLong(1);
+          int key = (int) (packed & 0xffff_ffffL);
+          long seq = pos + (packed >>> 40);
+          last = seq;
+          int[] count = taken.get(key);
+          if (count == null && taken.size() < maxChannels) {
+            count = new int[1];
+            taken.put(key, count);
+          }
+          if (count == null || (maxPerChannel > 0 && count[0] >= maxPerChannel)) {
+            newFloor = Math.min(newFloor, seq); // left pending below what is leased
+            if (runStart >= 0) {
+              segment(rows, runStart, segments);
+              runStart = -1;
+            }
+          } else {
+            if (runStart < 0) {
+              runStart = rows.n;
+            }
+            int i = rows.n;
+            rows.ensureRoom();
+            rows.seq[i] = seq;
+            rows.ch[i] = key;
+            rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
+            rows.rank[i] = channels.rank(key);
+            rows.t[i] = rs.getLong(2);
+            rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
+            int bytes = BufferStore.SAMPLE_BYTES;
+            if ((packed & (1L << 38)) != 0) {
+              String txt = rs.getString(4);
+              rows.text(i, txt);
+              bytes += txt.length();
+            }
+            rows.n++;
+            budget[0] -= bytes;
+            if (++count[0] == maxPerChannel) {
+              full++;
+            }
+            done = rows.n >= limit || budget[0] <= 0 || (maxPerChannel > 0 && full == maxChannels);
+          }
+          if (done || scanned >= maxScanned) {
+            done = true;
+            break;
+          }
+        }
+      }
+      if (runStart >= 0) {
+        segment(rows, runStart, segments);
+      }
+      if (done) {
+        break;
+      }
+      if (got == CHANNEL_CHUNK) {
+        pos = last + 1; // more rows in this window
+      } else if (window < upper && window < nextSeq - 1) {
+        pos = window + 1; // the window ended before the next leased range: scan on
+      } else if (next == null) {
+        break;
+      } else {
+        newFloor = Math.min(newFloor, next.getKey());
+        pos = next.getValue() + 1;
+      }
+    }
+    for (UplinkLeases.Segment seg : segments) {
+      newFloor = Math.min(newFloor, seg.lo());
+    }
+    // Nothing pending for this uplink lies below the first row, passed-over row or leased range met.
+    u.rawFloor = newFloor == Long.MAX_VALUE ? Math.max(u.rawFloor, nextSeq) : Math.max(u.rawFloor, newFloor);
+    return rows;
+  }
+
+  private static void segment(RawRows rows, int from, List<UplinkLeases.Segment> segments) {
+    long[] exact = java.util.Arrays.copyOfRange(rows.seq, from, rows.n);
+    segments.add(new UplinkLeases.Segment(exact[0], exact[exact.length - 1], exact));
+  }
+
   /** Closed rollups owed to {@code u} and not under one of its leases, oldest id first, then ordered by channel. */
   List<RollupRecord> rollups(UplinkLeases u, int limit, long[] budget) throws SQLException {
     List<RollupRecord> out = new ArrayList<>();
