@@ -2,16 +2,6 @@ package io.ferry.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.ferry.agent.uplink.BatchHandler;
-import io.ferry.agent.uplink.Delivery;
-import io.ferry.agent.uplink.Sleeper;
-import io.ferry.agent.uplink.UplinkContext;
-import io.ferry.agent.uplink.UplinkFactory;
-import io.ferry.agent.uplink.UplinkPlan;
-import io.ferry.agent.uplink.UplinkRunner;
-import io.ferry.agent.uplink.UplinkService;
-import io.ferry.agent.uplink.atomscale.AtomscaleUplinkFactory;
-import io.ferry.agent.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
@@ -29,6 +19,16 @@ import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.Sample;
 import io.ferry.core.ValueKind;
+import io.ferry.uplink.BatchHandler;
+import io.ferry.uplink.Delivery;
+import io.ferry.uplink.Sleeper;
+import io.ferry.uplink.UplinkContext;
+import io.ferry.uplink.UplinkFactory;
+import io.ferry.uplink.UplinkPlan;
+import io.ferry.uplink.UplinkRunner;
+import io.ferry.uplink.UplinkService;
+import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
+import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -111,11 +111,11 @@ public final class UplinkBench {
     }
   }
 
-  static io.ferry.agent.uplink.RunnerSettings settingsFor() {
+  static io.ferry.uplink.RunnerSettings settingsFor() {
     Problems p = new Problems();
     Fields f = ConfigContext.of(p, Map.of()).fields(YamlReader.read("bench.yaml", "batchSize: 50000\nminInterval: 0s\n", p).orElseThrow(), "")
         .orElseThrow();
-    return io.ferry.agent.uplink.RunnerSettings.read(f, 50_000, Duration.ZERO, Duration.ofSeconds(1));
+    return io.ferry.uplink.RunnerSettings.read(f, 50_000, Duration.ZERO, Duration.ofSeconds(1));
   }
 
   static void fill(Buffer buffer, int seconds) {

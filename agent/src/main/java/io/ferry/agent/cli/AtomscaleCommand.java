@@ -1,12 +1,7 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlanner;
-import io.ferry.agent.uplink.Sleeper;
-import io.ferry.agent.uplink.UplinkContext;
-import io.ferry.agent.uplink.UplinkPlan;
-import io.ferry.agent.uplink.atomscale.AtomscaleFinalizer;
-import io.ferry.agent.uplink.atomscale.AtomscalePlan;
-import io.ferry.agent.uplink.atomscale.AtomscaleUplinkFactory;
+
+import io.ferry.agent.plan.AgentPlanner;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
@@ -20,6 +15,12 @@ import io.ferry.config.Problem;
 import io.ferry.config.Problems;
 import io.ferry.config.UplinkSection;
 import io.ferry.config.YamlReader;
+import io.ferry.uplink.Sleeper;
+import io.ferry.uplink.UplinkContext;
+import io.ferry.uplink.UplinkPlan;
+import io.ferry.uplink.atomscale.AtomscaleFinalizer;
+import io.ferry.uplink.atomscale.AtomscalePlan;
+import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ferry atomscale ...}: operations on Atomscale streams. */
 @Command(name = "atomscale", mixinStandardHelpOptions = true, description = "Operations on Atomscale streams.",

@@ -1,8 +1,8 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlan;
-import io.ferry.agent.runtime.AgentPlanner;
-import io.ferry.agent.runtime.StandardComponents;
+import io.ferry.agent.plan.AgentPlan;
+import io.ferry.agent.plan.AgentPlanner;
+import io.ferry.agent.plan.StandardComponents;
 import io.ferry.config.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;

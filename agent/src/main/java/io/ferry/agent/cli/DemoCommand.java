@@ -1,6 +1,6 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlan;
+import io.ferry.agent.plan.AgentPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

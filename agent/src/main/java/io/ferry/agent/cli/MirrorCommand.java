@@ -2,11 +2,11 @@ package io.ferry.agent.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.ferry.agent.mirror.MirrorReader;
-import io.ferry.agent.mirror.MirrorStatus;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.Durations;
 import io.ferry.config.Problems;
+import io.ferry.mirror.MirrorReader;
+import io.ferry.mirror.MirrorStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -18,12 +18,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code ferry mirror query|status}: reads the local mirror of the Cognite subscription from the

@@ -1,9 +1,9 @@
 package io.ferry.agent.cli;
 
-import io.ferry.agent.runtime.AgentPlan;
-import io.ferry.agent.runtime.PlannedExtra;
-import io.ferry.agent.runtime.PlannedInstrument;
-import io.ferry.agent.runtime.PlannedUplink;
+import io.ferry.agent.plan.AgentPlan;
+import io.ferry.agent.plan.PlannedExtra;
+import io.ferry.agent.plan.PlannedInstrument;
+import io.ferry.agent.plan.PlannedUplink;
 import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
 import java.io.PrintWriter;

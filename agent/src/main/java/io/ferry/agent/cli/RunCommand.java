@@ -1,10 +1,10 @@
 package io.ferry.agent.cli;
 
+import io.ferry.agent.plan.AgentPlan;
 import io.ferry.agent.runtime.Agent;
-import io.ferry.agent.runtime.AgentPlan;
-import java.util.Optional;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;

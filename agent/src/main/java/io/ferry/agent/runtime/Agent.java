@@ -1,14 +1,19 @@
 package io.ferry.agent.runtime;
 
-import io.ferry.agent.uplink.UplinkContext;
-import io.ferry.agent.uplink.UplinkService;
-import io.ferry.agent.uplink.UplinkStatus;
+import io.ferry.agent.plan.AgentPlan;
+import io.ferry.agent.plan.ExtraContext;
+import io.ferry.agent.plan.PlannedExtra;
+import io.ferry.agent.plan.PlannedInstrument;
+import io.ferry.agent.plan.PlannedUplink;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.SqliteBuffer;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.SampleSink;
+import io.ferry.uplink.UplinkContext;
+import io.ferry.uplink.UplinkService;
+import io.ferry.uplink.UplinkStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,7 +53,7 @@ public final class Agent implements AutoCloseable {
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
     try {
-      UplinkContext uctx = new UplinkContext(buffer, clock, http, io.ferry.agent.uplink.Sleeper.system(), new SplittableRandom());
+      UplinkContext uctx = new UplinkContext(buffer, clock, http, io.ferry.uplink.Sleeper.system(), new SplittableRandom());
       for (PlannedUplink pu : plan.uplinks()) {
         UplinkService service = pu.factory().open(pu.plan(), uctx);
         uplinks.add(service);

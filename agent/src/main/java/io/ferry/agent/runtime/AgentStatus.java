@@ -1,6 +1,6 @@
 package io.ferry.agent.runtime;
 
-import io.ferry.agent.uplink.UplinkStatus;
+import io.ferry.uplink.UplinkStatus;
 import java.util.List;
 
 /**

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.agent.plan.AgentPlan;
+import io.ferry.agent.plan.AgentPlanner;
+import io.ferry.agent.plan.StandardComponents;
 import io.ferry.buffer.Lease;
 import io.ferry.buffer.LeaseRequest;
 import io.ferry.buffer.SampleRecord;
@@ -108,7 +111,7 @@ class AgentPipelineTest {
     try (SqliteBuffer buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), InstantSource.system())) {
       for (Lease lease = buffer.lease("local", LeaseRequest.of(100_000)); !lease.isEmpty(); lease = buffer.lease("local", LeaseRequest.of(100_000))) {
         for (SampleRecord r : lease.samples()) {
-          waiting.add(key(r.channel().instrument(), r.channel().channel(), io.ferry.agent.uplink.Rfc3339.micros(r.sample().timeMicros())));
+          waiting.add(key(r.channel().instrument(), r.channel().channel(), io.ferry.uplink.Rfc3339.micros(r.sample().timeMicros())));
         }
         lease.ack();
       }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ferry.agent.plan.AgentPlanner;
+import io.ferry.agent.plan.StandardComponents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

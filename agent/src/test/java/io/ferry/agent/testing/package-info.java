@@ -1,2 +1,0 @@
-/** Test fixtures shared across the agent's packages (a hand-moved clock). Test sources only. */
-package io.ferry.agent.testing;

@@ -1,0 +1,212 @@
+package io.ferry.mirror;
+
+import io.ferry.core.Sleeper;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors one Cognite datapoint subscription into the {@code mirror_*} tables of the buffer's
+ * database. {@link #start()} opens the tables and returns at once; a thread finds the partitions
+ * (asking the API when the plan says "all") and runs one worker thread per partition.
+ * {@link #close()} stops them (cancelling long polls) and closes the connection; whatever was
+ * committed stays consistent, and the next start resumes from the stored cursors.
+ */
+public final class MirrorService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MirrorService.class);
+
+  private final MirrorPlan plan;
+  private final Path database;
+  private final InstantSource clock;
+  private final OkHttpClient http;
+  private final Sleeper sleeper;
+  private final List<PartitionWorker> workers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private MirrorStore store;
+  private SubscriptionClient client;
+  private volatile String state = "stopped";
+  private volatile boolean closing;
+
+  /**
+   * @param database the buffer's SQLite file ({@code Buffer.file()}); the mirror opens its own connection
+   * @param http a shared client; the mirror derives one with timeouts that fit its long polls
+   * @param sleeper waits between retries ({@link Sleeper#system()} in production)
+   */
+  public MirrorService(MirrorPlan plan, Path database, InstantSource clock, OkHttpClient http, Sleeper sleeper) {
+    this.plan = Objects.requireNonNull(plan, "plan");
+    this.database = Objects.requireNonNull(database, "database");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.http = Objects.requireNonNull(http, "http").newBuilder()
+        .readTimeout(plan.pollTimeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS)
+        .callTimeout(plan.pollTimeout().plusSeconds(90).toMillis(), TimeUnit.MILLISECONDS)
+        .build();
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /**
+   * Opens (creating when missing) the mirror tables and starts mirroring in the background.
+   *
+   * @throws SQLException when the database cannot be opened; nothing is started then
+   */
+  public synchronized void start() throws SQLException {
+    if (store != null) {
+      throw new IllegalStateException("already started");
+    }
+    store = MirrorStore.open(database, plan.subscription());
+    client = new SubscriptionClient(plan, http, clock);
+    TokenSource tokens = new TokenSource(plan, http, clock);
+    Authorized authorized = new Authorized(tokens);
+    Retention retention = new Retention(store, plan.retention(), clock);
+    Instant startedAt = clock.instant();
+    state = "starting";
+    Thread t = new Thread(() -> launch(authorized, retention, startedAt), "ferry-mirror");
+    t.setDaemon(true);
+    threads.add(t);
+    t.start();
+  }
+
+  private void launch(Authorized authorized, Retention retention, Instant startedAt) {
+    List<Integer> partitions = plan.partitions();
+    if (partitions.isEmpty()) {
+      Optional<Integer> count = partitionCount(authorized);
+      if (count.isEmpty()) {
+        return; // closed while asking
+      }
+      partitions = new ArrayList<>();
+      for (int i = 0; i < count.get(); i++) {
+        partitions.add(i);
+      }
+    }
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      SplittableRandom seed = new SplittableRandom();
+      for (int p : partitions) {
+        PartitionWorker w = new PartitionWorker(p, plan, store, client, authorized, clock, sleeper, retention,
+            seed.split(), startedAt);
+        Thread t = new Thread(w, "ferry-mirror-p" + p);
+        t.setDaemon(true);
+        workers.add(w);
+        threads.add(t);
+        t.start();
+      }
+      state = "running";
+    }
+    LOG.info("mirror: following subscription {} of project {}, partitions {}", plan.subscription(), plan.project(), partitions);
+  }
+
+  /** Asks {@code byids} for the partition count, retrying with back-off; empty when closed meanwhile. */
+  private Optional<Integer> partitionCount(Authorized authorized) {
+    String last = null;
+    SplittableRandom random = new SplittableRandom();
+    for (int failures = 1; !closing; failures++) {
+      PollOutcome[] failure = new PollOutcome[1];
+      int[] count = {0};
+      authorized.call(token -> {
+        SubscriptionClient.CountOutcome o = client.partitionCount(token);
+        if (o instanceof SubscriptionClient.Count c) {
+          count[0] = c.partitions();
+          return new PollOutcome.Failed(0, "", "");
+        }
+        failure[0] = ((SubscriptionClient.NoCount) o).failure();
+        return failure[0];
+      });
+      if (count[0] > 0) {
+        return Optional.of(count[0]);
+      }
+      String msg = describe(failure[0]);
+      if (!msg.equals(last)) {
+        LOG.error("mirror: cannot look up subscription {}: {}; retrying", plan.subscription(), msg);
+        last = msg;
+      }
+      state = "starting (subscription lookup failed: " + msg + ")";
+      Optional<Duration> ra = failure[0] instanceof PollOutcome.RetryLater r ? r.retryAfter() : Optional.empty();
+      try {
+        sleeper.sleep(Backoff.delay(failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, 6), ra, random.nextDouble()));
+      } catch (InterruptedException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String describe(PollOutcome o) {
+    if (o == null) {
+      return "no answer";
+    }
+    String rid = o.requestId().isEmpty() ? "" : " [x-request-id " + o.requestId() + "]";
+    if (o instanceof PollOutcome.Failed f) {
+      return (f.code() > 0 ? "HTTP " + f.code() + ": " : "") + f.message() + rid;
+    }
+    if (o instanceof PollOutcome.RetryLater r) {
+      return r.reason() + rid;
+    }
+    if (o instanceof PollOutcome.CursorRejected c) {
+      return "HTTP " + c.code() + ": " + c.message() + rid;
+    }
+    if (o instanceof PollOutcome.Unauthorized u) {
+      return "HTTP 401: " + u.message() + rid;
+    }
+    return "unexpected answer" + rid;
+  }
+
+  /** Counts, lag and per-partition cursors, read from the tables; state {@code stopped} before start. */
+  public MirrorStatus status() {
+    MirrorStore s;
+    synchronized (this) {
+      s = store;
+    }
+    if (s == null) {
+      return new MirrorStatus(state, 0, 0, 0, Optional.empty(), Optional.empty(), List.of());
+    }
+    try {
+      return s.status(state, clock.instant());
+    } catch (SQLException e) {
+      return new MirrorStatus(state + " (status unreadable: " + e.getMessage() + ")", 0, 0, 0, Optional.empty(), Optional.empty(), List.of());
+    }
+  }
+
+  /** Stops the workers (cancelling requests in flight), waits for them briefly and closes the connection. */
+  @Override
+  public void close() {
+    List<Thread> toJoin;
+    synchronized (this) {
+      if (store == null || closing) {
+        return;
+      }
+      closing = true;
+      workers.forEach(PartitionWorker::stop);
+      toJoin = new ArrayList<>(threads);
+    }
+    client.cancelAll();
+    toJoin.forEach(Thread::interrupt);
+    for (Thread t : toJoin) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    synchronized (this) {
+      try {
+        store.close();
+      } catch (SQLException e) {
+        LOG.warn("mirror: closing the database connection failed: {}", e.getMessage());
+      }
+      state = "stopped";
+    }
+  }
+}

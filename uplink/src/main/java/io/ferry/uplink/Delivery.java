@@ -1,0 +1,45 @@
+package io.ferry.uplink;
+
+import io.ferry.buffer.BufferRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a batch ended, as a {@link BatchHandler} reports it to the engine, which completes the
+ * lease accordingly. Exactly one per lease.
+ */
+public sealed interface Delivery {
+  /** Every record of the lease was delivered (or deliberately dropped and counted in {@code dropped}). */
+  record Acked(int dropped) implements Delivery {}
+
+  /**
+   * These records were delivered (or dropped and counted); the lease's others are released to be
+   * leased again (a batch cut at an API limit, or a chunk that is not full yet).
+   * {@code more} says whether the released records can be sent at once.
+   */
+  record Partial(List<? extends BufferRecord> delivered, int dropped, boolean more) implements Delivery {
+    public Partial {
+      delivered = List.copyOf(delivered);
+    }
+  }
+
+  /** Nothing was delivered; try again after {@code after} (or the engine's backoff when empty). */
+  record Retry(Optional<Duration> after, String reason) implements Delivery {}
+
+  /** These records are refused for good (dead letters); the others are released. */
+  record Rejected(List<? extends BufferRecord> records, String reason) implements Delivery {
+    public Rejected {
+      records = List.copyOf(records);
+    }
+  }
+
+  /** The batch is too large for the API: lease fewer records next time. */
+  record TooLarge(String reason) implements Delivery {}
+
+  /** The credentials were refused: pause. */
+  record Unauthorized(String reason) implements Delivery {}
+
+  /** Nothing to send now (records wait for more data, e.g. an Atomscale chunk not yet full). */
+  record NothingReady() implements Delivery {}
+}

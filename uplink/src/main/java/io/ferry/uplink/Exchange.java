@@ -1,0 +1,171 @@
+package io.ferry.uplink;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Call;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSink;
+import okio.ForwardingSink;
+import okio.Okio;
+import okio.Sink;
+
+/**
+ * One uplink's HTTP channel: keeps at least {@code minInterval} between calls, counts bytes on the
+ * wire, applies the timeouts, and can cancel the call in flight when the uplink stops. OkHttp's
+ * silent retry on connection failure is off: whether to resend is the uplink's decision (an
+ * Atomscale initialize must never be resent blindly).
+ */
+public final class Exchange {
+  /** Response bodies are read up to this size; more is ignored (an API answer is small). */
+  public static final long MAX_REPLY_BYTES = 1 << 20;
+
+  private final OkHttpClient client;
+  private final InstantSource clock;
+  private final Sleeper sleeper;
+  private final Duration minInterval;
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong calls = new AtomicLong();
+  private volatile Call inFlight;
+  private volatile boolean cancelled;
+  private Instant lastCall = Instant.MIN;
+
+  public Exchange(OkHttpClient base, RunnerSettings s, InstantSource clock, Sleeper sleeper) {
+    this.client = base.newBuilder()
+        .connectTimeout(s.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .writeTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .callTimeout(s.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .socketFactory(new NoDelaySockets())
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .build();
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.minInterval = s.minInterval();
+  }
+
+  /** The status, body (at most {@link #MAX_REPLY_BYTES}, UTF-8) and headers of an answer. */
+  public record Reply(int status, String body, Headers headers) {}
+
+  /**
+   * Waits for the pacing interval, sends, reads the answer. An {@link IOException} means the
+   * outcome is unknown when the request body may have reached the server (timeouts, a connection
+   * dropped after the request, a truncated answer).
+   */
+  public Reply send(Request request) throws IOException, InterruptedException {
+    pace();
+    if (cancelled) {
+      throw new InterruptedIOException("uplink stopping");
+    }
+    Request counted = request.body() == null ? request
+        : request.newBuilder().method(request.method(), new Counting(request.body(), bytesSent)).build();
+    Call call = client.newCall(counted);
+    inFlight = call;
+    calls.incrementAndGet();
+    lastCall = clock.instant();
+    try (Response response = call.execute()) {
+      ResponseBody body = response.body();
+      String text = readLimited(body);
+      return new Reply(response.code(), text, response.headers());
+    } finally {
+      inFlight = null;
+      lastCall = clock.instant();
+    }
+  }
+
+  /** Counts a call made without HTTP (a file write) so status figures stay comparable. */
+  public void countCall(long bytes) {
+    calls.incrementAndGet();
+    bytesSent.addAndGet(bytes);
+  }
+
+  private static String readLimited(ResponseBody body) throws IOException {
+    if (body == null) {
+      return "";
+    }
+    Buffer buffer = new Buffer();
+    var source = body.source();
+    while (buffer.size() < MAX_REPLY_BYTES) {
+      long n = source.read(buffer, 8192);
+      if (n == -1) {
+        break;
+      }
+    }
+    return buffer.readUtf8();
+  }
+
+  private void pace() throws InterruptedException {
+    if (lastCall.equals(Instant.MIN) || minInterval.isZero()) {
+      return;
+    }
+    Duration since = Duration.between(lastCall, clock.instant());
+    Duration wait = minInterval.minus(since);
+    if (!wait.isNegative() && !wait.isZero()) {
+      sleeper.sleep(wait);
+    }
+  }
+
+  /** Cancels the call in flight and every later call (the uplink is stopping). */
+  public void cancel() {
+    cancelled = true;
+    Call c = inFlight;
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  public long calls() {
+    return calls.get();
+  }
+
+  /** Counts the bytes a request body writes (after compression: what goes on the wire). */
+  private static final class Counting extends RequestBody {
+    private final RequestBody delegate;
+    private final AtomicLong counter;
+
+    Counting(RequestBody delegate, AtomicLong counter) {
+      this.delegate = delegate;
+      this.counter = counter;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return delegate.contentType();
+    }
+
+    @Override
+    public long contentLength() throws IOException {
+      return delegate.contentLength();
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      Sink counting = new ForwardingSink(sink) {
+        @Override
+        public void write(Buffer source, long byteCount) throws IOException {
+          super.write(source, byteCount);
+          counter.addAndGet(byteCount);
+        }
+      };
+      BufferedSink buffered = Okio.buffer(counting);
+      delegate.writeTo(buffered);
+      buffered.emit();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.ferry.uplink;
+
+import io.ferry.config.Fields;
+import java.time.Duration;
+
+/**
+ * The engine's knobs for one uplink, read from common keys of its section.
+ *
+ * @param batchRecords records per lease (the batch is halved after a "too large" answer)
+ * @param minInterval least time between two calls to the API (rate limits)
+ * @param backoff waits after failures
+ * @param leaseTtl a lease not completed in this time is released by the buffer
+ * @param idlePoll how often an empty queue is looked at again
+ * @param authRetry how long a paused (401/403) uplink waits before trying its credentials again
+ * @param progressEvery how often catch-up progress is logged
+ * @param connectTimeout TCP/TLS connect timeout
+ * @param readTimeout socket read timeout
+ * @param callTimeout whole-call timeout
+ */
+public record RunnerSettings(
+    int batchRecords,
+    Duration minInterval,
+    Backoff backoff,
+    Duration leaseTtl,
+    Duration idlePoll,
+    Duration authRetry,
+    Duration progressEvery,
+    Duration connectTimeout,
+    Duration readTimeout,
+    Duration callTimeout) {
+
+  /**
+   * Reads the common engine keys: {@code batchSize}, {@code minInterval}, {@code backoffInitial},
+   * {@code backoffMax}, {@code timeout} (call), {@code connectTimeout}, {@code readTimeout},
+   * {@code authRetry}, {@code progressEvery}.
+   */
+  public static RunnerSettings read(Fields f, int defaultBatch, Duration defaultMinInterval, Duration defaultBackoff) {
+    int batch = f.integer("batchSize", defaultBatch, 1, 1_000_000);
+    Duration minInterval = f.duration("minInterval", defaultMinInterval, Duration.ZERO, Duration.ofHours(1));
+    Duration initial = f.duration("backoffInitial", defaultBackoff, Duration.ofMillis(10), Duration.ofHours(1));
+    Duration max = f.duration("backoffMax", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(6));
+    if (max.compareTo(initial) < 0) {
+      f.error("backoffMax", "must not be shorter than backoffInitial");
+      max = initial;
+    }
+    Duration call = f.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30));
+    Duration connect = f.duration("connectTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration read = f.duration("readTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(30));
+    Duration authRetry = f.duration("authRetry", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration progress = f.duration("progressEvery", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration lease = call.multipliedBy(2).plus(minInterval).plus(Duration.ofSeconds(30));
+    return new RunnerSettings(batch, minInterval, new Backoff(initial, max), lease, Duration.ofMillis(500), authRetry,
+        progress, connect, read, call);
+  }
+
+  public RunnerSettings withMinInterval(Duration d) {
+    return new RunnerSettings(batchRecords, d, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+  }
+
+  public RunnerSettings withIdlePoll(Duration d) {
+    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, d, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+  }
+
+  public RunnerSettings withBatchRecords(int n) {
+    return new RunnerSettings(n, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+  }
+
+  public RunnerSettings withTimeouts(Duration connect, Duration read, Duration call) {
+    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connect, read, call);
+  }
+
+  public RunnerSettings withBackoff(Backoff b) {
+    return new RunnerSettings(batchRecords, minInterval, b, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+  }
+}

@@ -1,0 +1,31 @@
+package io.ferry.uplink;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A snapshot of one uplink for the status line and health.
+ *
+ * @param recordsDelivered records (samples, rollups, increments) acknowledged by the API since start
+ * @param samplesDelivered of which raw samples
+ * @param rejected records dead-lettered since start (the API refused them for good)
+ * @param dropped values never sent because the API cannot carry them (non-finite numbers), counted
+ * @param backlog records waiting in the buffer for this uplink (at the last look)
+ * @param bytesSent request bytes written to the wire since start (after compression)
+ * @param calls HTTP calls (or file writes) made since start
+ * @param lastError the last failure, never containing a secret; empty after a success
+ * @param lastSuccess when the last batch was acknowledged
+ */
+public record UplinkStatus(
+    String name,
+    String type,
+    UplinkState state,
+    long recordsDelivered,
+    long samplesDelivered,
+    long rejected,
+    long dropped,
+    long backlog,
+    long bytesSent,
+    long calls,
+    Optional<String> lastError,
+    Optional<Instant> lastSuccess) {}

@@ -1,0 +1,36 @@
+package io.ferry.uplink;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an API's answer means, decided by one pure classification function per API from
+ * (status, body, headers). The engine maps a verdict to how the lease is completed.
+ */
+public sealed interface Verdict {
+  /** Everything sent was stored. */
+  record Acknowledged() implements Verdict {}
+
+  /**
+   * Part was stored; {@code missing} names what was not (GroveStreams: "component/stream" keys of
+   * streams that did not exist; Atomscale: channels absent from the reply). Resend those.
+   */
+  record Partial(Set<String> missing, String reason) implements Verdict {
+    public Partial {
+      missing = Set.copyOf(missing);
+    }
+  }
+
+  /** Transient: send again later, after {@code after} when the server said so (Retry-After). */
+  record RetryAfter(Optional<Duration> after, String reason) implements Verdict {}
+
+  /** The API refused this content for good: dead-letter it with the reason. */
+  record Reject(String reason) implements Verdict {}
+
+  /** The request was too large (413 or the API's limit): split it and send the halves. */
+  record TooLarge(String reason) implements Verdict {}
+
+  /** Credentials refused (401/403): pause this uplink, keep buffering. */
+  record Unauthorized(String reason) implements Verdict {}
+}

@@ -1,0 +1,123 @@
+package io.ferry.uplink.grovestreams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.ferry.uplink.HttpClassifier;
+import io.ferry.uplink.Verdict;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.Headers;
+
+/**
+ * Classifies a feed PUT answer (DESIGN.md, api-notes §8.1-2). Pure.
+ *
+ * <ul>
+ *   <li>non-2xx: the shared status rules (401/403 pause, 413 split, 429/5xx retry honouring
+ *       Retry-After, other 4xx reject);
+ *   <li>2xx with a body that is not a JSON object, or truncated: retry (a PUT with explicit times
+ *       is harmless to resend);
+ *   <li>{@code success} not {@code true}: retry, carrying {@code message};
+ *   <li>{@code success: true}: every array found under a key containing "missing"
+ *       (case-insensitive), anywhere in the answer, names streams that were NOT stored: partial,
+ *       with keys {@code componentId/streamId} ({@code * /streamId} when no component is named).
+ *       Both shapes are understood: {@code "missingStreams":[{"componentId":"c1","streamIds":["s1"]}]}
+ *       and {@code "missing":{"c1":["s1"]}}.
+ * </ul>
+ */
+public final class GroveStreamsClassifier {
+  /** Component key used when a missing stream is listed without its component. */
+  public static final String ANY_COMPONENT = "*";
+
+  private GroveStreamsClassifier() {}
+
+  public static Verdict classify(int status, String body, Headers headers, Instant now) {
+    return HttpClassifier.json(status, body, headers, now, "answer", JsonNodeType.OBJECT, GroveStreamsClassifier::readAnswer);
+  }
+
+  /** A 2xx JSON object: {@code success} and what it says is missing. */
+  private static Verdict readAnswer(JsonNode root) {
+    JsonNode success = root.get("success");
+    if (success == null || !success.isBoolean() || !success.booleanValue()) {
+      String message = root.path("message").asText("");
+      return new Verdict.RetryAfter(Optional.empty(), "GroveStreams answered success=" + (success == null ? "absent" : success.toString())
+          + (message.isEmpty() ? "" : ": " + message));
+    }
+    Set<String> missing = new LinkedHashSet<>();
+    collectMissing(root, null, missing);
+    if (missing.isEmpty()) {
+      return new Verdict.Acknowledged();
+    }
+    return new Verdict.Partial(missing, "streams missing on the server: " + missing);
+  }
+
+  private static void collectMissing(JsonNode node, String component, Set<String> out) {
+    if (node.isObject()) {
+      String here = componentOf(node).orElse(component);
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().toLowerCase(Locale.ROOT).contains("missing")) {
+          readMissing(e.getValue(), here, out);
+        } else {
+          collectMissing(e.getValue(), here, out);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(n -> collectMissing(n, component, out));
+    }
+  }
+
+  /** Reads what sits under a "missing" key: an array of ids or of objects, or a map component to ids. */
+  private static void readMissing(JsonNode value, String component, Set<String> out) {
+    if (value.isArray()) {
+      for (JsonNode item : value) {
+        if (item.isTextual()) {
+          out.add(key(component, item.asText()));
+        } else if (item.isObject()) {
+          String c = componentOf(item).orElse(component);
+          Optional<String> single = text(item, "streamId", "stream", "id", "streamUid");
+          single.ifPresent(s -> out.add(key(c, s)));
+          for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isArray()) {
+              readMissing(e.getValue(), c, out);
+            }
+          }
+        }
+      }
+    } else if (value.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getValue().isArray()) {
+          readMissing(e.getValue(), e.getKey(), out);
+        } else if (e.getValue().isTextual()) {
+          out.add(key(e.getKey(), e.getValue().asText()));
+        }
+      }
+    } else if (value.isTextual()) {
+      out.add(key(component, value.asText()));
+    }
+  }
+
+  private static Optional<String> componentOf(JsonNode node) {
+    return text(node, "componentId", "compId", "componentUid");
+  }
+
+  private static Optional<String> text(JsonNode node, String... keys) {
+    for (String k : keys) {
+      JsonNode v = node.get(k);
+      if (v != null && v.isTextual() && !v.asText().isEmpty()) {
+        return Optional.of(v.asText());
+      }
+    }
+    return Optional.empty();
+  }
+
+  static String key(String component, String stream) {
+    return (component == null ? ANY_COMPONENT : component) + "/" + stream;
+  }
+}

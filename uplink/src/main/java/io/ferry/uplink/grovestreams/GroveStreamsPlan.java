@@ -1,0 +1,90 @@
+package io.ferry.uplink.grovestreams;
+
+import io.ferry.config.Secret;
+import io.ferry.core.ChannelId;
+import io.ferry.core.ChannelSpec;
+import io.ferry.uplink.RunnerSettings;
+import io.ferry.uplink.UplinkPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+
+/**
+ * A GroveStreams feed uplink.
+ *
+ * @param feedUrl {@code {base}/api/feed}
+ * @param apiKey the api_key; only its source is ever printed
+ * @param auth where the key goes: query parameter or cookie
+ * @param org optional organisation uid ({@code org} query parameter or cookie)
+ * @param gatewayId sent as {@code X-Forwarded-For} (GroveStreams rate-limits per IP)
+ * @param maxStreams streams per PUT (API limit 2,000)
+ * @param metadata when stream {@code defaults} are sent
+ * @param component template, folder and defaults for auto-created components
+ * @param cycles rollup interval (seconds) to GroveStreams cycle id
+ * @param channels metadata of every channel routed here
+ */
+public record GroveStreamsPlan(
+    String name,
+    HttpUrl feedUrl,
+    Secret apiKey,
+    Auth auth,
+    Optional<String> org,
+    String gatewayId,
+    boolean gzip,
+    int maxStreams,
+    Metadata metadata,
+    ComponentSettings component,
+    Map<Long, String> cycles,
+    Optional<String> rollupCalendarId,
+    Map<ChannelId, ChannelSpec> channels,
+    Map<String, String> componentNames,
+    RunnerSettings runner)
+    implements UplinkPlan {
+  public static final String TYPE = "grovestreams";
+  public static final int API_MAX_STREAMS = 2000;
+
+  public enum Auth { QUERY, COOKIE }
+
+  /** {@code on-missing}: only when the server reports a stream missing (DESIGN.md); {@code first-use}: also the first time Ferry sends a stream it has not seen stored. */
+  public enum Metadata { ON_MISSING, FIRST_USE }
+
+  /** Component auto-creation: template id, folder (query parameter) and location defaults. */
+  public record ComponentSettings(Optional<String> templateId, Optional<String> folder, Map<String, Object> location) {
+    public ComponentSettings {
+      location = Map.copyOf(location);
+    }
+  }
+
+  public GroveStreamsPlan {
+    cycles = Map.copyOf(cycles);
+    channels = Map.copyOf(channels);
+    componentNames = Map.copyOf(componentNames);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /** The cycle id of a rollup interval: configured, or the interval written as 1m, 15m, 1h. */
+  public String cycleId(long intervalMicros) {
+    long seconds = intervalMicros / 1_000_000L;
+    String configured = cycles.get(seconds);
+    return configured != null ? configured : io.ferry.config.Durations.format(java.time.Duration.ofSeconds(seconds));
+  }
+
+  @Override
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add("PUT " + feedUrl + " (api_key " + apiKey.source() + " as " + auth.name().toLowerCase() + ", X-Forwarded-For "
+        + gatewayId + (gzip ? ", gzip" : "") + ")");
+    lines.add("at most " + maxStreams + " streams and " + runner.batchRecords() + " records per PUT, one PUT per "
+        + runner.minInterval().toSeconds() + " s at most");
+    lines.add(channels.size() + " channels; stream defaults sent " + (metadata == Metadata.ON_MISSING ? "when reported missing" : "on first use and when reported missing"));
+    component.templateId().ifPresent(t -> lines.add("component template " + t));
+    component.folder().ifPresent(f -> lines.add("new components in folder " + f));
+    return lines;
+  }
+}

@@ -1,0 +1,130 @@
+package io.ferry.uplink.grovestreams;
+
+import io.ferry.config.AgentConfig;
+import io.ferry.config.Durations;
+import io.ferry.config.Fields;
+import io.ferry.config.InstrumentInfo;
+import io.ferry.config.Secret;
+import io.ferry.config.UplinkSection;
+import io.ferry.core.ChannelId;
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.Route;
+import io.ferry.uplink.RunnerSettings;
+import io.ferry.uplink.UplinkContext;
+import io.ferry.uplink.UplinkFactory;
+import io.ferry.uplink.UplinkPlan;
+import io.ferry.uplink.UplinkRunner;
+import io.ferry.uplink.UplinkService;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import okhttp3.HttpUrl;
+
+/** {@code type: grovestreams}: batch feed PUTs. */
+public final class GroveStreamsUplinkFactory implements UplinkFactory {
+  private static final List<String> LOCATION_NUMBERS = List.of("latitude", "longitude", "altitude");
+  private static final List<String> LOCATION_TEXTS = List.of("description", "street", "city", "stateOrProvince", "postalCode", "country");
+
+  @Override
+  public String type() {
+    return GroveStreamsPlan.TYPE;
+  }
+
+  @Override
+  public Set<Route> routes() {
+    return EnumSet.of(Route.RAW, Route.ROLLUP);
+  }
+
+  @Override
+  public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
+    Fields f = section.fields();
+    Optional<HttpUrl> base = baseUrl(f, "url", "https://grovestreams.com");
+    Optional<Secret> key = f.requiredSecret("apiKey");
+    GroveStreamsPlan.Auth auth = f.choice("auth", List.of("cookie", "query"))
+        .map(a -> a.equals("query") ? GroveStreamsPlan.Auth.QUERY : GroveStreamsPlan.Auth.COOKIE)
+        .orElse(GroveStreamsPlan.Auth.COOKIE);
+    Optional<String> org = f.string("org");
+    boolean gzip = f.bool("gzip", true);
+    int maxStreams = f.integer("maxStreams", GroveStreamsPlan.API_MAX_STREAMS, 1, GroveStreamsPlan.API_MAX_STREAMS);
+    GroveStreamsPlan.Metadata metadata = f.choice("metadata", List.of("on-missing", "first-use"))
+        .map(m -> m.equals("first-use") ? GroveStreamsPlan.Metadata.FIRST_USE : GroveStreamsPlan.Metadata.ON_MISSING)
+        .orElse(GroveStreamsPlan.Metadata.ON_MISSING);
+    Optional<String> template = f.string("componentTemplateId");
+    Optional<String> folder = f.string("folder");
+    if (folder.isPresent() && !folder.get().startsWith("/Components")) {
+      f.error("folder", "must start with /Components (GroveStreams' folder root), got \"" + folder.get() + "\"");
+    }
+    Map<String, Object> location = new LinkedHashMap<>();
+    f.object("location").ifPresent(l -> {
+      for (String k : LOCATION_NUMBERS) {
+        l.number(k).ifPresent(v -> location.put(k, v));
+      }
+      for (String k : LOCATION_TEXTS) {
+        l.string(k).ifPresent(v -> location.put(k, v));
+      }
+    });
+    Map<Long, String> cycles = new TreeMap<>();
+    f.object("cycles").ifPresent(c -> {
+      for (String k : c.keys()) {
+        c.allow(k);
+        Optional<Duration> d = Durations.parse(k);
+        if (d.isEmpty() || d.get().toMillis() % 1000 != 0 || d.get().isZero()) {
+          c.error(k, "expected a rollup interval such as 1m or 1h as the key, got \"" + k + "\"");
+          continue;
+        }
+        c.string(k).ifPresent(id -> cycles.put(d.get().toSeconds(), id));
+      }
+    });
+    Optional<String> calendar = f.string("rollupCalendarId");
+    RunnerSettings runner = RunnerSettings.read(f, 20_000, Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+    Map<ChannelId, ChannelSpec> channels = new LinkedHashMap<>();
+    Map<String, String> componentNames = new LinkedHashMap<>();
+    for (InstrumentInfo inst : instruments) {
+      for (ChannelSpec spec : inst.channels()) {
+        Set<Route> r = spec.routes().get(section.name());
+        if (r != null && !r.isEmpty()) {
+          channels.put(spec.id(), spec);
+          componentNames.put(inst.id(), inst.description().isBlank() ? inst.id() : inst.description());
+        }
+      }
+    }
+    if (base.isEmpty() || key.isEmpty()) {
+      return Optional.empty();
+    }
+    HttpUrl feed = base.get().newBuilder().addPathSegments("api/feed").build();
+    return Optional.of(new GroveStreamsPlan(section.name(), feed, key.get(), auth, org, agent.gatewayId(), gzip, maxStreams,
+        metadata, new GroveStreamsPlan.ComponentSettings(template, folder, location), cycles, calendar, channels,
+        componentNames, runner));
+  }
+
+  /** Reads an http(s) base URL; a trailing slash is ignored. */
+  public static Optional<HttpUrl> baseUrl(Fields f, String key, String dflt) {
+    String text = f.string(key, dflt);
+    HttpUrl url = HttpUrl.parse(text);
+    if (url == null) {
+      f.error(key, "expected an http:// or https:// URL, got \"" + text + "\"");
+      return Optional.empty();
+    }
+    if (url.querySize() > 0) {
+      f.error(key, "must not contain a query (credentials go in a secret), got \"" + url.redact() + "\"");
+      return Optional.empty();
+    }
+    List<String> segments = url.pathSegments().stream().filter(s -> !s.isEmpty()).toList();
+    HttpUrl.Builder b = url.newBuilder().encodedPath("/");
+    segments.forEach(b::addPathSegment);
+    return Optional.of(b.build());
+  }
+
+  @Override
+  public UplinkService open(UplinkPlan plan, UplinkContext context) {
+    GroveStreamsPlan p = (GroveStreamsPlan) plan;
+    return new UplinkRunner(p.name(), p.type(), p.runner(),
+        new GroveStreamsHandler(p, context.buffer().uplinkState(p.name()), context.clock()), context);
+  }
+}

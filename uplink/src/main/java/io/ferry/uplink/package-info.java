@@ -1,0 +1,31 @@
+/**
+ * The upload engine and the uplink SPI.
+ *
+ * <p>The agent wires, for each {@code uplinks:} entry of agent.yaml, the {@link
+ * io.ferry.uplink.UplinkFactory} of its type: {@code plan} (pure, every problem reported through
+ * {@code Fields}) then {@code open} with an {@link io.ferry.uplink.UplinkContext} (buffer, clock,
+ * HTTP client, sleeper, randomness), then {@code start}/{@code close}/{@code status} on the returned
+ * {@link io.ferry.uplink.UplinkService}.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>One thread per uplink ({@link io.ferry.uplink.UplinkRunner}); a failing or paused uplink
+ *       only ever blocks itself. Its loop: lease → the API's {@link io.ferry.uplink.BatchHandler}
+ *       encodes (streaming, {@link io.ferry.uplink.JsonBody}), sends through the
+ *       {@link io.ferry.uplink.Exchange} (timeouts, pacing, byte counting, cancel on close) and
+ *       returns a sealed {@link io.ferry.uplink.Delivery} → the runner completes the lease with
+ *       exactly one completion call.
+ *   <li>A record is acknowledged only after the API (or the disk, for jsonl) confirmed it. Anything
+ *       unclear (timeout, dropped connection, unreadable answer) leaves it buffered and is sent again:
+ *       delivery is at least once, and each API's encoding makes a resend harmless (explicit times,
+ *       chunk indexes).
+ *   <li>Classification of answers is one pure function per API over (status, body, headers), built on
+ *       {@link io.ferry.uplink.HttpClassifier}, and returns a sealed
+ *       {@link io.ferry.uplink.Verdict}.
+ *   <li>Time comes from the injected clock and waits from the injected {@link io.ferry.uplink.Sleeper};
+ *       OkHttp's own retry on connection failure is off (resending is the uplink's decision).
+ *   <li>Secrets reach only request headers/URLs; every error text is passed through
+ *       {@link io.ferry.uplink.Redact}.
+ * </ul>
+ */
+package io.ferry.uplink;
