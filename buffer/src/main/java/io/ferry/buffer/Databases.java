@@ -109,13 +109,24 @@ public final class Databases {
       return "ok".equalsIgnoreCase(first) ? null : first;
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
-      if (m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB") || m.contains("malformed")
-          || m.contains("not a database")) {
+      if (looksCorrupt(m)) {
         return m;
       }
       // Locked, permission denied...: not corruption; let the real open report it.
       return null;
     }
+  }
+
+  /** Whether an SQLite error message says the file is damaged or not a database. */
+  static boolean looksCorrupt(String message) {
+    return message.contains("SQLITE_CORRUPT") || message.contains("SQLITE_NOTADB") || message.contains("malformed")
+        || message.contains("not a database");
+  }
+
+  /** An SQLite error message without its {@code [SQLITE_CODE]} prefix, for operators. */
+  static String words(String message) {
+    String m = message.replaceFirst("^\\[SQLITE_[A-Z_]+\\]\\s*", "");
+    return m.isBlank() ? message : m;
   }
 
   /** Moves the database and its WAL/SHM aside; returns the new name of the main file. */

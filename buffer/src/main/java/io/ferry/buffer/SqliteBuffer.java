@@ -205,14 +205,14 @@ public final class SqliteBuffer implements Buffer {
     return new KeyValueStore() {
       @Override
       public Optional<String> get(String key) {
-        return call(() -> store.kvGet(uplink, key), false);
+        return call(() -> store.uplinkState().get(uplink, key), false);
       }
 
       @Override
       public void put(String key, String value) {
         call(
             () -> {
-              store.kvPut(uplink, key, value);
+              store.uplinkState().put(uplink, key, value);
               return null;
             },
             false);
@@ -222,7 +222,7 @@ public final class SqliteBuffer implements Buffer {
       public void remove(String key) {
         call(
             () -> {
-              store.kvRemove(uplink, key);
+              store.uplinkState().remove(uplink, key);
               return null;
             },
             false);
@@ -230,7 +230,7 @@ public final class SqliteBuffer implements Buffer {
 
       @Override
       public Map<String, String> entries(String prefix) {
-        return call(() -> store.kvEntries(uplink, prefix), false);
+        return call(() -> store.uplinkState().entries(uplink, prefix), false);
       }
     };
   }

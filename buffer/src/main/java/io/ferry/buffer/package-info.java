@@ -32,6 +32,26 @@
  * mirror's {@code mirror_*} tables, written by their own connection) are never touched, but they
  * count toward the file's bytes.
  *
+ * <h2>Parts</h2>
+ *
+ * <pre>
+ * SqliteBuffer        the one actor: queue of commands, writer thread, commit batching, maintenance
+ * BufferStore         transactions on the writer connection: append orchestration, lease records, acks, stats
+ *   ChannelDictionary channel table in memory: keys, ranks in (instrument, channel) order, ensure
+ *   LeaseScan         reading a lease: raw rows from the uplink's floor, closed rollups, lease ordering
+ *   RollupWriter      folding an append batch into rollup_open (RollupCloser closes intervals)
+ *   Increments        counter/event deltas into incr and counter_state; scan and seal of ended buckets
+ *   Shedding          byte budget (inside the append transaction) and maxAge (chunked transactions)
+ *   UplinkState       the kv table
+ *   StoreTx           in-memory changes of one transaction, applied only after it committed
+ * BufferInspector     read-only view for tools: stats, export, integrity (never the writer connection)
+ * Databases, Schema   opening, quarantine, pragmas, migrations
+ * </pre>
+ *
+ * Every part below {@code BufferStore} is package-private, uses the writer connection and is
+ * confined to the writer thread like the store itself; none opens its own transaction except
+ * through the store ({@code Shedding.byAge} receives the store's transaction runner).
+ *
  * <h2>Invariants</h2>
  *
  * <ul>

@@ -160,4 +160,52 @@ class BudgetTest {
     }
     return out;
   }
+
+  /**
+   * The files on disk stay within the bounds the README states for maxSize: the database within
+   * maxSize + one commit batch (commitSamples x 40 B); database + WAL within 2 x maxSize + one
+   * commit batch + the checkpoint interval (clamp(maxSize / 32 KiB, 16, 1000) pages of 4 KiB),
+   * with the defaults of a real service (commitSamples 10,000, synchronous full). Prints the
+   * measured maxima quoted in the README.
+   */
+  @Test
+  void databasePlusWalStayWithinTheDocumentedBound() throws Exception {
+    for (long budget : List.of(2L << 20, 16L << 20)) {
+      Path file = dir.resolve("total-" + budget + ".db");
+      int commitSamples = 10_000;
+      BufferOptions options =
+          new BufferOptions(
+              file, Synchronous.FULL, Duration.ofMillis(100), commitSamples, budget, Duration.ZERO, Duration.ofMinutes(1));
+      long walPages = Math.max(16, Math.min(1000, budget / 4096 / 8));
+      long batchBytes = (long) commitSamples * BufferStore.SAMPLE_BYTES;
+      // The WAL holds up to walPages pages plus the pages of the transaction that crossed that
+      // mark; a shedding transaction can rewrite as many pages as the budget holds.
+      long bound = 2 * budget + batchBytes + walPages * 4096;
+      long base = MicroTime.now(clock);
+      long maxDb = 0;
+      long maxWal = 0;
+      long maxTotal = 0;
+      try (SqliteBuffer b = SqliteBuffer.open(options, specs(), clock)) {
+        int batches = (int) (3 * budget / (commitSamples * 20L)) + 10;
+        for (int n = 0; n < batches; n++) {
+          List<Sample> batch = new ArrayList<>(commitSamples);
+          for (int i = 0; i < commitSamples; i++) {
+            batch.add(Sample.of(i % 2 == 0 ? ROLL : PLAIN, base + (long) n * commitSamples + i, i * 0.25));
+          }
+          b.append(batch).join();
+          long db = Files.size(file);
+          long wal = Files.exists(Path.of(file + "-wal")) ? Files.size(Path.of(file + "-wal")) : 0;
+          maxDb = Math.max(maxDb, db);
+          maxWal = Math.max(maxWal, wal);
+          maxTotal = Math.max(maxTotal, db + wal);
+          assertThat(db).as("database after batch %d", n).isLessThanOrEqualTo(budget + batchBytes);
+          assertThat(db + wal).as("database %d + WAL %d after batch %d", db, wal, n).isLessThanOrEqualTo(bound);
+        }
+        assertThat(b.stats().droppedFor("budget")).as("the budget was reached").isPositive();
+      }
+      System.out.printf(
+          "maxSize %d: max database %d, max WAL %d, max total %d (%.3f x maxSize), bound %d%n", budget, maxDb, maxWal,
+          maxTotal, maxTotal / (double) budget, bound);
+    }
+  }
 }

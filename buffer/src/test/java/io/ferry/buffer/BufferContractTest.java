@@ -252,4 +252,76 @@ class BufferContractTest {
   static List<Long> ids(Lease l) {
     return l.samples().stream().map(SampleRecord::id).sorted().toList();
   }
+
+  // ---------------------------------------------------------------- leases by channel
+
+  static final List<ChannelId> GRID = IntStream.range(0, 5).mapToObj(i -> ChannelId.of("g", "c" + i)).toList();
+
+  /** Ten rounds of the five grid channels, appended round by round (the way a poller appends). */
+  Buffer openGrid() {
+    Buffer b =
+        open(BufferOptions.defaults(dir.resolve("grid.db")),
+            GRID.stream().map(c -> Specs.raw(c.toString(), "cloud")).toList());
+    List<Sample> rounds = new ArrayList<>();
+    for (int t = 0; t < 10; t++) {
+      for (ChannelId c : GRID) {
+        rounds.add(s(c, t, t));
+      }
+    }
+    b.append(rounds).join();
+    return b;
+  }
+
+  static List<String> keys(Lease l) {
+    return l.samples().stream().map(r -> r.sample().channel().channel() + "@" + (r.sample().timeMicros() - T0)).toList();
+  }
+
+  @Test
+  void aByChannelLeaseTakesTheOldestSamplesOfTheFirstChannelsMet() {
+    Buffer b = openGrid();
+    Lease first = b.lease("cloud", LeaseRequest.of(1000).byChannel(2, 3));
+    assertThat(keys(first)).containsExactly("c0@0", "c0@1", "c0@2", "c1@0", "c1@1", "c1@2");
+    // A second lease while the first is live: the next channels met, never a leased row.
+    Lease second = b.lease("cloud", LeaseRequest.of(1000).byChannel(2, 3));
+    assertThat(keys(second)).containsExactly("c2@0", "c2@1", "c2@2", "c3@0", "c3@1", "c3@2");
+    first.ack();
+    // Oldest first outside the live lease: c4 from its start, then c0 from where the ack left it.
+    Lease third = b.lease("cloud", LeaseRequest.of(1000).byChannel(2, 100));
+    assertThat(keys(third))
+        .containsExactly(
+            "c0@3", "c0@4", "c0@5", "c0@6", "c0@7", "c0@8", "c0@9",
+            "c4@0", "c4@1", "c4@2", "c4@3", "c4@4", "c4@5", "c4@6", "c4@7", "c4@8", "c4@9");
+    third.release();
+    second.release();
+    assertThat(b.stats().rawSamples()).isEqualTo(44);
+  }
+
+  @Test
+  void byChannelLeasesDeliverEverySampleOnceInOrderPerChannelWithPartialAcks() {
+    Buffer b = openGrid();
+    java.util.Map<ChannelId, List<Long>> delivered = new java.util.HashMap<>();
+    int leases = 0;
+    for (Lease l = b.lease("cloud", LeaseRequest.of(7).byChannel(3, 2)); !l.isEmpty();
+        l = b.lease("cloud", LeaseRequest.of(7).byChannel(3, 2))) {
+      assertThat(l.samples()).hasSizeLessThanOrEqualTo(6);
+      assertThat(l.samples().stream().map(r -> r.sample().channel()).distinct()).hasSizeLessThanOrEqualTo(3);
+      // Every other lease is acknowledged only in part: the rest must come again, in order.
+      List<SampleRecord> acked = leases++ % 2 == 0 ? l.samples() : l.samples().subList(0, l.samples().size() / 2);
+      acked.forEach(r -> delivered.computeIfAbsent(r.sample().channel(), c -> new ArrayList<>()).add(r.sample().timeMicros() - T0));
+      l.ack(List.copyOf(acked));
+      assertThat(leases).as("leases needed").isLessThan(100);
+    }
+    assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(GRID);
+    delivered.values().forEach(times -> assertThat(times).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L));
+    assertThat(b.stats().rawSamples()).isZero();
+  }
+
+  @Test
+  void aByChannelLeaseIsBoundedByRecordsAndBytesToo() {
+    Buffer b = openGrid();
+    assertThat(b.lease("cloud", LeaseRequest.of(7).byChannel(5, 0)).samples()).hasSize(7);
+    Lease bytes =
+        b.lease("cloud", new LeaseRequest(1000, 4 * BufferStore.SAMPLE_BYTES, Duration.ofMinutes(1)).byChannel(5, 0));
+    assertThat(bytes.samples()).hasSize(4);
+  }
 }

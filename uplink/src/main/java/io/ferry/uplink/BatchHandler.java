@@ -1,6 +1,8 @@
 package io.ferry.uplink;
 
 import io.ferry.buffer.Lease;
+import io.ferry.buffer.LeaseRequest;
+import java.time.Duration;
 
 /**
  * The API-specific part of an uplink: turns one lease into calls and says how it ended. It never
@@ -9,6 +11,15 @@ import io.ferry.buffer.Lease;
  */
 public interface BatchHandler extends AutoCloseable {
   Delivery deliver(Lease lease, Exchange exchange) throws InterruptedException;
+
+  /**
+   * The shape of the next lease: the request shape drives the lease shape. By default
+   * {@code batch} records in append order; an API that limits streams rather than records (one
+   * PUT of up to 2,000 streams with many samples each) asks for a lease by channel.
+   */
+  default LeaseRequest leaseRequest(int batch, Duration ttl) {
+    return new LeaseRequest(batch, Long.MAX_VALUE, ttl);
+  }
 
   /** Releases files or connections. */
   @Override

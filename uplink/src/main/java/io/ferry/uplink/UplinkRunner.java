@@ -4,7 +4,6 @@ import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.Lease;
-import io.ferry.buffer.LeaseRequest;
 import io.ferry.buffer.SampleRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,7 +159,7 @@ public final class UplinkRunner implements UplinkService {
   }
 
   private void step() throws InterruptedException {
-    Lease lease = buffer.lease(name, new LeaseRequest(batch, Long.MAX_VALUE, settings.leaseTtl()));
+    Lease lease = buffer.lease(name, handler.leaseRequest(batch, settings.leaseTtl()));
     if (lease.isEmpty()) {
       backlog = 0;
       catchUp.update(0, Optional.empty(), ctx.clock().instant(), 0).ifPresent(LOG::info);

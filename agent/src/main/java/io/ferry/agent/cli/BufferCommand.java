@@ -1,19 +1,14 @@
 package io.ferry.agent.cli;
 
-import io.ferry.buffer.Databases;
+import io.ferry.buffer.BufferInspector;
+import io.ferry.buffer.BufferStats;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.Problem;
 import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
-import io.ferry.core.Quality;
+import io.ferry.core.Sample;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -37,7 +32,7 @@ import picocli.CommandLine.Option;
     name = "buffer",
     mixinStandardHelpOptions = true,
     description = "Inspect the local buffer (works while the service runs).",
-    subcommands = {BufferCommand.Stats.class, BufferCommand.Export.class})
+    subcommands = {BufferCommand.Stats.class, BufferCommand.Export.class, BufferCommand.Check.class})
 public final class BufferCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -92,11 +87,60 @@ public final class BufferCommand implements Runnable {
     return found.database().get();
   }
 
-  static Connection connect(Path file) throws Failure {
+  /**
+   * Opens the file read-only for inspection and refuses a damaged one with one line: a file
+   * {@code ferry run} would move aside is reported as corrupt (exit 1), not read.
+   */
+  static BufferInspector inspect(Path file) throws Failure {
+    BufferInspector inspector;
     try {
-      return Databases.openReadOnly(file);
-    } catch (SQLException e) {
-      throw new Failure(3, "cannot read buffer " + file + ": " + e.getMessage());
+      inspector = BufferInspector.open(file);
+    } catch (BufferInspector.InspectionException e) {
+      throw failure(e);
+    }
+    try {
+      if (inspector.integrity() instanceof BufferInspector.Integrity.Corrupt corrupt) {
+        inspector.close();
+        throw new Failure(1, "buffer " + file + " is corrupt (" + corrupt.detail()
+            + "); ferry run would move it aside and start a new one");
+      }
+    } catch (BufferInspector.InspectionException e) {
+      inspector.close();
+      throw failure(e);
+    }
+    return inspector;
+  }
+
+  static Failure failure(BufferInspector.InspectionException e) {
+    return switch (e.kind()) {
+      case UNUSABLE -> new Failure(1, e.getMessage());
+      case MISSING, UNREADABLE -> new Failure(3, e.getMessage());
+    };
+  }
+
+  // ------------------------------------------------------------------ check
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Check the database's integrity the way ferry run does before using it (exit 1 when corrupt).")
+  static final class Check implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    DbLocation where;
+
+    @Override
+    public Integer call() {
+      try {
+        Path file = database(where);
+        try (BufferInspector inspector = inspect(file)) {
+          spec.commandLine().getOut().println("buffer " + file + ": ok");
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+      } catch (Failure f) {
+        spec.commandLine().getErr().println(f.getMessage());
+        return f.exitCode;
+      }
     }
   }
 
@@ -118,93 +162,38 @@ public final class BufferCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       try {
         Path file = database(where);
-        try (Connection c = connect(file)) {
-          print(c, file, out);
+        try (BufferInspector inspector = inspect(file)) {
+          print(inspector.stats(), file, out);
+        } catch (BufferInspector.InspectionException e) {
+          throw failure(e);
         }
         out.flush();
         return 0;
       } catch (Failure f) {
         err.println(f.getMessage());
         return f.exitCode;
-      } catch (SQLException e) {
-        err.println("reading buffer failed: " + e.getMessage());
-        return 3;
       }
     }
 
-    private void print(Connection c, Path file, PrintWriter out) throws SQLException {
-      long db = size(file);
-      long wal = size(Path.of(file + "-wal"));
-      Map<Integer, String> uplinks = new TreeMap<>();
-      Map<String, long[]> rows = new TreeMap<>(); // name -> samples, rollups, increments, oldest
-      long total = 0;
-      // One read transaction: every number comes from the same snapshot.
-      try (Statement st = c.createStatement()) {
-        st.execute("BEGIN");
-        try (ResultSet rs = st.executeQuery("SELECT bit, name FROM uplink ORDER BY name")) {
-          while (rs.next()) {
-            uplinks.put(rs.getInt(1), rs.getString(2));
-            rows.put(rs.getString(2), new long[] {0, 0, 0, Long.MAX_VALUE});
-          }
-        }
-        try (ResultSet rs = st.executeQuery("SELECT pending, count(*), min(t) FROM raw GROUP BY pending")) {
-          while (rs.next()) {
-            total += rs.getLong(2);
-            for (var u : uplinks.entrySet()) {
-              if ((rs.getLong(1) & (1L << u.getKey())) != 0) {
-                long[] r = rows.get(u.getValue());
-                r[0] += rs.getLong(2);
-                r[3] = Math.min(r[3], rs.getLong(3));
-              }
-            }
-          }
-        }
-        derived(st, "rollup", 1, uplinks, rows);
-        derived(st, "incr", 2, uplinks, rows);
-        out.printf("buffer %s: %d bytes (database %d + WAL %d), %d raw samples queued%n", file, db + wal, db, wal, total);
-        out.printf("%-20s %12s %10s %10s  %s%n", "uplink", "samples", "rollups", "increments", "oldest unsent sample");
-        long now = MicroTime.now(clock);
-        for (var e : rows.entrySet()) {
-          long[] r = e.getValue();
-          String oldest = r[3] == Long.MAX_VALUE ? "-" : MicroTime.instant(r[3]) + " (" + age(now - r[3]) + " ago)";
-          out.printf("%-20s %12d %10d %10d  %s%n", e.getKey(), r[0], r[1], r[2], oldest);
-        }
-        Map<String, Long> dropped = new TreeMap<>();
-        try (ResultSet rs =
-            st.executeQuery(
-                "SELECT c.instrument, c.name, d.reason, d.n FROM dropped d JOIN channel c ON c.id = d.ch")) {
-          while (rs.next()) {
-            dropped.put(rs.getString(1) + "/" + rs.getString(2) + " " + rs.getString(3), rs.getLong(4));
-          }
-        }
-        st.execute("COMMIT");
-        if (dropped.isEmpty()) {
-          out.println("dropped: none");
-        } else {
-          out.printf("dropped (channel reason: count), %d in total:%n", dropped.values().stream().mapToLong(Long::longValue).sum());
-          dropped.forEach((k, v) -> out.printf("  %-50s %d%n", k, v));
-        }
+    private void print(BufferInspector.Snapshot snap, Path file, PrintWriter out) {
+      long db = snap.databaseBytes();
+      long wal = snap.walBytes();
+      out.printf("buffer %s: %d bytes (database %d + WAL %d), %d raw samples queued%n", file, db + wal, db, wal,
+          snap.rawSamples());
+      out.printf("%-20s %12s %10s %10s  %s%n", "uplink", "samples", "rollups", "increments", "oldest unsent sample");
+      long now = MicroTime.now(clock);
+      for (var e : snap.uplinks().entrySet()) {
+        BufferStats.UplinkBacklog r = e.getValue();
+        String oldest =
+            r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + age(now - r.oldestMicros()) + " ago)";
+        out.printf("%-20s %12d %10d %10d  %s%n", e.getKey(), r.samples(), r.rollups(), r.increments(), oldest);
       }
-    }
-
-    private static void derived(Statement st, String table, int index, Map<Integer, String> uplinks,
-        Map<String, long[]> rows) throws SQLException {
-      try (ResultSet rs = st.executeQuery("SELECT pending, count(*) FROM " + table + " GROUP BY pending")) {
-        while (rs.next()) {
-          for (var u : uplinks.entrySet()) {
-            if ((rs.getLong(1) & (1L << u.getKey())) != 0) {
-              rows.get(u.getValue())[index] += rs.getLong(2);
-            }
-          }
-        }
-      }
-    }
-
-    private static long size(Path p) {
-      try {
-        return Files.exists(p) ? Files.size(p) : 0;
-      } catch (java.io.IOException e) {
-        return 0;
+      Map<String, Long> dropped = snap.dropped();
+      if (dropped.isEmpty()) {
+        out.println("dropped: none");
+      } else {
+        out.printf("dropped (channel reason: count), %d in total:%n", dropped.values().stream().mapToLong(Long::longValue).sum());
+        dropped.forEach((k, v) -> out.printf("  %-50s %d%n", k, v));
       }
     }
 
@@ -268,21 +257,23 @@ public final class BufferCommand implements Runnable {
           return 2;
         }
         Path file = database(where);
-        try (Connection c = connect(file)) {
-          long n = export(c, id, fromMicros, toMicros, out);
+        try (BufferInspector inspector = inspect(file)) {
+          if (format == Format.csv) {
+            out.println("time,time_us,value,quality,text");
+          }
+          OptionalLong n = inspector.export(id, fromMicros, toMicros, s -> out.println(line(s)));
           out.flush();
-          if (n < 0) {
+          if (n.isEmpty()) {
             err.println("no channel " + id + " in " + file);
             return 1;
           }
+        } catch (BufferInspector.InspectionException e) {
+          throw failure(e);
         }
         return 0;
       } catch (Failure f) {
         err.println(f.getMessage());
         return f.exitCode;
-      } catch (SQLException e) {
-        err.println("reading buffer failed: " + e.getMessage());
-        return 3;
       }
     }
 
@@ -293,55 +284,24 @@ public final class BufferCommand implements Runnable {
       return MicroTime.micros(Instant.parse(text));
     }
 
-    /** Streams rows straight from the cursor to the output: nothing is collected in memory. */
-    private long export(Connection c, ChannelId id, long fromMicros, long toMicros, PrintWriter out)
-        throws SQLException {
-      int ch;
-      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM channel WHERE instrument = ? AND name = ?")) {
-        ps.setString(1, id.instrument());
-        ps.setString(2, id.channel());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return -1;
-          }
-          ch = rs.getInt(1);
-        }
-      }
+    private String line(Sample s) {
+      long t = s.timeMicros();
+      double v = s.value();
+      String txt = s.text();
+      boolean noValue = s.isText() || Double.isNaN(v);
       if (format == Format.csv) {
-        out.println("time,time_us,value,quality,text");
+        return MicroTime.instant(t) + "," + t + "," + (noValue ? "" : Double.toString(v)) + "," + s.quality() + ","
+            + (txt == null ? "" : csv(txt));
       }
-      long n = 0;
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT t, v, q, txt FROM raw WHERE ch = ? AND t >= ? AND t < ? ORDER BY t, seq")) {
-        ps.setInt(1, ch);
-        ps.setLong(2, fromMicros);
-        ps.setLong(3, toMicros);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long t = rs.getLong(1);
-            double v = rs.getDouble(2);
-            boolean noValue = rs.wasNull();
-            Quality q = Quality.ofCode(rs.getInt(3));
-            String txt = rs.getString(4);
-            if (format == Format.csv) {
-              out.println(MicroTime.instant(t) + "," + t + "," + (noValue ? "" : Double.toString(v)) + "," + q + ","
-                  + (txt == null ? "" : csv(txt)));
-            } else {
-              StringBuilder sb = new StringBuilder(96);
-              sb.append("{\"channel\":\"").append(id).append("\",\"time\":\"").append(MicroTime.instant(t))
-                  .append("\",\"time_us\":").append(t).append(",\"value\":")
-                  .append(noValue || !Double.isFinite(v) ? "null" : Double.toString(v))
-                  .append(",\"quality\":\"").append(q).append('"');
-              if (txt != null) {
-                sb.append(",\"text\":\"").append(json(txt)).append('"');
-              }
-              out.println(sb.append('}'));
-            }
-            n++;
-          }
-        }
+      StringBuilder sb = new StringBuilder(96);
+      sb.append("{\"channel\":\"").append(s.channel()).append("\",\"time\":\"").append(MicroTime.instant(t))
+          .append("\",\"time_us\":").append(t).append(",\"value\":")
+          .append(noValue || !Double.isFinite(v) ? "null" : Double.toString(v))
+          .append(",\"quality\":\"").append(s.quality()).append('"');
+      if (txt != null) {
+        sb.append(",\"text\":\"").append(json(txt)).append('"');
       }
-      return n;
+      return sb.append('}').toString();
     }
 
     static String csv(String s) {

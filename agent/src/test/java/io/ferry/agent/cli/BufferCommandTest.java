@@ -35,12 +35,13 @@ class BufferCommandTest {
 
   @TempDir Path dir;
   SqliteBuffer running;
+  ChannelSpec flow;
   Path db;
 
   @BeforeEach
   void startService() {
     db = dir.resolve("state").resolve("buffer.db");
-    ChannelSpec flow =
+    flow =
         new ChannelSpec(FLOW, "m3/h", "", ValueKind.GAUGE, Optional.empty(), Optional.empty(),
             Map.of("cloud", EnumSet.of(Route.RAW), "local", EnumSet.of(Route.RAW)));
     running = SqliteBuffer.open(BufferOptions.defaults(db), List.of(flow), Clock.systemUTC());
@@ -148,5 +149,49 @@ class BufferCommandTest {
     Result missing = run(new BufferCommand(), "stats", "--db", dir.resolve("nope.db").toString());
     assertThat(missing.code()).isEqualTo(3);
     assertThat(missing.err()).contains("nope.db");
+  }
+
+  @Test
+  void statsAndExportOfAStoppedBufferLeaveNoWalOrShmBehind() throws Exception {
+    running.close();
+    Path state = db.getParent();
+    List<String> before;
+    try (var files = Files.list(state)) {
+      before = files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(before).doesNotContain("buffer.db-wal", "buffer.db-shm");
+    assertThat(run(new BufferCommand(), "stats", "--db", db.toString()).code()).isZero();
+    assertThat(run(new BufferCommand(), "export", "--db", db.toString(), "--channel", "boiler1/flow").code()).isZero();
+    assertThat(run(new BufferCommand(), "check", "--db", db.toString()).code()).isZero();
+    try (var files = Files.list(state)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aCorruptBufferIsReportedCorruptInOneLineWithExitOne() throws Exception {
+    Path damaged = dir.resolve("damaged.db");
+    try (SqliteBuffer b =
+        SqliteBuffer.open(BufferOptions.defaults(damaged), List.of(flow), Clock.systemUTC())) {
+      b.append(java.util.stream.IntStream.range(0, 20_000).mapToObj(i -> Sample.of(FLOW, T0 + i, i)).toList()).join();
+    }
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(damaged.toFile(), "rw")) {
+      raf.seek(Files.size(damaged) / 2);
+      raf.write("garbage".repeat(2000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    Path text = dir.resolve("text.db");
+    Files.writeString(text, "not a database at all".repeat(300));
+    for (Path file : List.of(damaged, text)) {
+      for (String command : List.of("stats", "check")) {
+        Result r = run(new BufferCommand(), command, "--db", file.toString());
+        assertThat(r.code()).as(command + " " + file).isEqualTo(1);
+        assertThat(r.out()).doesNotContain("queued");
+        assertThat(r.err().lines().toList()).hasSize(1);
+        assertThat(r.err()).contains(file.toString()).contains("corrupt").doesNotContain("Exception");
+      }
+      Result export = run(new BufferCommand(), "export", "--db", file.toString(), "--channel", "boiler1/flow");
+      assertThat(export.code()).isEqualTo(1);
+      assertThat(export.out()).isEmpty();
+    }
   }
 }

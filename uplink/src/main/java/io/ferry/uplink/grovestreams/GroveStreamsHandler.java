@@ -3,6 +3,7 @@ package io.ferry.uplink.grovestreams;
 import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.KeyValueStore;
 import io.ferry.buffer.Lease;
+import io.ferry.buffer.LeaseRequest;
 import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
@@ -10,6 +11,7 @@ import io.ferry.uplink.JsonBody;
 import io.ferry.uplink.Redact;
 import io.ferry.uplink.Verdict;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collections;
 import java.util.HashSet;
@@ -43,6 +45,15 @@ final class GroveStreamsHandler implements BatchHandler {
     this.state = state;
     this.clock = clock;
     state.entries(KNOWN).keySet().forEach(k -> known.add(k.substring(KNOWN.length())));
+  }
+
+  /**
+   * Up to maxStreams channels with as many of their oldest samples as the batch and the body cap
+   * allow: one PUT then carries maxStreams streams x many samples, however many channels wait.
+   */
+  @Override
+  public LeaseRequest leaseRequest(int batch, Duration ttl) {
+    return new LeaseRequest(batch, plan.sampleBytes(), ttl).byChannel(plan.maxStreams(), 0);
   }
 
   @Override

@@ -20,6 +20,7 @@ import okhttp3.HttpUrl;
  * @param org optional organisation uid ({@code org} query parameter or cookie)
  * @param gatewayId sent as {@code X-Forwarded-For} (GroveStreams rate-limits per IP)
  * @param maxStreams streams per PUT (API limit 2,000)
+ * @param bodyCap about the largest uncompressed body of one PUT, in bytes (API limit 200 MB)
  * @param metadata when stream {@code defaults} are sent
  * @param component template, folder and defaults for auto-created components
  * @param cycles rollup interval (seconds) to GroveStreams cycle id
@@ -34,6 +35,7 @@ public record GroveStreamsPlan(
     String gatewayId,
     boolean gzip,
     int maxStreams,
+    long bodyCap,
     Metadata metadata,
     ComponentSettings component,
     Map<Long, String> cycles,
@@ -44,6 +46,12 @@ public record GroveStreamsPlan(
     implements UplinkPlan {
   public static final String TYPE = "grovestreams";
   public static final int API_MAX_STREAMS = 2000;
+  /** Default {@code bodyCap}: 16 MiB, an eighth of the API's 200 MB, about 400,000 samples. */
+  public static final long DEFAULT_BODY_CAP = 16L << 20;
+  /** The API's body limit. */
+  public static final long API_MAX_BODY = 200_000_000L;
+  /** Room kept in the body cap per stream for its ids and defaults (metadata), beyond its samples. */
+  static final int STREAM_OVERHEAD_BYTES = 512;
 
   public enum Auth { QUERY, COOKIE }
 
@@ -75,13 +83,18 @@ public record GroveStreamsPlan(
     return configured != null ? configured : io.ferry.config.Durations.format(java.time.Duration.ofSeconds(seconds));
   }
 
+  /** Bytes of a lease's samples (40 per numeric sample) that keep one PUT within {@link #bodyCap}. */
+  public long sampleBytes() {
+    return Math.max(4096, bodyCap - (long) maxStreams * STREAM_OVERHEAD_BYTES);
+  }
+
   @Override
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     lines.add("PUT " + feedUrl + " (api_key " + apiKey.source() + " as " + auth.name().toLowerCase() + ", X-Forwarded-For "
         + gatewayId + (gzip ? ", gzip" : "") + ")");
-    lines.add("at most " + maxStreams + " streams and " + runner.batchRecords() + " records per PUT, one PUT per "
-        + runner.minInterval().toSeconds() + " s at most");
+    lines.add("at most " + maxStreams + " streams, " + runner.batchRecords() + " records and about "
+        + (bodyCap % (1 << 20) == 0 ? (bodyCap >> 20) + " MiB" : bodyCap + " bytes") + " per PUT, one PUT per " + runner.minInterval().toSeconds() + " s at most");
     lines.add(channels.size() + " channels; stream defaults sent " + (metadata == Metadata.ON_MISSING ? "when reported missing" : "on first use and when reported missing"));
     component.templateId().ifPresent(t -> lines.add("component template " + t));
     component.folder().ifPresent(f -> lines.add("new components in folder " + f));

@@ -40,6 +40,9 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
     return EnumSet.of(Route.RAW, Route.ROLLUP);
   }
 
+  /** Records per lease unless batchSize says otherwise: more than the default body cap holds. */
+  static final int DEFAULT_BATCH = 500_000;
+
   @Override
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
@@ -51,6 +54,11 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
     Optional<String> org = f.string("org");
     boolean gzip = f.bool("gzip", true);
     int maxStreams = f.integer("maxStreams", GroveStreamsPlan.API_MAX_STREAMS, 1, GroveStreamsPlan.API_MAX_STREAMS);
+    long bodyCap = f.size("bodyCap", GroveStreamsPlan.DEFAULT_BODY_CAP);
+    if (bodyCap < 1L << 20 || bodyCap > GroveStreamsPlan.API_MAX_BODY) {
+      f.error("bodyCap", "must be between 1MiB and 200MB (the API's limit), got " + bodyCap + " bytes");
+      bodyCap = GroveStreamsPlan.DEFAULT_BODY_CAP;
+    }
     GroveStreamsPlan.Metadata metadata = f.choice("metadata", List.of("on-missing", "first-use"))
         .map(m -> m.equals("first-use") ? GroveStreamsPlan.Metadata.FIRST_USE : GroveStreamsPlan.Metadata.ON_MISSING)
         .orElse(GroveStreamsPlan.Metadata.ON_MISSING);
@@ -81,7 +89,9 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
       }
     });
     Optional<String> calendar = f.string("rollupCalendarId");
-    RunnerSettings runner = RunnerSettings.read(f, 20_000, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    // One PUT carries up to maxStreams streams with many samples each (the API limits streams and
+    // bytes, not samples): the batch is bounded by bodyCap in practice.
+    RunnerSettings runner = RunnerSettings.read(f, DEFAULT_BATCH, Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     Map<ChannelId, ChannelSpec> channels = new LinkedHashMap<>();
     Map<String, String> componentNames = new LinkedHashMap<>();
@@ -99,7 +109,7 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
     }
     HttpUrl feed = base.get().newBuilder().addPathSegments("api/feed").build();
     return Optional.of(new GroveStreamsPlan(section.name(), feed, key.get(), auth, org, agent.gatewayId(), gzip, maxStreams,
-        metadata, new GroveStreamsPlan.ComponentSettings(template, folder, location), cycles, calendar, channels,
+        bodyCap, metadata, new GroveStreamsPlan.ComponentSettings(template, folder, location), cycles, calendar, channels,
         componentNames, runner));
   }
 

@@ -318,12 +318,66 @@ class GroveStreamsUplinkTest {
   @Test
   void planReportsBadKeysAndNeverPrintsTheSecret() {
     Problems problems = new Problems();
-    String yaml = "url: ftp://x\napiKey: literal-key\nmaxStreams: 5000\nfolder: /Elsewhere\nauth: header\n";
+    String yaml = "url: ftp://x\napiKey: literal-key\nmaxStreams: 5000\nfolder: /Elsewhere\nauth: header\nbodyCap: 1GiB\n";
     var plan = new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams", yaml, problems, Map.of()),
         UplinkTesting.agent(dir, "gw"), List.of());
     assertThat(plan).isEmpty();
     assertThat(problems.all()).extracting(p -> p.path()).contains("uplinks.gs.url", "uplinks.gs.apiKey", "uplinks.gs.maxStreams",
-        "uplinks.gs.folder", "uplinks.gs.auth");
+        "uplinks.gs.folder", "uplinks.gs.auth", "uplinks.gs.bodyCap");
     assertThat(problems.toString()).doesNotContain("literal-key");
+  }
+
+  /** Samples per stream in one PUT body, in PUT order. */
+  static List<List<Integer>> samplesPerStream(List<FeedServer.Received> received) {
+    List<List<Integer>> out = new ArrayList<>();
+    for (FeedServer.Received r : received) {
+      List<Integer> perStream = new ArrayList<>();
+      for (JsonNode c : r.body().path("feed").path("component")) {
+        for (JsonNode st : c.path("stream")) {
+          perStream.add(st.path("data").size());
+        }
+      }
+      out.add(perStream);
+    }
+    return out;
+  }
+
+  @Test
+  void onePutCarriesMaxStreamsWithAllTheirSamplesWhateverTheChannelCount() throws Exception {
+    List<ChannelId> ids = new ArrayList<>();
+    List<ChannelSpec> many = new ArrayList<>();
+    for (int c = 0; c < 5; c++) {
+      ids.add(ChannelId.of("boiler1", "c" + c));
+      many.add(UplinkTesting.raw("boiler1/c" + c, "", "gs"));
+    }
+    specs = many;
+    script((n, body) -> null);
+    // 40 rounds of 5 channels, appended as a poller does: a lease in append order of 100 records
+    // would hold 20 samples of each channel, of which a 2-stream PUT sends 2 x 20.
+    List<Sample> rounds = new ArrayList<>();
+    for (int t = 0; t < 40; t++) {
+      for (ChannelId id : ids) {
+        rounds.add(Sample.of(id, T0 + t * 1_000_000L, t));
+      }
+    }
+    buffer().append(rounds).join();
+    UplinkService s = start("maxStreams: 2\nbatchSize: 100\nminInterval: 0s\n");
+    UplinkTesting.awaitDelivered(s, 200);
+    assertThat(samplesPerStream(feed.received)).containsExactly(List.of(40, 40), List.of(40, 40), List.of(40));
+    for (ChannelId id : ids) {
+      assertThat(feed.store.get(id.toString())).hasSize(40);
+    }
+  }
+
+  @Test
+  void bodyCapBoundsOnePutHoweverManySamplesWait() throws Exception {
+    script((n, body) -> null);
+    append(TEMP, 30_000, 0);
+    // 1 MiB cap, 1,000 streams' worth of room for ids and metadata kept: about 13,400 samples a PUT.
+    UplinkService s = start("bodyCap: 1MiB\nmaxStreams: 1000\ngzip: false\nminInterval: 0s\n");
+    UplinkTesting.awaitDelivered(s, 30_000);
+    assertThat(feed.received).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(feed.received).allSatisfy(r -> assertThat(r.request().getBodySize()).isLessThanOrEqualTo(1L << 20));
+    assertThat(feed.store.get("boiler1/temp")).hasSize(30_000);
   }
 }
