@@ -8,5 +8,14 @@
  * unknown keys are errors with a did-you-mean; a {@link io.ferry.config.Secret}'s value never
  * appears in a message or {@code toString}. Drivers and uplinks read their own keys through the
  * same readers, so {@code ferry check} reports all errors of all files in one pass.
+ *
+ * <p>Only regular files (or links to them) are read, at most {@link io.ferry.config.ConfigFiles#MAX_YAML_BYTES}
+ * per YAML file and {@link io.ferry.config.ConfigFiles#MAX_SECRET_BYTES} per secret file, so no
+ * input can block (a pipe) or exhaust memory ({@code /dev/zero}). {@code ${env:}} and
+ * {@code ${file:}} references are resolved in every text value or reported; never used literally.
+ * One root cause gives one problem: readers of a part that is already invalid (a channel without
+ * a name, an uplink of unknown type) do not also report its keys. Messages never name a Java
+ * class ({@link io.ferry.config.IoCauses} puts file-system causes in words). Warnings
+ * ({@link io.ferry.config.Problems#warn}) are printed but do not make a configuration invalid.
  */
 package io.ferry.config;

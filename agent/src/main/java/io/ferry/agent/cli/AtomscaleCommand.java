@@ -110,7 +110,7 @@ public final class AtomscaleCommand implements Runnable {
         err.println("ferry atomscale finalize: " + e.getMessage());
         return 3;
       } catch (RuntimeException e) {
-        err.println("ferry atomscale finalize: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        err.println("ferry atomscale finalize: " + Main.describe(e));
         return 3;
       }
     }

@@ -14,8 +14,15 @@ public record OpcUaPlan(
     ConnectionSettings connection,
     TimestampSource timestamps,
     SubscriptionSettings subscription,
-    List<NodePlan> nodes)
+    List<NodePlan> nodes,
+    boolean skipUnchanged)
     implements DriverPlan {
+
+  /** A plan that delivers a polled value only when its source timestamp moved (the default). */
+  public OpcUaPlan(InstrumentInfo instrument, AcquisitionMode mode, ConnectionSettings connection, TimestampSource timestamps,
+      SubscriptionSettings subscription, List<NodePlan> nodes) {
+    this(instrument, mode, connection, timestamps, subscription, nodes, true);
+  }
 
   public OpcUaPlan {
     Objects.requireNonNull(instrument, "instrument");
@@ -42,7 +49,9 @@ public record OpcUaPlan(
           + Durations.format(s.staleAfter()) + "), " + s.monitoredItemsPerCall() + " items per CreateMonitoredItems");
     }
     lines.add("timestamps: " + switch (timestamps) {
-      case SOURCE -> "source time, else server time, else arrival time";
+      case SOURCE -> "source time, else server time, else arrival time" + (mode == AcquisitionMode.POLL
+          ? (skipUnchanged ? "; a value whose source time did not move is unchanged, not a new sample"
+              : "; every poll delivers every value (skipUnchanged: false)") : "");
       case SERVER -> "server time, else arrival time";
       case AGENT -> "arrival time";
     });

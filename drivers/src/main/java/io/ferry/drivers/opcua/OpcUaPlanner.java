@@ -33,6 +33,7 @@ final class OpcUaPlanner {
     AcquisitionMode mode = top.choice("mode", List.of("poll", "subscribe"))
         .map(m -> AcquisitionMode.valueOf(m.toUpperCase(Locale.ROOT))).orElse(AcquisitionMode.POLL);
     TimestampSource timestamps = top.enumValue("timestamp", TimestampSource.class, TimestampSource.SOURCE);
+    boolean skipUnchanged = top.bool("skipUnchanged", true);
 
     Optional<Fields> sub = top.object("subscription");
     if (sub.isPresent() && mode == AcquisitionMode.POLL) {
@@ -55,7 +56,8 @@ final class OpcUaPlanner {
     if (nodes.size() != ic.channels().size() || !ok || defaults.settings().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new OpcUaPlan(ic.info(), mode, connection.get(), timestamps, defaults.settings().get(), nodes));
+    return Optional.of(new OpcUaPlan(ic.info(), mode, connection.get(), timestamps, defaults.settings().get(), nodes,
+        skipUnchanged));
   }
 
   // ---------------------------------------------------------------- connection

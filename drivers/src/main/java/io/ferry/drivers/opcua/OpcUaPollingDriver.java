@@ -47,6 +47,8 @@ final class OpcUaPollingDriver implements PollingDriver {
 
   private volatile OpcUaClient client;
   private Map<NodePlan, NodeId> resolved = Map.of();
+  /** The source time last delivered per node: a poll returning it again is not a new sample. */
+  private final Map<NodePlan, Long> lastSourceTime = new java.util.HashMap<>();
   private int chunkSize;
   private int failures;
   private Instant nextAttempt = Instant.MIN;
@@ -110,6 +112,14 @@ final class OpcUaPollingDriver implements PollingDriver {
         NodePlan n = nodes.get(start + i);
         Reading r = SampleMapper.map(n.channel(), values.get(i), plan.timestamps(), arrival);
         if (r instanceof Reading.Value v) {
+          if (plan.skipUnchanged() && SampleMapper.usesSourceTime(values.get(i), plan.timestamps())) {
+            // A static node (a setpoint, a nameplate value) keeps its source time: the same sample again.
+            Long previous = lastSourceTime.put(n, v.sample().timeMicros());
+            if (previous != null && previous == v.sample().timeMicros()) {
+              context.metrics().increment("unchanged");
+              continue;
+            }
+          }
           out.add(v.sample());
         } else if (r instanceof Reading.Unusable u) {
           reporter.unusable(n, u.reason());

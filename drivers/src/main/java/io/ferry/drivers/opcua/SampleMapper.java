@@ -127,6 +127,11 @@ public final class SampleMapper {
     };
   }
 
+  /** True when the sample's time is the source's own (timestamps: source and the server sent one). */
+  static boolean usesSourceTime(DataValue dv, TimestampSource timestamps) {
+    return timestamps == TimestampSource.SOURCE && valid(dv.getSourceTime());
+  }
+
   private static boolean valid(DateTime t) {
     return t != null && t.getUtcTime() > EPOCH_DELTA_TICKS / 2;
   }

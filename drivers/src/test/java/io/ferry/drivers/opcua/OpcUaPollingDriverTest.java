@@ -101,9 +101,38 @@ class OpcUaPollingDriverTest {
   }
 
   @Test
+  void aStaticNodePolledTenTimesYieldsOneSampleAndNineUnchanged() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    List<Sample> all = new java.util.ArrayList<>();
+    try (OpcUaPollingDriver driver = open(yaml("", List.of("Uncertain")), InstantSource.system(), metrics)) {
+      for (int i = 0; i < 10; i++) {
+        all.addAll(driver.poll());
+      }
+    }
+    assertThat(all).hasSize(1);
+    assertThat(all.get(0).timeMicros()).isEqualTo(MicroTime.micros(SOURCE_TIME));
+    assertThat(metrics.count("reads")).isEqualTo(10);
+    assertThat(metrics.count("unchanged")).isEqualTo(9);
+  }
+
+  @Test
+  void withSkipUnchangedFalseEveryPollDeliversTheStaticNodeAgain() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    List<Sample> all = new java.util.ArrayList<>();
+    try (OpcUaPollingDriver driver = open(yaml("skipUnchanged: false\n", List.of("Uncertain")), InstantSource.system(), metrics)) {
+      for (int i = 0; i < 10; i++) {
+        all.addAll(driver.poll());
+      }
+    }
+    assertThat(all).hasSize(10);
+    assertThat(metrics.count("unchanged")).isZero();
+  }
+
+  @Test
   void unknownAndUnreadableNodesAreReportedOnceAndSkipped() throws Exception {
     RecordingMetrics metrics = new RecordingMetrics();
-    try (OpcUaPollingDriver driver = open(yaml("", List.of("Double", "NoSuchNode", "Secret")), InstantSource.system(), metrics)) {
+    try (OpcUaPollingDriver driver = open(yaml("skipUnchanged: false\n", List.of("Double", "NoSuchNode", "Secret")),
+        InstantSource.system(), metrics)) {
       Map<String, Sample> first = byChannel(driver.poll());
       assertThat(first).containsOnlyKeys("Double");
       assertThat(driver.skippedChannels()).containsExactlyInAnyOrder("NoSuchNode", "Secret");
