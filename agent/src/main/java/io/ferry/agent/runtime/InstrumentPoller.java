@@ -41,6 +41,7 @@ final class InstrumentPoller {
   private volatile boolean skipping;
   /** When the tick thread next means to wake (micros); it is blocked when this lies well in the past. */
   private volatile long dueMicros;
+  private volatile boolean startAfterNow;
 
   InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink) {
     this.info = info;
@@ -69,6 +70,15 @@ final class InstrumentPoller {
   }
 
   void start() {
+    start(false);
+  }
+
+  /**
+   * Starts ticking. {@code afterNow}: the first tick is strictly after now, for an instrument
+   * restarted by a reload, whose predecessor may already have polled a tick that falls on now.
+   */
+  void start(boolean afterNow) {
+    this.startAfterNow = afterNow;
     running = true;
     dueMicros = now();
     tickThread.start();
@@ -104,7 +114,7 @@ final class InstrumentPoller {
   }
 
   private void tickLoop() {
-    long nextTick = Ticks.ceil(now(), interval);
+    long nextTick = startAfterNow ? Ticks.floor(now(), interval) + interval : Ticks.ceil(now(), interval);
     log.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
         Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
     try {

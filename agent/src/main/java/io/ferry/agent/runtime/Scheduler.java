@@ -81,7 +81,7 @@ public final class Scheduler implements AutoCloseable {
       InstrumentPoller poller = new InstrumentPoller(instrument, p, clock, sleeper, sink);
       pollers.put(instrument.id(), poller);
       if (state == State.RUNNING) {
-        poller.start();
+        poller.start(true);
       }
     } else if (driver instanceof StreamingDriver s) {
       Streaming streaming = new Streaming(s, new InstrumentCounters(instrument.id()));
