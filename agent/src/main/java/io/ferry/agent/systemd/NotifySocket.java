@@ -47,7 +47,8 @@ public final class NotifySocket implements Notifier, AutoCloseable {
     }
     try {
       return open(path);
-    } catch (IllegalArgumentException | LastErrorException | UnsatisfiedLinkError e) {
+    } catch (IllegalArgumentException | LastErrorException | LinkageError e) {
+      // LinkageError: JNA's native part could not be loaded (for example a noexec temp directory)
       LOG.warn("systemd notification disabled: cannot use NOTIFY_SOCKET {}: {}", path, e.getMessage());
       return NONE;
     }

@@ -11,7 +11,7 @@ public final class Signals {
     try {
       LibC.INSTANCE.kill((int) pid, LibC.SIGHUP);
       return true;
-    } catch (LastErrorException e) {
+    } catch (LastErrorException | LinkageError e) {
       return false;
     }
   }

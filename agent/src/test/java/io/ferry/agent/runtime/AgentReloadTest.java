@@ -142,23 +142,16 @@ class AgentReloadTest {
   }
 
   TreeSet<String> times(String file, String instrument) throws IOException {
-    TreeSet<String> out = new TreeSet<>();
-    for (JsonNode n : lines(file)) {
-      if (n.get("instrument").asText().equals(instrument)) {
-        out.add(n.get("time").asText());
-      }
-    }
-    return out;
+    return new TreeSet<>(field(file, instrument, n -> n.get("time").asText()));
   }
 
   List<Double> values(String file, String instrument) throws IOException {
-    List<Double> out = new ArrayList<>();
-    for (JsonNode n : lines(file)) {
-      if (n.get("instrument").asText().equals(instrument)) {
-        out.add(n.get("value").asDouble());
-      }
-    }
-    return out;
+    return field(file, instrument, n -> n.get("value").asDouble());
+  }
+
+  /** One field of every line the uplink wrote for {@code instrument}, in file order. */
+  <T> List<T> field(String file, String instrument, java.util.function.Function<JsonNode, T> get) throws IOException {
+    return lines(file).stream().filter(n -> n.get("instrument").asText().equals(instrument)).map(get).toList();
   }
 
   List<JsonNode> lines(String file) throws IOException {
