@@ -77,6 +77,30 @@ class AgentReloadTest {
   }
 
   @Test
+  void aChangedUplinkRestartsAloneWhilePollingGoesOn() throws IOException {
+    ReloadTestConfig config = new ReloadTestConfig(dir);
+    agent = Agent.start(config.plan(), clock, clock);
+    Reloader reloader = new Reloader(agent, config.config, config.planner());
+    awaitTrue(() -> asleep("a") && asleep("b"));
+    tick(0);
+    tick(1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> times("other.jsonl", "a").size() == 2 && times("uploaded.jsonl", "a").size() == 2);
+
+    config.agent("maxSize: 64MiB", "moved.jsonl");
+    assertThat(reloader.reload().line()).isEqualTo("reloaded: instruments: 2 unchanged; uplinks: ~other");
+    tick(2);
+    tick(3);
+
+    assertThat(stats("a").polls()).isEqualTo(4);
+    assertThat(stats("b").polls()).isEqualTo(4);
+    await().atMost(Duration.ofSeconds(20)).until(() -> times("uploaded.jsonl", "a").size() == 4 && times("moved.jsonl", "a").size() == 2);
+    assertThat(times("uploaded.jsonl", "a")).as("local was not restarted and missed nothing").containsExactlyElementsOf(ticks(4));
+    assertThat(times("moved.jsonl", "a")).as("the restarted uplink carries on from its cursor in the buffer")
+        .containsExactlyElementsOf(ticks(4).subList(2, 4));
+    assertThat(times("other.jsonl", "a")).containsExactlyElementsOf(ticks(2));
+  }
+
+  @Test
   void anInvalidReloadKeepsTheRunningConfigurationAndSaysWhy() {
     ReloadTestConfig config = new ReloadTestConfig(dir);
     agent = Agent.start(config.plan(), clock, clock);
