@@ -1,8 +1,16 @@
 #!/bin/sh
-# Ferry launcher, installed as /usr/local/bin/ferry by systemd/install.sh: runs the shaded jar.
+# Ferry launcher, installed as /usr/bin/ferry by the ferry package (jar in /usr/share/ferry) or
+# as /usr/local/bin/ferry by systemd/install.sh (jar in /opt/ferry): runs the shaded jar.
 # JAVA_OPTS and JAVA come from the environment (/etc/default/ferry under systemd).
 set -e
-jar=${FERRY_JAR:-/opt/ferry/ferry.jar}
+here=$(dirname "$0")
+if [ -n "${FERRY_JAR:-}" ]; then
+  jar=$FERRY_JAR
+elif [ "$here" = /usr/bin ] && [ -r /usr/share/ferry/ferry.jar ]; then
+  jar=/usr/share/ferry/ferry.jar
+else
+  jar=/opt/ferry/ferry.jar
+fi
 if [ -n "${JAVA:-}" ]; then
   java=$JAVA
 elif [ -n "${JAVA_HOME:-}" ]; then
@@ -11,7 +19,7 @@ else
   java=java
 fi
 if [ ! -r "$jar" ]; then
-  echo "ferry: $jar is missing; reinstall with systemd/install.sh" >&2
+  echo "ferry: $jar is missing; reinstall the ferry package (or run systemd/install.sh)" >&2
   exit 3
 fi
 # Class data sharing: the JVM maps the classes Ferry loads at start from an archive instead of

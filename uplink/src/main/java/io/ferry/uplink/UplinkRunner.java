@@ -46,6 +46,7 @@ public final class UplinkRunner implements UplinkService {
   private volatile Instant lastSuccess;
   private volatile boolean stopping;
   private volatile boolean waiting;
+  private volatile Instant busySince;
 
   private int batch;
   private int successesSinceShrink;
@@ -126,6 +127,11 @@ public final class UplinkRunner implements UplinkService {
         Optional.ofNullable(lastSuccess));
   }
 
+  @Override
+  public Optional<Instant> busySince() {
+    return stopping || state == UplinkState.STOPPED ? Optional.empty() : Optional.ofNullable(busySince);
+  }
+
   /** The exchange, for handlers that need to count non-HTTP writes. */
   public Exchange exchange() {
     return exchange;
@@ -142,6 +148,7 @@ public final class UplinkRunner implements UplinkService {
     }
     while (!stopping) {
       try {
+        busySince = ctx.clock().instant();
         step();
       } catch (InterruptedException e) {
         break;
@@ -285,6 +292,7 @@ public final class UplinkRunner implements UplinkService {
       throw new InterruptedException();
     }
     waiting = true;
+    busySince = null;
     try {
       if (idle) {
         ctx.sleeper().idle(d);
@@ -293,6 +301,7 @@ public final class UplinkRunner implements UplinkService {
       }
     } finally {
       waiting = false;
+      busySince = ctx.clock().instant();
     }
     if (stopping) {
       throw new InterruptedException();

@@ -50,7 +50,12 @@ public final class ConfigOption {
   }
 
   static Optional<AgentPlan> planOrReport(Path dir, Function<String, String> env, PrintWriter out) {
-    AgentPlanner.Result result = new AgentPlanner(StandardComponents.create(), env).plan(dir);
+    return planOrReport(new AgentPlanner(StandardComponents.create(), env), dir, out);
+  }
+
+  /** As above with a given planner (the service keeps its components for reloads). */
+  static Optional<AgentPlan> planOrReport(AgentPlanner planner, Path dir, PrintWriter out) {
+    AgentPlanner.Result result = planner.plan(dir);
     for (Problem p : result.problems()) {
       out.println(p);
     }

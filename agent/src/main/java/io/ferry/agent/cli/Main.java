@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Ferry edge agent: polls instruments, buffers every sample in SQLite, uploads to the cloud.",
     subcommands = {
       RunCommand.class,
+      ReloadCommand.class,
       CheckCommand.class,
       PlanCommand.class,
       DemoCommand.class,

@@ -1,14 +1,28 @@
 package io.ferry.agent.cli;
 
 import io.ferry.agent.plan.AgentPlan;
+import io.ferry.agent.plan.AgentPlanner;
+import io.ferry.agent.plan.StandardComponents;
 import io.ferry.agent.runtime.Agent;
+import io.ferry.agent.runtime.Reloader;
+import io.ferry.agent.systemd.Notifier;
+import io.ferry.agent.systemd.NotifySocket;
+import io.ferry.agent.systemd.PidFile;
+import io.ferry.agent.systemd.ServiceNotifier;
 import io.ferry.config.Durations;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,14 +31,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
-/** {@code ferry run}: the service. Stops cleanly on SIGTERM/SIGINT: drivers stop, the queue is flushed and closed. */
+/**
+ * {@code ferry run}: the service. SIGTERM and SIGINT stop it cleanly (drivers stop, the queue is
+ * flushed and closed) with exit 0; SIGHUP reloads the configuration directory. Under systemd it
+ * speaks the notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING).
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the agent: poll instruments, buffer every sample, upload. Stops cleanly on SIGTERM or Ctrl-C.",
+    description = {
+      "Run the agent: poll instruments, buffer every sample, upload. Stops cleanly on SIGTERM or Ctrl-C.",
+      "SIGHUP (or `ferry reload`) re-reads the configuration: only added, removed and changed instruments and",
+      "uplinks are touched; an invalid configuration is refused and the running one kept."
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped cleanly", "1:the configuration has errors (all are printed)", "3:could not start (buffer, state directory)"})
+    exitCodeList = {"0:stopped cleanly (SIGTERM, Ctrl-C)", "1:the configuration has errors (all are printed)", "3:could not start (buffer, state directory)"})
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -38,13 +62,21 @@ public final class RunCommand implements Callable<Integer> {
   /** A status line more often than this floods the journal; 0 would stop the service at once. */
   static final Duration MIN_STATUS_EVERY = Duration.ofSeconds(1);
 
+  @Option(names = "--stall-after", defaultValue = "2m", paramLabel = "DURATION",
+      description = "A poll stuck in a driver past its timeout, a tick thread or an uplink step this long stops the systemd watchdog pings (default: ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
+  Duration stallAfter;
+
+  private enum Event { STOP, RELOAD }
+
   @Override
   public Integer call() throws Exception {
     if (statusEvery.compareTo(MIN_STATUS_EVERY) < 0) {
       throw new ParameterException(spec.commandLine(),
           "--status-every must be at least " + Durations.format(MIN_STATUS_EVERY) + ", got " + Durations.format(statusEvery));
     }
-    Optional<AgentPlan> plan = config.planOrReport(spec.commandLine().getErr());
+    AgentPlanner planner = new AgentPlanner(StandardComponents.create(), System::getenv);
+    Optional<AgentPlan> plan = ConfigOption.planOrReport(planner, config.dir(), spec.commandLine().getErr());
     if (plan.isEmpty()) {
       LOG.error("not starting: the configuration in {} has errors (printed above)", config.dir());
       return Main.EXIT_INVALID;
@@ -54,7 +86,9 @@ public final class RunCommand implements Callable<Integer> {
       LOG.error("not starting: {}", unusable.get());
       return Main.EXIT_RUNTIME;
     }
-    return runUntilStopped(plan.get(), statusEvery, line -> LOG.info("{}", line), null);
+    Service service = new Service(planner, config.dir(), NotifySocket.fromEnvironment(System.getenv()),
+        NotifySocket.watchdog(System.getenv(), ProcessHandle.current().pid()), stallAfter);
+    return run(plan.get(), statusEvery, line -> LOG.info("{}", line), null, service);
   }
 
   /** The state directory or the buffer's directory cannot be used: one line naming which and why. */
@@ -67,11 +101,19 @@ public final class RunCommand implements Callable<Integer> {
     return bufferDir == null ? Optional.empty() : StateDirs.problem(bufferDir).map(p -> "buffer directory " + p);
   }
 
+  /** What only the service does: reload, systemd notification, signals, the pid file. */
+  record Service(AgentPlanner planner, Path configDir, Notifier notifier, Optional<Duration> watchdog, Duration stallAfter) {}
+
   /**
    * Starts the agent, reports status every {@code every}, and stops cleanly on JVM shutdown
-   * (SIGTERM, Ctrl-C) or when {@code stopAfter} elapses.
+   * (Ctrl-C) or when {@code stopAfter} elapses (the demo).
    */
-  static int runUntilStopped(AgentPlan plan, Duration every, java.util.function.Consumer<String> status, Duration stopAfter)
+  static int runUntilStopped(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter)
+      throws InterruptedException {
+    return run(plan, every, status, stopAfter, null);
+  }
+
+  private static int run(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter, Service service)
       throws InterruptedException {
     Agent agent;
     try {
@@ -82,10 +124,11 @@ public final class RunCommand implements Callable<Integer> {
       LoggerFactory.getLogger(RunCommand.class).debug("cannot start", e);
       return Main.EXIT_RUNTIME;
     }
+    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    CountDownLatch stop = new CountDownLatch(1);
+    // Fallback for a JVM shutdown we did not catch as a signal (the demo's Ctrl-C, System.exit elsewhere).
     Thread hook = new Thread(() -> {
-      stop.countDown();
+      events.add(Event.STOP);
       try {
         stopped.await();
       } catch (InterruptedException e) {
@@ -93,27 +136,84 @@ public final class RunCommand implements Callable<Integer> {
       }
     }, "ferry-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+
+    Reloader reloader = service == null ? null : new Reloader(agent, service.configDir(), service.planner());
+    ServiceNotifier notifier = null;
+    List<Runnable> restoreSignals = new ArrayList<>();
+    Path pidFile = PidFile.in(plan.stateDir());
+    long pid = ProcessHandle.current().pid();
+    if (service != null) {
+      // Handling TERM ourselves keeps the JVM from exiting with 143: we stop, then return 0.
+      handle("TERM", () -> events.add(Event.STOP), restoreSignals);
+      handle("INT", () -> events.add(Event.STOP), restoreSignals);
+      handle("HUP", () -> events.add(Event.RELOAD), restoreSignals);
+      try {
+        PidFile.write(pidFile, pid);
+      } catch (IOException e) {
+        LOG.warn("cannot write {} (`ferry reload` will not find this process; SIGHUP still works): {}", pidFile, e.getMessage());
+      }
+      notifier = new ServiceNotifier(service.notifier(), () -> statusLine(agent, reloader),
+          () -> agent.stalled(service.stallAfter()), service.watchdog());
+      notifier.ready();
+      notifier.start();
+    }
     long deadline = stopAfter == null ? Long.MAX_VALUE : System.nanoTime() + stopAfter.toNanos();
+    long nextStatus = System.nanoTime() + every.toNanos();
     try {
       while (true) {
-        long waitNanos = Math.min(every.toNanos(), deadline - System.nanoTime());
-        if (waitNanos <= 0 || stop.await(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        long now = System.nanoTime();
+        if (now - deadline >= 0) {
           break;
         }
-        status.accept(agent.status().line());
+        if (now - nextStatus >= 0) {
+          status.accept(statusLine(agent, reloader));
+          nextStatus = now + every.toNanos();
+          continue;
+        }
+        Event e = events.poll(Math.min(nextStatus - now, deadline - now), TimeUnit.NANOSECONDS);
+        if (e == Event.STOP) {
+          break;
+        }
+        if (e == Event.RELOAD && reloader != null) {
+          notifier.reloading();
+          reloader.reload();
+          notifier.reloaded();
+        }
       }
     } finally {
+      if (notifier != null) {
+        notifier.stopping();
+        notifier.close();
+      }
       agent.close();
       status.accept("stopped: " + agent.status().line());
+      if (service != null) {
+        PidFile.remove(pidFile, pid);
+      }
+      restoreSignals.forEach(Runnable::run);
       stopped.countDown();
-      if (stop.getCount() > 0) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the JVM is already stopping: the hook is running and waits for us
-        }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already stopping: the hook is running and waits for us
       }
     }
     return Main.EXIT_OK;
+  }
+
+  private static String statusLine(Agent agent, Reloader reloader) {
+    String line = agent.plan().instruments().size() + " instruments | " + agent.status().line();
+    return reloader == null ? line : reloader.statusFragment().map(f -> line + " | " + f).orElse(line);
+  }
+
+  private static void handle(String name, Runnable action, List<Runnable> restore) {
+    try {
+      Signal signal = new Signal(name);
+      SignalHandler previous = Signal.handle(signal, s -> action.run());
+      restore.add(() -> Signal.handle(signal, previous));
+    } catch (IllegalArgumentException e) {
+      // -Xrs or a signal the JVM reserves: the shutdown hook still stops us on TERM (exit 143)
+      LOG.warn("cannot handle SIG{}: {}", name, e.getMessage());
+    }
   }
 }

@@ -18,9 +18,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,10 +41,14 @@ public final class Agent implements AutoCloseable {
 
   private final Buffer buffer;
   private final OkHttpClient http;
-  private final List<UplinkService> uplinks = new ArrayList<>();
+  private final InstantSource clock;
+  private final UplinkContext uctx;
+  // Replaced by reload(), which holds the lock; read by status readers.
+  private final List<UplinkService> uplinks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
-  private final List<LoggingDriverMetrics> driverMetrics = new ArrayList<>();
+  private final Map<String, LoggingDriverMetrics> driverMetrics = new java.util.concurrent.ConcurrentHashMap<>();
   private Scheduler scheduler;
+  private volatile AgentPlan plan;
   private final AtomicLong buffered = new AtomicLong();
   /** Idle uplinks wait for the next append instead of polling the buffer. */
   private final AppendSignal appendSignal = new AppendSignal();
@@ -50,16 +56,16 @@ public final class Agent implements AutoCloseable {
   /** The buffer's last stats, taken just before it closed, so the final status line is true. */
   private volatile BufferStats finalStats;
 
-  private Agent(AgentPlan plan, InstantSource clock) {
+  private Agent(AgentPlan plan, InstantSource clock, Sleeper sleeper) {
+    this.plan = plan;
+    this.clock = clock;
     createDirectories(plan.stateDir());
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
+    uctx = new UplinkContext(buffer, clock, http, io.ferry.uplink.Sleeper.system(), new SplittableRandom());
     try {
-      UplinkContext uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom());
       for (PlannedUplink pu : plan.uplinks()) {
-        UplinkService service = pu.factory().open(pu.plan(), uctx);
-        uplinks.add(service);
-        service.start();
+        startUplink(pu);
       }
       ExtraContext ectx = new ExtraContext(buffer, clock);
       for (PlannedExtra e : plan.extras()) {
@@ -69,14 +75,9 @@ public final class Agent implements AutoCloseable {
         buffered.addAndGet(samples.size());
         appendSignal.appended();
       });
-      scheduler = new Scheduler(clock, Sleeper.system(clock), sink);
+      scheduler = new Scheduler(clock, sleeper, sink);
       for (PlannedInstrument pi : plan.instruments()) {
-        Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
-        createDirectories(state);
-        LoggingDriverMetrics metrics = new LoggingDriverMetrics(pi.info().id());
-        driverMetrics.add(metrics);
-        Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics));
-        scheduler.add(pi.info(), driver);
+        addInstrument(pi);
       }
       scheduler.start();
     } catch (RuntimeException e) {
@@ -92,7 +93,112 @@ public final class Agent implements AutoCloseable {
 
   /** Opens the buffer, starts uplinks, services and instruments. */
   public static Agent start(AgentPlan plan, InstantSource clock) {
-    return new Agent(plan, clock);
+    return new Agent(plan, clock, Sleeper.system(clock));
+  }
+
+  /** As {@link #start(AgentPlan, InstantSource)}, with the scheduler waiting through {@code sleeper} (tests). */
+  public static Agent start(AgentPlan plan, InstantSource clock, Sleeper sleeper) {
+    return new Agent(plan, clock, sleeper);
+  }
+
+  private void startUplink(PlannedUplink pu) {
+    UplinkService service = pu.factory().open(pu.plan(), uctx);
+    uplinks.add(service);
+    service.start();
+  }
+
+  private void addInstrument(PlannedInstrument pi) {
+    Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
+    createDirectories(state);
+    LoggingDriverMetrics metrics = new LoggingDriverMetrics(pi.info().id());
+    Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics));
+    driverMetrics.put(pi.info().id(), metrics);
+    scheduler.add(pi.info(), driver);
+  }
+
+  /** The configuration running now (the last one a reload applied). */
+  public AgentPlan plan() {
+    return plan;
+  }
+
+  /** Each instrument's counters, in configuration order. */
+  public List<PollStats> instrumentStats() {
+    return scheduler.stats();
+  }
+
+  /**
+   * What has made no progress for {@code grace}: polled instruments whose tick thread is blocked
+   * or whose poll is stuck in the driver, uplink runners stuck inside a step. Empty when healthy;
+   * an uplink waiting out a backoff is healthy. The systemd watchdog pings only while this is empty.
+   */
+  public List<String> stalled(Duration grace) {
+    java.time.Instant now = clock.instant();
+    List<String> out = new ArrayList<>(scheduler.stalled(now, grace));
+    for (UplinkService u : uplinks) {
+      u.busySince().filter(since -> since.plus(grace).isBefore(now))
+          .ifPresent(since -> out.add("uplink " + u.name() + ": busy in one step since " + since));
+    }
+    return out;
+  }
+
+  /**
+   * Applies {@code next} without a restart: when {@link ReloadDiff#refusals} is empty, stops
+   * removed and changed instruments, gives the buffer the new channels, starts added and changed
+   * instruments, and restarts only the uplinks whose plan changed. Unchanged instruments keep
+   * running on their tick schedule; the buffer and what it holds are untouched (an uplink
+   * restarted mid-batch leaves its lease to expire, so nothing is lost).
+   */
+  public synchronized ReloadOutcome reload(AgentPlan next) {
+    if (closed.get()) {
+      return new ReloadOutcome.Refused(List.of("ferry is stopping"));
+    }
+    ReloadDiff diff = ReloadDiff.between(plan, next);
+    if (!diff.refusals().isEmpty()) {
+      return new ReloadOutcome.Refused(diff.refusals());
+    }
+    List<String> failures = new ArrayList<>();
+    List<String> stopping = new ArrayList<>(diff.removedInstruments());
+    diff.changedInstruments().forEach(pi -> stopping.add(pi.info().id()));
+    for (String id : stopping) {
+      scheduler.remove(id, Scheduler.DEFAULT_STOP_GRACE);
+      LoggingDriverMetrics m = driverMetrics.remove(id);
+      if (m != null) {
+        m.logTotals();
+      }
+    }
+    buffer.configure(next.channels());
+    plan = next;
+    List<PlannedInstrument> starting = new ArrayList<>(diff.changedInstruments());
+    starting.addAll(diff.addedInstruments());
+    for (PlannedInstrument pi : starting) {
+      try {
+        addInstrument(pi);
+      } catch (RuntimeException e) {
+        failures.add("instrument " + pi.info().id() + ": " + e.getMessage());
+        LOG.error("reload: instrument {} could not be started: {}", pi.info().id(), e.getMessage());
+      }
+    }
+    List<String> stopUplinks = new ArrayList<>(diff.removedUplinks());
+    diff.changedUplinks().forEach(pu -> stopUplinks.add(pu.name()));
+    for (UplinkService u : List.copyOf(uplinks)) {
+      if (stopUplinks.contains(u.name())) {
+        closeUplink(u);
+        uplinks.remove(u);
+      }
+    }
+    List<PlannedUplink> startUplinks = new ArrayList<>(diff.changedUplinks());
+    startUplinks.addAll(diff.addedUplinks());
+    for (PlannedUplink pu : startUplinks) {
+      try {
+        startUplink(pu);
+      } catch (RuntimeException e) {
+        failures.add("uplink " + pu.name() + ": " + e.getMessage());
+        LOG.error("reload: uplink {} could not be started: {}", pu.name(), e.getMessage());
+      }
+    }
+    ReloadOutcome.Applied applied = new ReloadOutcome.Applied(diff, failures);
+    LOG.info("{}", applied.line());
+    return applied;
   }
 
   public Buffer buffer() {
@@ -114,13 +220,13 @@ public final class Agent implements AutoCloseable {
 
   /** Stops drivers, flushes the buffer, stops uplinks and services, closes the buffer. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     LOG.info("ferry stopping");
     scheduler.close();
-    driverMetrics.forEach(LoggingDriverMetrics::logTotals);
+    driverMetrics.values().forEach(LoggingDriverMetrics::logTotals);
     buffer.flush();
     closeUplinksAndBuffer();
     LOG.info("ferry stopped");
@@ -134,13 +240,7 @@ public final class Agent implements AutoCloseable {
         LOG.warn("stopping a service failed: {}", ex.toString());
       }
     }
-    for (UplinkService u : uplinks) {
-      try {
-        u.close();
-      } catch (RuntimeException ex) {
-        LOG.warn("stopping uplink {} failed: {}", u.name(), ex.toString());
-      }
-    }
+    uplinks.forEach(Agent::closeUplink);
     try {
       finalStats = buffer.stats();
     } catch (RuntimeException ex) {
@@ -149,6 +249,14 @@ public final class Agent implements AutoCloseable {
     buffer.close();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
+  }
+
+  private static void closeUplink(UplinkService u) {
+    try {
+      u.close();
+    } catch (RuntimeException ex) {
+      LOG.warn("stopping uplink {} failed: {}", u.name(), ex.toString());
+    }
   }
 
   private static void createDirectories(Path dir) {

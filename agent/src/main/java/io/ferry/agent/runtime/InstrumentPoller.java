@@ -39,6 +39,9 @@ final class InstrumentPoller {
   private volatile boolean failing;
   private volatile boolean timingOut;
   private volatile boolean skipping;
+  /** When the tick thread next means to wake (micros); it is blocked when this lies well in the past. */
+  private volatile long dueMicros;
+  private volatile boolean startAfterNow;
 
   InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink) {
     this.info = info;
@@ -67,8 +70,43 @@ final class InstrumentPoller {
   }
 
   void start() {
+    start(false);
+  }
+
+  /**
+   * Starts ticking. {@code afterNow}: the first tick is strictly after now, for an instrument
+   * restarted by a reload, whose predecessor may already have polled a tick that falls on now.
+   */
+  void start(boolean afterNow) {
+    this.startAfterNow = afterNow;
     running = true;
+    dueMicros = now();
     tickThread.start();
+  }
+
+  /**
+   * Why this instrument's polling makes no progress at {@code now}, or null when it does: its tick
+   * thread died or has not woken for {@code grace} past when it was due, or a poll is still inside
+   * the driver {@code grace} after its deadline (a driver ignoring interrupts). A poll that fails or
+   * times out is progress: the tick thread keeps ticking.
+   */
+  String stall(long now, long grace) {
+    if (!running) {
+      return null;
+    }
+    if (!tickThread.isAlive()) {
+      return "instrument " + info.id() + ": its tick thread has stopped";
+    }
+    long due = dueMicros;
+    if (now - due > grace) {
+      return "instrument " + info.id() + ": its tick thread has not woken since " + MicroTime.instant(due);
+    }
+    PollAttempt attempt = current;
+    if (attempt != null && !attempt.exited() && now - attempt.deadlineMicros > grace) {
+      return "instrument " + info.id() + ": the poll of " + MicroTime.instant(attempt.tickMicros)
+          + " is stuck in the driver past its timeout";
+    }
+    return null;
   }
 
   private long now() {
@@ -76,7 +114,7 @@ final class InstrumentPoller {
   }
 
   private void tickLoop() {
-    long nextTick = Ticks.ceil(now(), interval);
+    long nextTick = startAfterNow ? Ticks.floor(now(), interval) + interval : Ticks.ceil(now(), interval);
     log.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
         Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
     try {
@@ -90,6 +128,7 @@ final class InstrumentPoller {
         boolean watching = attempt != null && !attempt.exited() && !attempt.abandoned();
         long wake = watching ? Math.min(nextTick, attempt.deadlineMicros) : nextTick;
         if (now < wake) {
+          dueMicros = wake;
           sleeper.sleepUntil(MicroTime.instant(wake));
           continue;
         }

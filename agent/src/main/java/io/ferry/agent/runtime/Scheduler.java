@@ -9,11 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * all samples to one {@link SampleSink}. Owns the drivers it is given: {@link #stop} closes them.
  *
  * <p>Use: {@link #add} every instrument, {@link #start()} once, read {@link #stats()} at will,
- * {@link #stop(Duration)} (or {@link #close()}) once.
+ * {@link #stop(Duration)} (or {@link #close()}) once. While running, {@link #add} starts an
+ * instrument at once and {@link #remove} stops one (a reload); the others are not touched, so
+ * they keep their tick schedule.
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -33,8 +35,9 @@ public final class Scheduler implements AutoCloseable {
   private final InstantSource clock;
   private final Sleeper sleeper;
   private final SampleSink sink;
-  private final Map<String, InstrumentPoller> pollers = new LinkedHashMap<>();
-  private final Map<String, Streaming> streams = new LinkedHashMap<>();
+  // Concurrent: a reload adds and removes while status readers iterate.
+  private final Map<String, InstrumentPoller> pollers = new ConcurrentHashMap<>();
+  private final Map<String, Streaming> streams = new ConcurrentHashMap<>();
   private final List<String> order = new ArrayList<>();
   private State state = State.NEW;
 
@@ -59,12 +62,15 @@ public final class Scheduler implements AutoCloseable {
     return new Scheduler(clock, Sleeper.system(clock), sink);
   }
 
-  /** Adds an opened driver for {@code instrument}; before {@link #start()}. The scheduler closes it on stop. */
+  /**
+   * Adds an opened driver for {@code instrument}; once running, starts it at once (a reload). The
+   * scheduler closes it on stop or {@link #remove}.
+   */
   public synchronized void add(InstrumentInfo instrument, Driver driver) {
     Objects.requireNonNull(instrument, "instrument");
     Objects.requireNonNull(driver, "driver");
-    if (state != State.NEW) {
-      throw new IllegalStateException("instruments are added before start()");
+    if (state == State.STOPPED) {
+      throw new IllegalStateException("the scheduler has stopped");
     }
     if (order.contains(instrument.id())) {
       throw new IllegalArgumentException("instrument " + instrument.id() + " was already added");
@@ -72,9 +78,74 @@ public final class Scheduler implements AutoCloseable {
     order.add(instrument.id());
     // Driver is sealed to these two (Java 17 has no pattern switch yet).
     if (driver instanceof PollingDriver p) {
-      pollers.put(instrument.id(), new InstrumentPoller(instrument, p, clock, sleeper, sink));
+      InstrumentPoller poller = new InstrumentPoller(instrument, p, clock, sleeper, sink);
+      pollers.put(instrument.id(), poller);
+      if (state == State.RUNNING) {
+        poller.start(true);
+      }
     } else if (driver instanceof StreamingDriver s) {
-      streams.put(instrument.id(), new Streaming(s, new InstrumentCounters(instrument.id())));
+      Streaming streaming = new Streaming(s, new InstrumentCounters(instrument.id()));
+      streams.put(instrument.id(), streaming);
+      if (state == State.RUNNING) {
+        startStreaming(instrument.id(), streaming);
+      }
+    }
+  }
+
+  /**
+   * Stops one instrument as {@link #stop} stops them all (ticks, then its poll, then its driver is
+   * closed) and forgets it; the others go on untouched. False when there is no such instrument.
+   */
+  public boolean remove(String instrument, Duration grace) {
+    InstrumentPoller poller;
+    Streaming streaming;
+    synchronized (this) {
+      if (!order.remove(instrument)) {
+        return false;
+      }
+      poller = pollers.remove(instrument);
+      streaming = streams.remove(instrument);
+    }
+    if (poller != null) {
+      stopPollers(List.of(poller), grace);
+      log.info("instrument {}: stopped: {}", instrument, poller.counters.snapshot());
+    }
+    if (streaming != null) {
+      closeQuietly(instrument, streaming.driver());
+      log.info("instrument {}: stopped", instrument);
+    }
+    return true;
+  }
+
+  /** The ids of the instruments being run, in the order they were added. */
+  public synchronized List<String> instruments() {
+    return List.copyOf(order);
+  }
+
+  /**
+   * What makes no progress at {@code now} (see {@link InstrumentPoller#stall}), one line each;
+   * empty when every polled instrument's tick thread and poll are moving.
+   */
+  public List<String> stalled(java.time.Instant now, Duration grace) {
+    long at = io.ferry.core.MicroTime.micros(now);
+    long g = grace.toNanos() / 1000;
+    List<String> out = new ArrayList<>();
+    for (InstrumentPoller p : pollers.values()) {
+      String why = p.stall(at, g);
+      if (why != null) {
+        out.add(why);
+      }
+    }
+    return out;
+  }
+
+  private void startStreaming(String id, Streaming s) {
+    try {
+      s.driver().start(batch -> s.counters().deliver(sink, batch));
+    } catch (RuntimeException e) {
+      s.counters().errors.incrementAndGet();
+      s.counters().lastError = InstrumentCounters.describe(e);
+      log.error("instrument {}: streaming driver failed to start: {}", id, s.counters().lastError);
     }
   }
 
@@ -85,15 +156,7 @@ public final class Scheduler implements AutoCloseable {
     }
     state = State.RUNNING;
     pollers.values().forEach(InstrumentPoller::start);
-    streams.forEach((id, s) -> {
-      try {
-        s.driver().start(batch -> s.counters().deliver(sink, batch));
-      } catch (RuntimeException e) {
-        s.counters().errors.incrementAndGet();
-        s.counters().lastError = InstrumentCounters.describe(e);
-        log.error("instrument {}: streaming driver failed to start: {}", id, s.counters().lastError);
-      }
-    });
+    streams.forEach(this::startStreaming);
     log.info("scheduler started: {} polled and {} streaming instrument(s)", pollers.size(), streams.size());
   }
 
@@ -103,7 +166,7 @@ public final class Scheduler implements AutoCloseable {
     synchronized (this) {
       ids = List.copyOf(order);
     }
-    return ids.stream().map(id -> stats(id).orElseThrow()).toList();
+    return ids.stream().map(this::stats).flatMap(Optional::stream).toList(); // one removed meanwhile is left out
   }
 
   public Optional<PollStats> stats(String instrument) {
@@ -132,25 +195,31 @@ public final class Scheduler implements AutoCloseable {
       }
       state = State.STOPPED;
     }
+    stopPollers(List.copyOf(pollers.values()), grace);
+    streams.forEach((id, s) -> closeQuietly(id, s.driver()));
+    log.info("scheduler stopped: {}", totals());
+  }
+
+  /** Stops ticking, interrupts running polls, closes the drivers and waits up to {@code grace}. */
+  private static void stopPollers(List<InstrumentPoller> stopping, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
-    pollers.values().forEach(InstrumentPoller::signalStop);
+    stopping.forEach(InstrumentPoller::signalStop);
     boolean interrupted = false;
     try {
-      for (InstrumentPoller p : pollers.values()) {
+      for (InstrumentPoller p : stopping) {
         p.joinTicks(deadline);
       }
-      pollers.values().forEach(InstrumentPoller::abandonPoll);
+      stopping.forEach(InstrumentPoller::abandonPoll);
       // Interrupted polls get a moment to unwind before their drivers are closed under them.
       long unwind = Math.min(deadline, System.nanoTime() + UNWIND.toNanos());
-      for (InstrumentPoller p : pollers.values()) {
+      for (InstrumentPoller p : stopping) {
         p.awaitPoll(unwind);
       }
     } catch (InterruptedException e) {
       interrupted = true;
     }
-    pollers.values().forEach(p -> closeQuietly(p.id(), p.driver()));
-    streams.forEach((id, s) -> closeQuietly(id, s.driver()));
-    for (InstrumentPoller p : pollers.values()) {
+    stopping.forEach(p -> closeQuietly(p.id(), p.driver()));
+    for (InstrumentPoller p : stopping) {
       try {
         if (!p.awaitPoll(Math.max(deadline, System.nanoTime() + UNWIND.toNanos()))) {
           log.warn("instrument {}: its poll thread did not stop (a driver ignoring interrupt and close); left behind as a daemon", p.id());
@@ -159,7 +228,6 @@ public final class Scheduler implements AutoCloseable {
         interrupted = true;
       }
     }
-    log.info("scheduler stopped: {}", totals());
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -11,5 +11,14 @@
  * running, or that passed while the thread was late, is skipped and counted, never queued; a
  * driver exception is counted and the next tick polls again. All waiting goes through the
  * injected {@link io.ferry.agent.runtime.Sleeper}, so tests drive time without sleeping.
+ *
+ * <p>Reload ({@link io.ferry.agent.runtime.Reloader}, {@link io.ferry.agent.runtime.ReloadDiff}):
+ * the new configuration is planned completely before anything changes, and any problem leaves the
+ * running one as it is; otherwise only instruments and uplinks whose validated plan differs are
+ * stopped and started, so an unchanged instrument keeps its threads and tick schedule, and a
+ * restarted one resumes at the next tick after now (never polling a tick twice). The buffer is
+ * never reopened by a reload. Progress ({@link io.ferry.agent.runtime.Agent#stalled}) is read
+ * from the same clock: a tick thread overdue or a poll stuck past its deadline by more than the
+ * grace is a stall; a failing or timed-out poll is not.
  */
 package io.ferry.agent.runtime;

@@ -3,6 +3,9 @@ package io.ferry.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.agent.systemd.NotifySocket;
+import io.ferry.agent.systemd.ServiceNotifier;
+import io.ferry.agent.systemd.UnixDatagramReceiver;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,6 +44,7 @@ class SchedulerTest {
     return CompletableFuture.completedFuture(null);
   };
   Scheduler scheduler;
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
 
   @AfterEach
   void stop() {
@@ -286,6 +291,72 @@ class SchedulerTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  // ------------------------------------------------------------------ hang detection (the systemd watchdog)
+
+  /**
+   * End to end through a real datagram socket standing in for systemd: READY once, then STATUS
+   * with WATCHDOG on every beat while polling makes progress; a poll stuck in its driver (ignoring
+   * its interrupt) past the grace stops the pings, a poll that merely timed out does not; the pings
+   * resume once the poll comes back.
+   */
+  @Test
+  void pingsStopWhileAPollIsStuckInItsDriverAndResumeWhenItReturns() {
+    SimulatedDriver healthy = new SimulatedDriver(new SimulatedPlan(info("wd-healthy", 1000, 400),
+        List.of(new SimulatedPlan.ChannelPlan(ChannelId.of("wd-healthy", "t"), new Waveform.Sine(1, Duration.ofMinutes(1), 0, 0))),
+        0, false), clock);
+    StuckDriver stuck = new SchedulerTest.StuckDriver();
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("wd-healthy", 1000, 400), healthy);
+    scheduler.add(info("wd-stuck", 1000, 400), stuck);
+    scheduler.start();
+    awaitTrue(() -> clock.sleeping().size() == 2);
+
+    String path = tmp.resolve("notify").toString();
+    try (UnixDatagramReceiver systemd = new UnixDatagramReceiver(path); NotifySocket socket = NotifySocket.open(path)) {
+      ServiceNotifier notifier = new ServiceNotifier(socket, () -> "2 instruments | polled " + stored.size(),
+          () -> scheduler.stalled(clock.instant(), Duration.ofSeconds(10)), Optional.of(Duration.ofSeconds(30)));
+      notifier.ready();
+      assertThat(next(systemd)).isEqualTo("READY=1\nSTATUS=2 instruments | polled 0");
+
+      clock.set(T0); // first tick: the stuck driver enters its poll and never leaves it
+      awaitTrue(() -> scheduler.stats("wd-healthy").orElseThrow().polls() == 1 && asleep("wd-healthy") && asleep("wd-stuck"));
+      notifier.beat();
+      assertThat(next(systemd)).isEqualTo("WATCHDOG=1\nSTATUS=2 instruments | polled 1");
+
+      clock.set(T0.plusMillis(400)); // its deadline: interrupted (ignored) and counted as a timeout; not yet a hang
+      awaitTrue(() -> scheduler.stats("wd-stuck").orElseThrow().timeouts() == 1 && asleep("wd-healthy") && asleep("wd-stuck"));
+      notifier.beat();
+      assertThat(next(systemd)).startsWith("WATCHDOG=1\n");
+
+      for (int s = 1; s <= 11; s++) { // the healthy instrument goes on polling every second
+        final int n = s + 1;
+        clock.set(T0.plusSeconds(s));
+        awaitTrue(() -> scheduler.stats("wd-healthy").orElseThrow().polls() == n && asleep("wd-healthy") && asleep("wd-stuck"));
+        notifier.beat();
+        String beat = next(systemd);
+        if (s <= 10) {
+          assertThat(beat).as("second %d: the stuck poll is within the grace", s).startsWith("WATCHDOG=1\n");
+        } else {
+          assertThat(beat).doesNotContain("WATCHDOG=1")
+              .startsWith("STATUS=STALLED: instrument wd-stuck: the poll of 2026-11-21T12:00:00Z is stuck in the driver past its timeout | 2 instruments");
+        }
+      }
+      assertThat(scheduler.stats("wd-healthy").orElseThrow().missedTicks()).isZero();
+      assertThat(scheduler.stats("wd-stuck").orElseThrow().missedTicks()).isEqualTo(11);
+
+      stuck.close(); // the driver lets go (its poll throws): progress again
+      awaitTrue(() -> !scheduler.stats("wd-stuck").orElseThrow().pollInFlight());
+      notifier.beat();
+      assertThat(next(systemd)).startsWith("WATCHDOG=1\n");
+      assertThat(systemd.poll()).isEmpty();
+    }
+  }
+
+  static String next(UnixDatagramReceiver r) {
+    return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2))
+        .until(r::poll, Optional::isPresent).orElseThrow();
+  }
 
   static InstrumentInfo info(String id, long pollMs, long timeoutMs) {
     return new InstrumentInfo(id, "test", "instruments.d/" + id + ".yaml", "", Duration.ofMillis(pollMs),

@@ -1,0 +1,11 @@
+/**
+ * Ferry under systemd: the {@code sd_notify} protocol spoken over {@code $NOTIFY_SOCKET} with
+ * libc through JNA ({@link io.ferry.agent.systemd.NotifySocket}), the status and watchdog beat
+ * ({@link io.ferry.agent.systemd.ServiceNotifier}), and the signals {@code ferry reload} sends.
+ *
+ * <p>Invariants: nothing here can stop the agent: a missing or broken notify socket only disables
+ * notification (logged once); {@code WATCHDOG=1} is sent only while the agent reports no stalled
+ * poll loop or uplink runner, so a hang ends the pings and systemd restarts Ferry; every
+ * {@code STATUS=} is a single line.
+ */
+package io.ferry.agent.systemd;
