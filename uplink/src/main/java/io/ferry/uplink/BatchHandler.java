@@ -10,6 +10,14 @@ import io.ferry.buffer.Lease;
 public interface BatchHandler extends AutoCloseable {
   Delivery deliver(Lease lease, Exchange exchange) throws InterruptedException;
 
+  /**
+   * Short facts for the status line that are not errors (TempoDB: increments whose outcome is
+   * unknown). Called from other threads.
+   */
+  default java.util.List<String> notes() {
+    return java.util.List.of();
+  }
+
   /** Releases files or connections. */
   @Override
   default void close() {}

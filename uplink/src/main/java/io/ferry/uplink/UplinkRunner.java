@@ -122,7 +122,7 @@ public final class UplinkRunner implements UplinkService {
   public UplinkStatus status() {
     return new UplinkStatus(name, type, state, records.get(), samples.get(), rejected.get(), dropped.get(),
         Math.max(backlog, 0), exchange.bytesSent(), exchange.calls(), Optional.ofNullable(lastError),
-        Optional.ofNullable(lastSuccess));
+        Optional.ofNullable(lastSuccess), handler.notes());
   }
 
   /** The exchange, for handlers that need to count non-HTTP writes. */
