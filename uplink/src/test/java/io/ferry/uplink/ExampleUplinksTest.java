@@ -24,11 +24,11 @@ class ExampleUplinksTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb"})
+  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb", "mqtt"})
   void examplePlansCleanly(String type) throws Exception {
     Path file = Path.of("..", "examples", "agent", type + ".yaml");
     Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k", "ATOMSCALE_API_KEY", "k", "TEMPODB_KEY", "k", "TEMPODB_SECRET", "k"));
+    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k", "ATOMSCALE_API_KEY", "k", "TEMPODB_KEY", "k", "TEMPODB_SECRET", "k", "MQTT_PASSWORD", "k"));
     ConfigNode root = YamlReader.read(file.toString(), Files.readString(file), problems).orElseThrow();
     Fields top = ctx.fields(root, "").orElseThrow();
     Fields uplinks = top.object("uplinks").orElseThrow();
@@ -40,6 +40,7 @@ class ExampleUplinksTest {
       case "jsonl" -> new JsonlUplinkFactory();
       case "grovestreams" -> new GroveStreamsUplinkFactory();
       case "tempodb" -> new io.ferry.uplink.tempodb.TempoDbUplinkFactory();
+      case "mqtt" -> new io.ferry.uplink.mqtt.MqttUplinkFactory();
       default -> new AtomscaleUplinkFactory();
     };
     var plan = factory.plan(new UplinkSection(name, type, section), UplinkTesting.agent(dir, "gw"), List.of());

@@ -8,6 +8,7 @@ import io.ferry.drivers.simulated.SimulatedDriverFactory;
 import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.uplink.jsonl.JsonlUplinkFactory;
+import io.ferry.uplink.mqtt.MqttUplinkFactory;
 import io.ferry.uplink.tempodb.TempoDbUplinkFactory;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public final class StandardComponents {
         List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory(),
             new OpcUaDriverFactory()),
         List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory(),
-            new TempoDbUplinkFactory()),
+            new TempoDbUplinkFactory(), new MqttUplinkFactory()),
         List.of(MirrorExtra.planner()));
   }
 }
