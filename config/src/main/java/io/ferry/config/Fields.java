@@ -97,6 +97,11 @@ public final class Fields {
     context.problems().add(locationOf(key), path(key), message);
   }
 
+  /** Adds a warning (not an error) at the value of {@code key}. */
+  public void warning(String key, String message) {
+    context.problems().warn(locationOf(key), path(key), message);
+  }
+
   /** Adds a problem about the mapping as a whole. */
   public void error(String message) {
     context.problems().add(map.location(), path, message);

@@ -7,6 +7,20 @@ import java.util.TreeSet;
 /** Collects every configuration problem so that all of them are reported at once. Not thread-safe. */
 public final class Problems {
   private final TreeSet<Problem> problems = new TreeSet<>();
+  private final TreeSet<Problem> warnings = new TreeSet<>();
+
+  /**
+   * Something valid but unwise (credentials over http:// to another host, a rate above what the
+   * API advises): printed by {@code ferry check} and {@code ferry run}, never a reason to refuse.
+   */
+  public void warn(Location location, String path, String message) {
+    warnings.add(new Problem(location, path, "warning: " + message));
+  }
+
+  /** The warnings, sorted by file, line, column. */
+  public List<Problem> warnings() {
+    return new ArrayList<>(warnings);
+  }
 
   public void add(Location location, String path, String message) {
     problems.add(new Problem(location, path, message));

@@ -28,7 +28,8 @@ class ExampleUplinksTest {
   void examplePlansCleanly(String type) throws Exception {
     Path file = Path.of("..", "examples", "agent", type + ".yaml");
     Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k", "ATOMSCALE_API_KEY", "k", "TEMPODB_KEY", "k", "TEMPODB_SECRET", "k", "MQTT_PASSWORD", "k"));
+    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k-123456", "ATOMSCALE_API_KEY", "k-123456",
+        "TEMPODB_KEY", "k-123456", "TEMPODB_SECRET", "k-123456", "MQTT_PASSWORD", "k-123456"));
     ConfigNode root = YamlReader.read(file.toString(), Files.readString(file), problems).orElseThrow();
     Fields top = ctx.fields(root, "").orElseThrow();
     Fields uplinks = top.object("uplinks").orElseThrow();

@@ -51,6 +51,9 @@ public final class ConfigOption {
     for (Problem p : result.problems()) {
       out.println(p);
     }
+    for (Problem w : result.warnings()) {
+      out.println(w);
+    }
     if (!result.ok()) {
       int n = result.problems().size();
       out.println(n + (n == 1 ? " error" : " errors") + " in " + dir);

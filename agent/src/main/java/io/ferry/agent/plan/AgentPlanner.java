@@ -35,8 +35,12 @@ public final class AgentPlanner {
     this.env = env;
   }
 
-  /** Either a plan or the problems; never both. */
-  public record Result(Optional<AgentPlan> plan, List<Problem> problems) {
+  /** Either a plan or the problems; never both. Warnings come with either. */
+  public record Result(Optional<AgentPlan> plan, List<Problem> problems, List<Problem> warnings) {
+    public Result(Optional<AgentPlan> plan, List<Problem> problems) {
+      this(plan, problems, List.of());
+    }
+
     public boolean ok() {
       return plan.isPresent();
     }
@@ -74,12 +78,12 @@ public final class AgentPlanner {
     }
     ctx.finish();
     if (!problems.isEmpty() || agent.isEmpty()) {
-      return new Result(Optional.empty(), problems.all());
+      return new Result(Optional.empty(), problems.all(), problems.warnings());
     }
     AgentConfig a = agent.get();
     return new Result(
         Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras)),
-        List.of());
+        List.of(), problems.warnings());
   }
 
   /** The buffer options of agent.yaml's validated {@code buffer} section (also used by CLI commands that open the buffer). */
