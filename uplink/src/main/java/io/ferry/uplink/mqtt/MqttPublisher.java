@@ -7,7 +7,6 @@ import io.ferry.core.Stat;
 import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
-import io.ferry.uplink.Redact;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -143,7 +142,7 @@ final class MqttPublisher implements BatchHandler {
         @Override
         public void connectionLost(Throwable cause) {
           LOG.warn("uplink {}: connection to {} lost ({}); samples keep buffering, reconnecting with backoff", plan.name(),
-              plan.brokerUrl(), cause == null ? "closed" : Redact.scrub(String.valueOf(cause.getMessage()), secrets()));
+              plan.brokerUrl(), cause == null ? "closed" : String.valueOf(cause.getMessage()));
         }
 
         @Override
@@ -202,14 +201,9 @@ final class MqttPublisher implements BatchHandler {
     client = null;
   }
 
-  private io.ferry.config.Secret[] secrets() {
-    return java.util.stream.Stream.of(plan.password(), plan.clientKeyStorePassword())
-        .flatMap(Optional::stream).toArray(io.ferry.config.Secret[]::new);
-  }
-
-  private String describe(Exception e) {
-    String m = e instanceof MqttException me ? me.getMessage() + " (reason " + me.getReasonCode() + ")"
-        + (me.getCause() != null ? ": " + me.getCause().getMessage() : "") : e.getMessage();
-    return Redact.scrub(m, secrets());
+  /** Paho's message and reason code; its texts never contain the password (sent only in CONNECT). */
+  private static String describe(Exception e) {
+    return e instanceof MqttException me ? me.getMessage() + " (reason " + me.getReasonCode() + ")"
+        + (me.getCause() != null && me.getCause().getMessage() != null ? ": " + me.getCause().getMessage() : "") : e.getMessage();
   }
 }

@@ -9,6 +9,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.Stat;
+import io.ferry.uplink.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
@@ -63,13 +64,13 @@ public final class MqttUplinkFactory implements UplinkFactory {
     }
     boolean perSample = f.choice("payload", List.of("batch", "sample")).map("sample"::equals).orElse(false);
     Optional<String> username = f.string("username");
-    Optional<Secret> password = f.secret("password");
+    Optional<Secret> password = Redact.plausible(f, "password", f.secret("password"));
     if (password.isPresent() && username.isEmpty()) {
       f.error("password", "needs a username");
     }
     Optional<Path> caFile = readableFile(f, "caFile");
     Optional<Path> keyStore = readableFile(f, "clientKeyStore");
-    Optional<Secret> keyStorePassword = f.secret("clientKeyStorePassword");
+    Optional<Secret> keyStorePassword = Redact.plausible(f, "clientKeyStorePassword", f.secret("clientKeyStorePassword"));
     boolean tls = url.map(u -> u.startsWith("ssl://")).orElse(false);
     if (!tls && url.isPresent() && (caFile.isPresent() || keyStore.isPresent())) {
       f.error("url", "caFile and clientKeyStore need an ssl:// url");

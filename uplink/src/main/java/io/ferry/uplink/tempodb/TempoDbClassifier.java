@@ -16,13 +16,17 @@ import okhttp3.Headers;
  *
  * <ul>
  *   <li>2xx other than 207 with an empty or JSON body: every point stored;
- *   <li>2xx whose body is not JSON (a proxy's page): not TempoDB's answer, nothing stored;
+ *   <li>2xx whose body is not JSON (a proxy's or captive portal's page): not TempoDB's answer,
+ *       {@link Verdict.Misconfigured} (issue 17: pause, never dead-letter);
  *   <li>207 Multi-Status with {@code {"multistatus":[{"status":n,"messages":[...]}, ...]}} holding
  *       one entry per point sent, in order: per point, 2xx stored, 408/425/429/5xx retry, any other
  *       status refused for good with its messages (the API rejected that point's content);
  *   <li>207 that cannot be matched to the points (unreadable, wrong count): {@link Answer.Unmapped};
  *       some points may have been applied;
- *   <li>anything else: the shared status rules of {@link HttpClassifier#byStatus}.
+ *   <li>anything else: the shared status rules of {@link HttpClassifier#byStatus}. TempoDB's error
+ *       bodies are plain text with no shape of their own, so no whole-request answer is taken as a
+ *       rejection of the data: 3xx, 404, 405, 410 and every other 4xx pause the uplink
+ *       ({@link Verdict.Misconfigured}); only a 207's per-point statuses dead-letter points.
  * </ul>
  */
 final class TempoDbClassifier {
@@ -65,8 +69,7 @@ final class TempoDbClassifier {
     if (body == null || body.isBlank() || readJson(body).isPresent()) {
       return new Answer.Stored();
     }
-    return new Answer.Failed(new Verdict.RetryAfter(Optional.empty(),
-        "HTTP " + status + " whose body is not TempoDB's answer" + HttpClassifier.snippet(body)));
+    return new Answer.Failed(HttpClassifier.notTheApi(status, body, headers));
   }
 
   private static Answer multiStatus(String body, int sent) {

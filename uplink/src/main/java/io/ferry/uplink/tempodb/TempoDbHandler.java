@@ -121,7 +121,7 @@ final class TempoDbHandler implements BatchHandler {
     AtomicBoolean bodyStarted = new AtomicBoolean();
     TempoDbClassifier.Answer answer;
     try {
-      Exchange.Reply reply = exchange.send(request(ip.points(), true, bodyStarted));
+      Exchange.Reply reply = Redact.echo(exchange.send(request(ip.points(), true, bodyStarted)), plan.key(), plan.secret());
       answer = TempoDbClassifier.classify(reply.status(), reply.body(), reply.headers(), clock.instant(), ip.points().size());
     } catch (IOException e) {
       String what = Redact.describe(e, plan.key(), plan.secret());
@@ -207,7 +207,7 @@ final class TempoDbHandler implements BatchHandler {
     }
     TempoDbClassifier.Answer answer;
     try {
-      Exchange.Reply reply = exchange.send(request(wp.points(), false, new AtomicBoolean()));
+      Exchange.Reply reply = Redact.echo(exchange.send(request(wp.points(), false, new AtomicBoolean())), plan.key(), plan.secret());
       answer = TempoDbClassifier.classify(reply.status(), reply.body(), reply.headers(), clock.instant(), wp.points().size());
     } catch (IOException e) {
       // Writes are upserts: a resend after any failure is harmless.
@@ -266,7 +266,7 @@ final class TempoDbHandler implements BatchHandler {
       int dropped) {
     if (delivered.isEmpty() && !rejected.isEmpty()) {
       rejected.forEach(r -> refused.remove(id(r)));
-      return new Delivery.Rejected(rejected, Redact.scrub(reason, plan.key(), plan.secret()));
+      return new Delivery.Rejected(rejected, reason);
     }
     if (delivered.isEmpty()) {
       return new Delivery.Retry(Optional.empty(), "TempoDB stored none of the points (207)");
@@ -296,21 +296,25 @@ final class TempoDbHandler implements BatchHandler {
       return Optional.empty();
     }
     again.forEach(r -> refused.remove(id(r)));
-    return Optional.of(new Delivery.Rejected(again, Redact.scrub(reason, plan.key(), plan.secret())));
+    return Optional.of(new Delivery.Rejected(again, reason));
   }
 
   private Delivery failure(Verdict v, List<Point> points) {
     if (v instanceof Verdict.RetryAfter r) {
-      return new Delivery.Retry(r.after(), Redact.scrub(r.reason(), plan.key(), plan.secret()));
+      return new Delivery.Retry(r.after(), r.reason());
     } else if (v instanceof Verdict.Reject r) {
       List<BufferRecord> records = new ArrayList<>();
       Set<BufferRecord> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       points.forEach(p -> p.records().stream().filter(seen::add).forEach(records::add));
-      return new Delivery.Rejected(records, Redact.scrub(r.reason(), plan.key(), plan.secret()));
+      return new Delivery.Rejected(records, r.reason());
     } else if (v instanceof Verdict.TooLarge t) {
       return new Delivery.TooLarge(t.reason());
     } else if (v instanceof Verdict.Unauthorized u) {
-      return new Delivery.Unauthorized(Redact.scrub(u.reason(), plan.key(), plan.secret()));
+      return new Delivery.Unauthorized(u.reason());
+    } else if (v instanceof Verdict.Misconfigured m) {
+      // A redirect, a wrong path, a proxy's page: TempoDB never saw the request, so even increments
+      // are safe to send again once the url is fixed (issue 17).
+      return new Delivery.Misconfigured(m.reason());
     } else if (v instanceof Verdict.Acknowledged || v instanceof Verdict.Partial) {
       throw new IllegalStateException("a failed answer cannot be " + v);
     }

@@ -8,6 +8,7 @@ import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
+import io.ferry.uplink.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
@@ -34,8 +35,8 @@ public final class TempoDbUplinkFactory implements UplinkFactory {
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
     Optional<HttpUrl> base = GroveStreamsUplinkFactory.baseUrl(f, "url", "https://api.tempo-db.com");
-    Optional<Secret> key = f.requiredSecret("key");
-    Optional<Secret> secret = f.requiredSecret("secret");
+    Optional<Secret> key = Redact.requiredSecret(f, "key");
+    Optional<Secret> secret = Redact.requiredSecret(f, "secret");
     TempoDbPlan.Ambiguous ambiguous = f.choice("onAmbiguousIncrement", List.of("count-unknown", "resend"))
         .map(a -> a.equals("resend") ? TempoDbPlan.Ambiguous.RESEND : TempoDbPlan.Ambiguous.COUNT_UNKNOWN)
         .orElse(TempoDbPlan.Ambiguous.COUNT_UNKNOWN);

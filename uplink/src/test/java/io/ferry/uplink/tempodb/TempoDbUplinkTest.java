@@ -19,6 +19,8 @@ import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
+import io.ferry.uplink.UplinkState;
+import io.ferry.uplink.WrongAnswers;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
 import java.net.InetAddress;
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The TempoDB uplink against a TempoDB-like MockWebServer, with a real SQLite buffer. */
 class TempoDbUplinkTest {
@@ -304,6 +308,41 @@ class TempoDbUplinkTest {
         + "{\"t\":\"2026-01-01T00:00:00.000Z\",\"key\":\"boiler/temp\",\"v\":21.5},"
         + "{\"t\":\"2026-01-01T00:00:00.001Z\",\"key\":\"boiler/temp\",\"v\":21.75}]");
     assertThat(tempo.store.get("boiler/temp")).hasSize(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.ferry.uplink.WrongAnswers#all")
+  void answersThatAreNotTheApiPauseTheUplinkAndEveryIncrementIsCountedOnceAfterTheFix(WrongAnswers.Case wrong) throws Exception {
+    MockWebServer elsewhere = new MockWebServer();
+    elsewhere.start(InetAddress.getLoopbackAddress(), 0);
+    open.add(elsewhere);
+    String target = "http://localhost:" + elsewhere.getPort();
+    script((n, body) -> null);
+    WrongAnswers.UntilFixed proxy = new WrongAnswers.UntilFixed(tempo, wrong, target);
+    server.setDispatcher(proxy);
+    events(DOOR, 1, 2, 61);
+    events(PARTS, 3);
+    buffer().append(List.of(Sample.of(TEMP, T0, 21.5))).join();
+    closeBuckets();
+    UplinkService s = start("configRetry: 7m\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.wrongAnswers() >= 3);
+    assertThat(s.status().state()).isEqualTo(UplinkState.PAUSED_CONFIG);
+    assertThat(s.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains(wrong.expected(target))
+        .doesNotContain("must-not-be-shown"));
+    assertThat(sleeper.pauses).contains(Duration.ofMinutes(7));
+    assertThat(s.status().rejected()).isZero();
+    events(DOOR, 400); // buffering continues while paused
+    closeBuckets();
+    proxy.fix();
+    UplinkTesting.awaitDelivered(s, 5);
+    assertThat(s.status().state()).isEqualTo(UplinkState.RUNNING);
+    assertThat(buffer().stats().droppedFor("rejected")).isZero();
+    assertThat(elsewhere.getRequestCount()).as("no request to the redirect target").isZero();
+    // Exactly once: TempoDB never saw the wrong answers' requests, so nothing is outcome-unknown or doubled.
+    assertThat(tempo.total("door/opens")).isEqualTo(4);
+    assertThat(tempo.total("line/parts")).isEqualTo(1);
+    assertThat(tempo.store.get("boiler/temp")).hasSize(1);
+    assertThat(s.status().notes()).isEmpty();
   }
 
   @Test
