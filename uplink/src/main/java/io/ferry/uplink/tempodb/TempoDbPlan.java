@@ -50,6 +50,16 @@ public record TempoDbPlan(
     return ch.instrument() + "/" + ch.channel();
   }
 
+  /**
+   * Series key of a raw sample: {@code instrument/channel} for a gauge; {@code instrument/channel/raw}
+   * for the readings of a counter or event channel, whose {@code instrument/channel} series holds
+   * its increments (a write there would overwrite counted totals).
+   */
+  public String rawKey(ChannelId ch) {
+    ChannelSpec spec = channels.get(ch);
+    return spec != null && spec.kind() != io.ferry.core.ValueKind.GAUGE ? seriesKey(ch) + "/raw" : seriesKey(ch);
+  }
+
   /** Series key of a rollup statistic: {@code instrument/channel/avg}. */
   public static String seriesKey(ChannelId ch, Stat stat) {
     return seriesKey(ch) + "/" + stat.name().toLowerCase(Locale.ROOT);
@@ -66,7 +76,7 @@ public record TempoDbPlan(
     List<String> lines = new ArrayList<>();
     lines.add("POST " + baseUrl + "{increment/, multi/increment/, data/, multi/} (HTTP Basic, key " + key.source()
         + ", secret " + secret.source() + ")");
-    lines.add("series keys: instrument/channel (raw, increments), instrument/channel/stat (rollups); "
+    lines.add("series keys: instrument/channel (gauge samples, increments), instrument/channel/raw (counter and event readings), instrument/channel/stat (rollups); "
         + runner.batchRecords() + " records per lease");
     lines.add(ambiguous == Ambiguous.RESEND
         ? "increments after an ambiguous failure: sent again (at least once, may count twice)"

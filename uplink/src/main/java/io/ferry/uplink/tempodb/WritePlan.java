@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gauge samples and rollups as write points (idempotent upserts). Pure. A sample is one point
- * of {@code instrument.channel}; a rollup one point per statistic ({@code instrument.channel.stat},
+ * Raw samples and rollups as write points (idempotent upserts). Pure. A sample is one point
+ * of {@link TempoDbPlan#rawKey}; a rollup one point per statistic ({@code instrument/channel/stat},
  * at the interval start). Text and non-finite values are not sent (TempoDB stores numbers): they
  * are counted as dropped.
  */
@@ -22,7 +22,7 @@ record WritePlan(List<Point> points, int dropped) {
         dropped++;
         continue;
       }
-      points.add(new Point(TempoDbPlan.seriesKey(r.channel()), r.sample().timeMicros(), r.sample().value(), false, List.of(r)));
+      points.add(new Point(plan.rawKey(r.channel()), r.sample().timeMicros(), r.sample().value(), false, List.of(r)));
     }
     for (RollupRecord r : rollups) {
       for (Stat stat : plan.stats(r.channel())) {

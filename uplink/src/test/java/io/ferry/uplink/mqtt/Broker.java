@@ -30,28 +30,28 @@ import java.util.concurrent.TimeUnit;
  * Every PUBLISH the broker receives is recorded (topic, payload) before it is acknowledged; while
  * {@link #hold} is set, PUBACKs are held back until {@link #releaseHeld()}.
  */
-final class Broker {
-  record Received(String topic, String payload) {}
+public final class Broker {
+  public record Received(String topic, String payload) {}
 
-  final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  public final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   final List<Async<PublishInboundOutput>> held = Collections.synchronizedList(new ArrayList<>());
   volatile boolean hold;
   final int port;
   private final Path dir;
   private EmbeddedHiveMQ hive;
 
-  Broker(Path dir) throws IOException {
+  public Broker(Path dir) throws IOException {
     this.dir = dir;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       this.port = s.getLocalPort();
     }
   }
 
-  String url() {
+  public String url() {
     return "tcp://127.0.0.1:" + port;
   }
 
-  void start() throws Exception {
+  public void start() throws Exception {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     Path data = Files.createDirectories(dir.resolve("data"));
     Path extensions = Files.createDirectories(dir.resolve("extensions"));
@@ -77,7 +77,7 @@ final class Broker {
     hive.start().get(60, TimeUnit.SECONDS);
   }
 
-  void stop() throws Exception {
+  public void stop() throws Exception {
     releaseHeld();
     hive.stop().get(30, TimeUnit.SECONDS);
     hive.close();
@@ -92,7 +92,7 @@ final class Broker {
   }
 
   /** Payloads received on topics other than the status topic. */
-  List<String> data(String statusTopic) {
+  public List<String> data(String statusTopic) {
     synchronized (received) {
       return received.stream().filter(r -> !r.topic().equals(statusTopic)).map(Received::payload).toList();
     }

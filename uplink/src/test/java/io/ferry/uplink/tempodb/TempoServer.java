@@ -20,18 +20,18 @@ import mockwebserver3.RecordedRequest;
  * whose multistatus entry is 2xx are applied; on any other 2xx every point is applied (also when
  * the script then cuts the connection: the server applied it, the client does not know).
  */
-final class TempoServer extends Dispatcher {
+public final class TempoServer extends Dispatcher {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  record Received(String path, String body, RecordedRequest request) {}
+  public record Received(String path, String body, RecordedRequest request) {}
 
   /** series key to time to value. */
-  final Map<String, TreeMap<String, Double>> store = new ConcurrentHashMap<>();
-  final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  public final Map<String, TreeMap<String, Double>> store = new ConcurrentHashMap<>();
+  public final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final BiFunction<Integer, String, MockResponse> script;
 
   /** {@code script}: request number (0-based) and body to the answer; null = 200 with an empty body. */
-  TempoServer(BiFunction<Integer, String, MockResponse> script) {
+  public TempoServer(BiFunction<Integer, String, MockResponse> script) {
     this.script = script;
   }
 
@@ -87,12 +87,12 @@ final class TempoServer extends Dispatcher {
   }
 
   /** Sum of a series over all times (increments: the total counted). */
-  double total(String key) {
+  public double total(String key) {
     TreeMap<String, Double> s = store.get(key);
     return s == null ? 0 : s.values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
-  static MockResponse multiStatus(int... codes) {
+  public static MockResponse multiStatus(int... codes) {
     StringBuilder sb = new StringBuilder("{\"multistatus\":[");
     for (int i = 0; i < codes.length; i++) {
       sb.append(i > 0 ? "," : "").append("{\"status\":").append(codes[i]).append(",\"messages\":[")
