@@ -29,6 +29,8 @@ import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
+import io.ferry.uplink.mqtt.MqttUplinkFactory;
+import io.ferry.uplink.tempodb.TempoDbUplinkFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -57,8 +59,9 @@ import okhttp3.OkHttpClient;
 /**
  * bench/run.sh uplink [HOURS]: a backlog of 100 channels x 1 Hz x HOURS (24 by default: 8,640,000
  * samples) in a real SQLite buffer, drained by (1) a baseline runner that only leases and acks,
- * (2) the GroveStreams uplink and (3) the Atomscale uplink, each to a local JDK HTTP server that
- * only counts what it receives. Rate limits are lifted for the bench (GroveStreams minInterval 0
+ * (2) the GroveStreams uplink, (3) the Atomscale uplink and (4) the TempoDB uplink, each to a local
+ * JDK HTTP server that only counts what it receives, and (5) the MQTT uplink to an embedded HiveMQ
+ * CE broker in a child JVM. Rate limits are lifted for the bench (GroveStreams minInterval 0
  * instead of 10 s). Reports seconds, samples/s, request-body bytes per sample and peak heap.
  */
 public final class UplinkBench {
@@ -74,7 +77,7 @@ public final class UplinkBench {
       List<ChannelSpec> specs = new ArrayList<>();
       for (int c = 0; c < CHANNELS; c++) {
         Map<String, Set<Route>> routes = new LinkedHashMap<>();
-        for (String u : List.of("baseline", "gs", "as")) {
+        for (String u : List.of("baseline", "gs", "as", "tdb", "mq")) {
           routes.put(u, EnumSet.of(Route.RAW));
         }
         specs.add(new ChannelSpec(ChannelId.of("plant", "ch" + c), "degC", "", ValueKind.GAUGE, Optional.empty(), Optional.empty(), routes));
@@ -102,6 +105,16 @@ public final class UplinkBench {
         // Only full chunks go out while running (the partial tail waits for `ferry atomscale finalize`).
         long full = (long) (seconds / 240) * 240 * CHANNELS;
         print(drain("atomscale (240 points/chunk)", buffer, full, server, ctx -> as.open(asPlan, ctx)), base);
+        TempoDbUplinkFactory tdb = new TempoDbUplinkFactory();
+        UplinkPlan tdbPlan = plan(tdb, "tdb", "tempodb", String.join("\n",
+            "url: http://127.0.0.1:" + server.port(), "key: ${env:BENCH_KEY}", "secret: ${env:BENCH_KEY}", "batchSize: 50000", ""), specs);
+        print(drain("tempodb (writes, multi/)", buffer, total, server, ctx -> tdb.open(tdbPlan, ctx)), base);
+        try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"))) {
+          MqttUplinkFactory mq = new MqttUplinkFactory();
+          UplinkPlan mqPlan = plan(mq, "mq", "mqtt", String.join("\n",
+              "url: tcp://127.0.0.1:" + broker.port(), "batchSize: 50000", ""), specs);
+          print(drain("mqtt (QoS 1, one message per lease, broker in a child JVM)", buffer, total, server, ctx -> mq.open(mqPlan, ctx)), base);
+        }
       }
     } finally {
       server.stop();
@@ -182,7 +195,10 @@ public final class UplinkBench {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpuNanos() - cpu0) / 1e9;
-      return new Row(name, secs, cpu, s.status().samplesDelivered(), server.bytes.get(), server.calls.get(), peakHeapMiB());
+      // MQTT does not go through the HTTP server: its status counts the payload bytes and messages.
+      boolean http = server.calls.get() > 0;
+      return new Row(name, secs, cpu, s.status().samplesDelivered(), http ? server.bytes.get() : s.status().bytesSent(),
+          http ? server.calls.get() : s.status().calls(), peakHeapMiB());
     }
   }
 

@@ -50,6 +50,8 @@ public final class MirrorService implements AutoCloseable {
     this.http = Objects.requireNonNull(http, "http").newBuilder()
         .readTimeout(plan.pollTimeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(plan.pollTimeout().plusSeconds(90).toMillis(), TimeUnit.MILLISECONDS)
+        .followRedirects(false) // a token must never travel to another host; a 3xx is an error to report
+        .followSslRedirects(false)
         .build();
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }

@@ -21,6 +21,14 @@ public interface BatchHandler extends AutoCloseable {
     return new LeaseRequest(batch, Long.MAX_VALUE, ttl);
   }
 
+  /**
+   * Short facts for the status line that are not errors (TempoDB: increments whose outcome is
+   * unknown). Called from other threads.
+   */
+  default java.util.List<String> notes() {
+    return java.util.List.of();
+  }
+
   /** Releases files or connections. */
   @Override
   default void close() {}

@@ -40,6 +40,12 @@ public sealed interface Delivery {
   /** The credentials were refused: pause. */
   record Unauthorized(String reason) implements Delivery {}
 
+  /**
+   * The server that answered is not the API, or not at this address (see {@link Verdict.Misconfigured}):
+   * nothing is dead-lettered, the lease is released and the uplink pauses for {@code configRetry}.
+   */
+  record Misconfigured(String reason) implements Delivery {}
+
   /** Nothing to send now (records wait for more data, e.g. an Atomscale chunk not yet full). */
   record NothingReady() implements Delivery {}
 }

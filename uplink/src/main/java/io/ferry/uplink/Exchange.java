@@ -49,7 +49,10 @@ public final class Exchange {
         .callTimeout(s.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .socketFactory(new NoDelaySockets())
         .retryOnConnectionFailure(false)
+        // Never follow a redirect: the credentials must not travel to another host, and a redirect
+        // means url is wrong (the uplink pauses and names the Location, issue 17).
         .followRedirects(false)
+        .followSslRedirects(false)
         .build();
     this.clock = clock;
     this.sleeper = sleeper;

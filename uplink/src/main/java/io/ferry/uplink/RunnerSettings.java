@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param connectTimeout TCP/TLS connect timeout
  * @param readTimeout socket read timeout
  * @param callTimeout whole-call timeout
+ * @param configRetry how long an uplink paused because the answers do not come from the API (wrong
+ *     url, redirect, proxy page) waits before trying again
  */
 public record RunnerSettings(
     int batchRecords,
@@ -27,12 +29,22 @@ public record RunnerSettings(
     Duration progressEvery,
     Duration connectTimeout,
     Duration readTimeout,
-    Duration callTimeout) {
+    Duration callTimeout,
+    Duration configRetry) {
+
+  /** The settings without {@code configRetry} (one minute). */
+  public RunnerSettings(int batchRecords, Duration minInterval, Backoff backoff, Duration leaseTtl, Duration idlePoll,
+      Duration authRetry, Duration progressEvery, Duration connectTimeout, Duration readTimeout, Duration callTimeout) {
+    this(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout,
+        DEFAULT_CONFIG_RETRY);
+  }
+
+  public static final Duration DEFAULT_CONFIG_RETRY = Duration.ofMinutes(1);
 
   /**
    * Reads the common engine keys: {@code batchSize}, {@code minInterval}, {@code backoffInitial},
    * {@code backoffMax}, {@code timeout} (call), {@code connectTimeout}, {@code readTimeout},
-   * {@code authRetry}, {@code progressEvery}.
+   * {@code authRetry}, {@code configRetry}, {@code progressEvery}.
    */
   public static RunnerSettings read(Fields f, int defaultBatch, Duration defaultMinInterval, Duration defaultBackoff) {
     int batch = f.integer("batchSize", defaultBatch, 1, 1_000_000);
@@ -47,29 +59,34 @@ public record RunnerSettings(
     Duration connect = f.duration("connectTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
     Duration read = f.duration("readTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(30));
     Duration authRetry = f.duration("authRetry", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration configRetry = f.duration("configRetry", DEFAULT_CONFIG_RETRY, Duration.ofSeconds(1), Duration.ofDays(1));
     Duration progress = f.duration("progressEvery", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration lease = call.multipliedBy(2).plus(minInterval).plus(Duration.ofSeconds(30));
     return new RunnerSettings(batch, minInterval, new Backoff(initial, max), lease, Duration.ofMillis(500), authRetry,
-        progress, connect, read, call);
+        progress, connect, read, call, configRetry);
   }
 
   public RunnerSettings withMinInterval(Duration d) {
-    return new RunnerSettings(batchRecords, d, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+    return new RunnerSettings(batchRecords, d, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
   }
 
   public RunnerSettings withIdlePoll(Duration d) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, d, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, d, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
   }
 
   public RunnerSettings withBatchRecords(int n) {
-    return new RunnerSettings(n, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+    return new RunnerSettings(n, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
   }
 
   public RunnerSettings withTimeouts(Duration connect, Duration read, Duration call) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connect, read, call);
+    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connect, read, call, configRetry);
+  }
+
+  public RunnerSettings withConfigRetry(Duration d) {
+    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, d);
   }
 
   public RunnerSettings withBackoff(Backoff b) {
-    return new RunnerSettings(batchRecords, minInterval, b, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
+    return new RunnerSettings(batchRecords, minInterval, b, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
   }
 }

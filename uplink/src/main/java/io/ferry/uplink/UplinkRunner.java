@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The upload engine shared by every uplink: one thread that leases a batch, lets the
  * {@link BatchHandler} encode and send it, and completes the lease from the {@link Delivery}. It
  * backs off exponentially with jitter (or as long as Retry-After says), halves the batch after a
- * "too large" answer, pauses on refused credentials while the buffer keeps filling, and logs
+ * "too large" answer, pauses on refused credentials and on answers that do not come from the API
+ * (wrong url, redirect, proxy page) while the buffer keeps filling, and logs
  * catch-up progress. A failing uplink only ever blocks its own thread.
  */
 public final class UplinkRunner implements UplinkService {
@@ -124,7 +125,7 @@ public final class UplinkRunner implements UplinkService {
   public UplinkStatus status() {
     return new UplinkStatus(name, type, state, records.get(), samples.get(), rejected.get(), dropped.get(),
         Math.max(backlog, 0), exchange.bytesSent(), exchange.calls(), Optional.ofNullable(lastError),
-        Optional.ofNullable(lastSuccess));
+        Optional.ofNullable(lastSuccess), handler.notes());
   }
 
   @Override
@@ -237,6 +238,17 @@ public final class UplinkRunner implements UplinkService {
       state = UplinkState.PAUSED_AUTH;
       lastError = "credentials refused: " + u.reason();
       waitFor(settings.authRetry(), false);
+    } else if (d instanceof Delivery.Misconfigured m) {
+      // Not the API's word on these records: never dead-letter them (issue 17). Keep them, say what
+      // is wrong, and look again later: a fixed proxy or server needs no restart.
+      lease.release();
+      if (state != UplinkState.PAUSED_CONFIG || !m.reason().equals(lastError)) {
+        LOG.error("uplink {}: NOT THE API ({}): uploads paused, samples keep buffering, nothing is dropped; "
+            + "check url (and the proxy in front of the API); trying again every {}", name, m.reason(), settings.configRetry());
+      }
+      state = UplinkState.PAUSED_CONFIG;
+      lastError = m.reason();
+      waitFor(settings.configRetry(), false);
     } else if (d instanceof Delivery.NothingReady) {
       lease.release();
       if (lease.size() >= batch && batch < settings.batchRecords() * MAX_GROWTH) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param calls HTTP calls (or file writes) made since start
  * @param lastError the last failure, never containing a secret; empty after a success
  * @param lastSuccess when the last batch was acknowledged
+ * @param notes facts the uplink type adds (TempoDB: increments whose outcome is unknown)
  */
 public record UplinkStatus(
     String name,
@@ -28,4 +29,17 @@ public record UplinkStatus(
     long bytesSent,
     long calls,
     Optional<String> lastError,
-    Optional<Instant> lastSuccess) {}
+    Optional<Instant> lastSuccess,
+    java.util.List<String> notes) {
+  public UplinkStatus {
+    notes = java.util.List.copyOf(notes);
+  }
+
+  /** A status without notes. */
+  public UplinkStatus(String name, String type, UplinkState state, long recordsDelivered, long samplesDelivered,
+      long rejected, long dropped, long backlog, long bytesSent, long calls, Optional<String> lastError,
+      Optional<Instant> lastSuccess) {
+    this(name, type, state, recordsDelivered, samplesDelivered, rejected, dropped, backlog, bytesSent, calls, lastError,
+        lastSuccess, java.util.List.of());
+  }
+}

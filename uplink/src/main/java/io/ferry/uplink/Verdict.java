@@ -33,4 +33,12 @@ public sealed interface Verdict {
 
   /** Credentials refused (401/403): pause this uplink, keep buffering. */
   record Unauthorized(String reason) implements Verdict {}
+
+  /**
+   * The answer did not come from the API, or says nothing about this request's data: a redirect, a
+   * 404/405/410, another 4xx without the API's error shape, an HTML page, a 2xx whose body is not
+   * the API's answer. The uplink is pointed at the wrong place (url, path, proxy): pause it, keep
+   * buffering, never dead-letter the records (issue 17).
+   */
+  record Misconfigured(String reason) implements Verdict {}
 }

@@ -24,8 +24,13 @@
  *       {@link io.ferry.uplink.Verdict}.
  *   <li>Time comes from the injected clock and waits from the injected {@link io.ferry.uplink.Sleeper};
  *       OkHttp's own retry on connection failure is off (resending is the uplink's decision).
- *   <li>Secrets reach only request headers/URLs; every error text is passed through
- *       {@link io.ferry.uplink.Redact}.
+ *   <li>Only an API's own classifier dead-letters records, and only for an answer in that API's
+ *       error shape about this request's content; every other non-success (redirect, 404/405/410,
+ *       HTML, an answer of another shape) pauses the uplink ({@code PAUSED_CONFIG}) and keeps the
+ *       records. Redirects are never followed.
+ *   <li>Secrets reach only request headers/URLs; answer bodies pass through
+ *       {@link io.ferry.uplink.Redact#echo} before anything quotes them, exceptions through
+ *       {@link io.ferry.uplink.Redact#describe} (URLs without query or user info).
  * </ul>
  */
 package io.ferry.uplink;

@@ -24,11 +24,12 @@ class ExampleUplinksTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale"})
+  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb", "mqtt"})
   void examplePlansCleanly(String type) throws Exception {
     Path file = Path.of("..", "examples", "agent", type + ".yaml");
     Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k", "ATOMSCALE_API_KEY", "k"));
+    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k-123456", "ATOMSCALE_API_KEY", "k-123456",
+        "TEMPODB_KEY", "k-123456", "TEMPODB_SECRET", "k-123456", "MQTT_PASSWORD", "k-123456"));
     ConfigNode root = YamlReader.read(file.toString(), Files.readString(file), problems).orElseThrow();
     Fields top = ctx.fields(root, "").orElseThrow();
     Fields uplinks = top.object("uplinks").orElseThrow();
@@ -39,6 +40,8 @@ class ExampleUplinksTest {
     UplinkFactory factory = switch (type) {
       case "jsonl" -> new JsonlUplinkFactory();
       case "grovestreams" -> new GroveStreamsUplinkFactory();
+      case "tempodb" -> new io.ferry.uplink.tempodb.TempoDbUplinkFactory();
+      case "mqtt" -> new io.ferry.uplink.mqtt.MqttUplinkFactory();
       default -> new AtomscaleUplinkFactory();
     };
     var plan = factory.plan(new UplinkSection(name, type, section), UplinkTesting.agent(dir, "gw"), List.of());

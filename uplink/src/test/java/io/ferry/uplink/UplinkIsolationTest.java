@@ -48,7 +48,7 @@ class UplinkIsolationTest {
       Problems problems = new Problems();
       UplinkContext ctx = UplinkTesting.context(buffer, clock, new FakeSleeper(clock));
       var gsPlan = new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams",
-          "url: http://127.0.0.1:" + server.getPort() + "\napiKey: ${env:K}\ntimeout: 60s\nreadTimeout: 60s\n", problems, Map.of("K", "k")),
+          "url: http://127.0.0.1:" + server.getPort() + "\napiKey: ${env:K}\ntimeout: 60s\nreadTimeout: 60s\n", problems, Map.of("K", "k-123456")),
           UplinkTesting.agent(dir, "gw"), List.of()).orElseThrow();
       var localPlan = new JsonlUplinkFactory().plan(UplinkTesting.section("local", "jsonl", "path: out.jsonl\n", problems, Map.of()),
           UplinkTesting.agent(dir, "gw"), List.of()).orElseThrow();

@@ -35,7 +35,7 @@ public final class AgentPlanner {
     this.env = env;
   }
 
-  /** Either a plan or the problems; never both. */
+  /** Either a plan or the problems; never both. Warnings come with either. */
   public record Result(Optional<AgentPlan> plan, List<Problem> problems, List<Problem> warnings) {
     public Result(Optional<AgentPlan> plan, List<Problem> problems) {
       this(plan, problems, List.of());

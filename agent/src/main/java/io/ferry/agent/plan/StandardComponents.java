@@ -8,6 +8,8 @@ import io.ferry.drivers.simulated.SimulatedDriverFactory;
 import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.uplink.jsonl.JsonlUplinkFactory;
+import io.ferry.uplink.mqtt.MqttUplinkFactory;
+import io.ferry.uplink.tempodb.TempoDbUplinkFactory;
 import java.util.List;
 
 /** The drivers, uplinks and optional services of this build, wired by hand. */
@@ -19,7 +21,8 @@ public final class StandardComponents {
     return new Components(
         List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory(),
             new OpcUaDriverFactory()),
-        List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory()),
+        List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory(),
+            new TempoDbUplinkFactory(), new MqttUplinkFactory()),
         List.of(MirrorExtra.planner()));
   }
 }

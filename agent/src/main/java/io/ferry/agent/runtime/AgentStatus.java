@@ -35,6 +35,7 @@ public record AgentStatus(
     for (UplinkStatus u : uplinks) {
       sb.append(" | ").append(u.name()).append(": ").append(u.state().name().toLowerCase().replace('_', ' '));
       u.lastError().ifPresent(e -> sb.append(" (").append(e).append(')'));
+      u.notes().forEach(n -> sb.append(", ").append(n));
     }
     for (String e : extras) {
       if (!e.isEmpty()) {

@@ -58,7 +58,7 @@ class AtomscaleCommandTest {
     server.start(java.net.InetAddress.getLoopbackAddress(), 0);
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
-    Files.writeString(dir.resolve("key"), "as-key\n");
+    Files.writeString(dir.resolve("key"), "as-key-1234\n");
     Files.writeString(conf.resolve("agent.yaml"), String.join("\n",
         "gatewayId: gw1",
         "stateDir: " + dir.resolve("state"),
@@ -125,7 +125,7 @@ class AtomscaleCommandTest {
     assertThat(requests.get(2).getBody().utf8()).isEqualTo("{\"data_id\":\"d-1\",\"chunk_index\":1,\"channels\":{"
         + "\"thickness\":{\"timestamps\":[" + (base / 1_000_000 + 3) + ".0],\"values\":[3.0],\"units\":\"nm\"},"
         + "\"rate\":{\"timestamps\":[" + (base / 1_000_000 + 3) + ".0],\"values\":[13.0],\"units\":\"nm/s\"}}}");
-    assertThat(requests.get(3).getHeaders().get("X-API-KEY")).isEqualTo("as-key");
+    assertThat(requests.get(3).getHeaders().get("X-API-KEY")).isEqualTo("as-key-1234");
     try (Buffer b = SqliteBuffer.open(BufferOptions.defaults(dir.resolve("state/buffer.db")), specs(), InstantSource.system())) {
       assertThat(b.lease("as", LeaseRequest.of(100)).isEmpty()).isTrue();
       assertThat(b.uplinkState("as").get("dataId/dep1")).isEmpty();

@@ -69,6 +69,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void clearTextCredentialsAreAWarningAndAShortKeyAnError(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("instruments.d"));
+    Files.writeString(dir.resolve("instruments.d/kiln.yaml"), "id: kiln\ndriver: simulated\nuplinks: [gs]\nchannels:\n  - {name: temp, wave: sine}\n");
+    Files.writeString(dir.resolve("gs.key"), "a-real-looking-key\n");
+    Files.writeString(dir.resolve("agent.yaml"), "stateDir: " + dir.resolve("state") + "\nuplinks:\n  gs:\n    type: grovestreams\n"
+        + "    url: http://grovestreams.example\n    apiKey: ${file:" + dir.resolve("gs.key") + "}\n");
+    Run ok = check(dir);
+    assertThat(ok.exit()).as(ok.out()).isZero();
+    assertThat(ok.out()).contains("agent.yaml:5:10 uplinks.gs.url: warning: http:// sends the credentials to grovestreams.example "
+        + "in clear text; use https://");
+    Files.writeString(dir.resolve("gs.key"), "abc\n");
+    Run shortKey = check(dir);
+    assertThat(shortKey.exit()).isEqualTo(1);
+    assertThat(shortKey.out()).contains("uplinks.gs.apiKey: the secret from ${file:" + dir.resolve("gs.key")
+        + "} is 3 characters long: too short to be a real credential (at least 8)").doesNotContain("abc\n");
+  }
+
+  @Test
   void missingDirectoryIsOneClearError() {
     Run r = check(Path.of("does/not/exist"));
     assertThat(r.exit()).isEqualTo(1);

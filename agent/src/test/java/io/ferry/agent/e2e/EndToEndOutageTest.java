@@ -84,7 +84,7 @@ class EndToEndOutageTest {
 
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
-    Files.writeString(dir.resolve("gs.key"), "e2e-key");
+    Files.writeString(dir.resolve("gs.key"), "e2e-key-1");
     Files.writeString(conf.resolve("agent.yaml"), String.join("\n", "gatewayId: gw-e2e", "stateDir: " + dir.resolve("state"),
         "uplinks:", "  gs:", "    type: grovestreams", "    url: http://127.0.0.1:" + server.getPort(),
         "    apiKey: ${file:" + dir.resolve("gs.key") + "}", "    batchSize: 240", "    backoffMax: 2m", ""));

@@ -23,13 +23,21 @@ public final class AtomscaleClassifier {
 
   /**
    * A chunk/multi answer: a 2xx JSON array naming every channel sent is acknowledged; an array
-   * missing some is partial (resend the chunk); anything else on a 2xx is a retry. 404/409/410
-   * mean the stream no longer takes data: {@link Verdict.Reject} with a reason starting
-   * {@link #STREAM_GONE}. Other statuses follow the shared rules.
+   * missing some is partial (resend the chunk); a truncated 2xx is a retry, any other 2xx body is
+   * not Atomscale's answer ({@link Verdict.Misconfigured}). Only the API's own FastAPI error
+   * ({@code {"detail": ...}}) says something about the chunk: on 400/422 it is a validation
+   * refusal ({@link Verdict.Reject}); on 404/409/410 the stream no longer takes data
+   * ({@link Verdict.Reject} with a reason starting {@link #STREAM_GONE}), except FastAPI's
+   * route-level {@code "Not Found"}/{@code "Method Not Allowed"}, which mean a wrong url or
+   * pathPrefix. Everything else follows the shared rules (never a dead letter).
    */
   public static Verdict chunk(int status, String body, Headers headers, Instant now, Set<String> channelsSent) {
-    if (status == 404 || status == 409 || status == 410) {
+    Optional<String> detail = detail(body);
+    if (detail.isPresent() && (status == 404 || status == 409 || status == 410) && !ROUTE_ERRORS.contains(detail.get())) {
       return new Verdict.Reject(STREAM_GONE + "HTTP " + status + HttpClassifier.snippet(body));
+    }
+    if (detail.isPresent() && (status == 400 || status == 422)) {
+      return new Verdict.Reject("Atomscale refused the chunk (HTTP " + status + ")" + HttpClassifier.snippet(body));
     }
     return HttpClassifier.json(status, body, headers, now, "chunk answer", JsonNodeType.ARRAY, root -> {
       Set<String> missing = new LinkedHashSet<>(channelsSent);
@@ -41,6 +49,22 @@ public final class AtomscaleClassifier {
   }
 
   public static final String STREAM_GONE = "stream does not accept data: ";
+
+  /** FastAPI's answers for a path or method it has no route for: the url is wrong, not the data. */
+  private static final Set<String> ROUTE_ERRORS = Set.of("Not Found", "Method Not Allowed");
+
+  /**
+   * The {@code detail} of a FastAPI error body ({@code {"detail":"..."}} or a validation list),
+   * as text; empty when the body is not that shape (an HTML page, a proxy's text).
+   */
+  static Optional<String> detail(String body) {
+    Optional<JsonNode> root = HttpClassifier.parse(body);
+    if (root.isEmpty() || !root.get().isObject() || !root.get().has("detail")) {
+      return Optional.empty();
+    }
+    JsonNode d = root.get().get("detail");
+    return Optional.of(d.isTextual() ? d.asText() : d.toString());
+  }
 
   /** The {@code data_id} of a 2xx initialize answer, empty when absent or unreadable. */
   public static Optional<String> dataId(String body) {

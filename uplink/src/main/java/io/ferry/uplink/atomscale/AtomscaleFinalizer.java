@@ -98,6 +98,8 @@ public final class AtomscaleFinalizer {
       return r.reason();
     } else if (d instanceof Delivery.Unauthorized u) {
       return "credentials refused: " + u.reason();
+    } else if (d instanceof Delivery.Misconfigured m) {
+      return "not the Atomscale API: " + m.reason();
     }
     return d.toString();
   }

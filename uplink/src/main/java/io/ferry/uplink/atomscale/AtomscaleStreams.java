@@ -77,7 +77,7 @@ public final class AtomscaleStreams {
         .build();
     Verdict v;
     try {
-      Exchange.Reply reply = exchange.send(request);
+      Exchange.Reply reply = Redact.echo(exchange.send(request), plan.apiKey());
       v = AtomscaleClassifier.chunk(reply.status(), reply.body(), reply.headers(), clock.instant(), chunk.points().keySet());
     } catch (IOException e) {
       return Optional.of(new Delivery.Retry(Optional.empty(), "chunk " + index + " of " + instrument
@@ -89,19 +89,21 @@ public final class AtomscaleStreams {
     } else if (v instanceof Verdict.Partial p) {
       return Optional.of(new Delivery.Retry(Optional.empty(), "chunk " + index + " of " + instrument + ": " + p.reason()));
     } else if (v instanceof Verdict.RetryAfter r) {
-      return Optional.of(new Delivery.Retry(r.after(), "chunk " + index + " of " + instrument + ": " + scrub(r.reason())));
+      return Optional.of(new Delivery.Retry(r.after(), "chunk " + index + " of " + instrument + ": " + r.reason()));
     } else if (v instanceof Verdict.Reject r) {
       if (r.reason().startsWith(AtomscaleClassifier.STREAM_GONE)) {
         LOG.warn("uplink {}: stream {} of {} no longer accepts data ({}); a new stream will be created", plan.name(), id,
-            instrument, scrub(r.reason()));
+            instrument, r.reason());
         forget(instrument);
-        return Optional.of(new Delivery.Retry(Optional.empty(), scrub(r.reason())));
+        return Optional.of(new Delivery.Retry(Optional.empty(), r.reason()));
       }
-      return Optional.of(new Delivery.Rejected(chunk.covered(), "chunk " + index + " of " + instrument + " refused: " + scrub(r.reason())));
+      return Optional.of(new Delivery.Rejected(chunk.covered(), "chunk " + index + " of " + instrument + " refused: " + r.reason()));
     } else if (v instanceof Verdict.TooLarge t) {
       return Optional.of(new Delivery.Retry(Optional.empty(), "chunk too large (" + t.reason() + "): lower pointsPerChunk"));
     } else if (v instanceof Verdict.Unauthorized u) {
-      return Optional.of(new Delivery.Unauthorized(scrub(u.reason())));
+      return Optional.of(new Delivery.Unauthorized(u.reason()));
+    } else if (v instanceof Verdict.Misconfigured m) {
+      return Optional.of(new Delivery.Misconfigured(m.reason()));
     }
     throw new IllegalStateException("unexpected verdict " + v);
   }
@@ -141,7 +143,7 @@ public final class AtomscaleStreams {
         .build();
     Exchange.Reply reply;
     try {
-      reply = exchange.send(request);
+      reply = Redact.echo(exchange.send(request), plan.apiKey());
     } catch (IOException e) {
       orphans.incrementAndGet();
       String why = Redact.describe(e, plan.apiKey());
@@ -153,17 +155,25 @@ public final class AtomscaleStreams {
     if (byStatus.isPresent()) {
       Verdict v = byStatus.get();
       if (v instanceof Verdict.Unauthorized u) {
-        return Optional.of(new Delivery.Unauthorized(scrub(u.reason())));
+        return Optional.of(new Delivery.Unauthorized(u.reason()));
+      }
+      if (v instanceof Verdict.Misconfigured m) {
+        return Optional.of(new Delivery.Misconfigured("initialize for " + instrument + ": " + m.reason()));
       }
       Optional<java.time.Duration> after = v instanceof Verdict.RetryAfter r ? r.after() : Optional.empty();
       return Optional.of(new Delivery.Retry(after, "initialize for " + instrument + " refused: HTTP " + reply.status()
-          + scrub(HttpClassifier.snippet(reply.body())) + " (samples stay buffered)"));
+          + HttpClassifier.snippet(reply.body()) + " (samples stay buffered)"));
     }
     Optional<String> id = AtomscaleClassifier.dataId(reply.body());
+    if (id.isEmpty() && !HttpClassifier.parse(reply.body()).map(com.fasterxml.jackson.databind.JsonNode::isObject).orElse(false)) {
+      // Not JSON at all (a proxy's page on a 200): not Atomscale; no stream was created.
+      return Optional.of(new Delivery.Misconfigured("initialize for " + instrument + ": "
+          + HttpClassifier.notTheApi(reply.status(), reply.body(), reply.headers()).reason()));
+    }
     if (id.isEmpty()) {
       orphans.incrementAndGet();
       LOG.warn("uplink {}: initialize for {} answered HTTP {} without a data_id{}; a new stream is created on the next attempt",
-          plan.name(), instrument, reply.status(), scrub(HttpClassifier.snippet(reply.body())));
+          plan.name(), instrument, reply.status(), HttpClassifier.snippet(reply.body()));
       return Optional.of(new Delivery.Retry(Optional.empty(), "initialize for " + instrument + ": no data_id in the answer"));
     }
     state.put(DATA_ID + instrument, id.get());
@@ -184,9 +194,9 @@ public final class AtomscaleStreams {
         .post(RequestBody.create(new byte[0], null))
         .build();
     try {
-      Exchange.Reply reply = exchange.send(request);
+      Exchange.Reply reply = Redact.echo(exchange.send(request), plan.apiKey());
       if (reply.status() / 100 != 2) {
-        return Optional.of("finalize of stream " + dataId.get() + " refused: HTTP " + reply.status() + scrub(HttpClassifier.snippet(reply.body())));
+        return Optional.of("finalize of stream " + dataId.get() + " refused: HTTP " + reply.status() + HttpClassifier.snippet(reply.body()));
       }
     } catch (IOException e) {
       return Optional.of("finalize of stream " + dataId.get() + " failed (" + Redact.describe(e, plan.apiKey()) + "); run it again");
@@ -307,7 +317,4 @@ public final class AtomscaleStreams {
     return len + end;
   }
 
-  private String scrub(String s) {
-    return Redact.scrub(s, plan.apiKey());
-  }
 }

@@ -40,7 +40,7 @@ public final class AtomscaleUplinkFactory implements UplinkFactory {
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
     Optional<HttpUrl> base = GroveStreamsUplinkFactory.baseUrl(f, "url", "https://api.atomscale.ai");
-    Optional<Secret> key = f.requiredSecret("apiKey");
+    Optional<Secret> key = io.ferry.uplink.Redact.requiredSecret(f, "apiKey");
     String prefix = f.string("pathPrefix", "/metrology");
     if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
       f.error("pathPrefix", "expected a path such as /metrology or /tool-state, got \"" + prefix + "\"");

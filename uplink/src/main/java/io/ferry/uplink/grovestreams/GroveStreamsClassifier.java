@@ -7,6 +7,7 @@ import io.ferry.uplink.Verdict;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,10 +18,13 @@ import okhttp3.Headers;
  * Classifies a feed PUT answer (DESIGN.md, api-notes §8.1-2). Pure.
  *
  * <ul>
- *   <li>non-2xx: the shared status rules (401/403 pause, 413 split, 429/5xx retry honouring
- *       Retry-After, other 4xx reject);
- *   <li>2xx with a body that is not a JSON object, or truncated: retry (a PUT with explicit times
- *       is harmless to resend);
+ *   <li>a 4xx other than 401/403/404/405/408/410/413/425/429 whose body is GroveStreams' own JSON
+ *       error ({@code {"success":false,"message":...}}): reject, with the message (the API refused
+ *       this content);
+ *   <li>any other non-2xx: the shared status rules (401/403 pause, 413 split, 429/5xx retry
+ *       honouring Retry-After, everything else {@link Verdict.Misconfigured}: never a dead letter);
+ *   <li>2xx truncated: retry (a PUT with explicit times is harmless to resend); a 2xx that is not a
+ *       JSON object, or one without GroveStreams' boolean {@code success}: misconfigured;
  *   <li>{@code success} not {@code true}: retry, carrying {@code message};
  *   <li>{@code success: true}: every array found under a key containing "missing"
  *       (case-insensitive), anywhere in the answer, names streams that were NOT stored: partial,
@@ -36,13 +40,35 @@ public final class GroveStreamsClassifier {
   private GroveStreamsClassifier() {}
 
   public static Verdict classify(int status, String body, Headers headers, Instant now) {
+    if (isContentRejection(status, body)) {
+      String message = HttpClassifier.parse(body).orElseThrow().path("message").asText("");
+      return new Verdict.Reject("GroveStreams refused the feed (HTTP " + status + ")" + (message.isEmpty() ? "" : ": " + message));
+    }
     return HttpClassifier.json(status, body, headers, now, "answer", JsonNodeType.OBJECT, GroveStreamsClassifier::readAnswer);
+  }
+
+  /**
+   * A 4xx that GroveStreams itself sent about the request's content: its JSON envelope with
+   * {@code success:false}. Statuses that say the address is wrong (404/405/410) or that are
+   * transient or about credentials never count, whatever the body.
+   */
+  static boolean isContentRejection(int status, String body) {
+    if (status < 400 || status >= 500 || List.of(401, 403, 404, 405, 408, 410, 413, 425, 429).contains(status)) {
+      return false;
+    }
+    Optional<JsonNode> root = HttpClassifier.parse(body);
+    return root.isPresent() && root.get().isObject() && root.get().path("success").isBoolean()
+        && !root.get().path("success").booleanValue();
   }
 
   /** A 2xx JSON object: {@code success} and what it says is missing. */
   private static Verdict readAnswer(JsonNode root) {
     JsonNode success = root.get("success");
-    if (success == null || !success.isBoolean() || !success.booleanValue()) {
+    if (success == null || !success.isBoolean()) {
+      return new Verdict.Misconfigured("HTTP 2xx without GroveStreams' \"success\" field: the answer is not GroveStreams'; "
+          + "check url and any proxy in front of the API" + HttpClassifier.snippet(root.toString()));
+    }
+    if (!success.booleanValue()) {
       String message = root.path("message").asText("");
       return new Verdict.RetryAfter(Optional.empty(), "GroveStreams answered success=" + (success == null ? "absent" : success.toString())
           + (message.isEmpty() ? "" : ": " + message));

@@ -134,13 +134,15 @@ final class GroveStreamsHandler implements BatchHandler {
 
   private Delivery failure(Verdict v, FeedBatch batch) {
     if (v instanceof Verdict.RetryAfter r) {
-      return new Delivery.Retry(r.after(), Redact.scrub(r.reason(), plan.apiKey()));
+      return new Delivery.Retry(r.after(), r.reason());
     } else if (v instanceof Verdict.Reject r) {
-      return new Delivery.Rejected(batch.covered(), Redact.scrub(r.reason(), plan.apiKey()));
+      return new Delivery.Rejected(batch.covered(), r.reason());
     } else if (v instanceof Verdict.TooLarge t) {
       return new Delivery.TooLarge(t.reason());
     } else if (v instanceof Verdict.Unauthorized u) {
-      return new Delivery.Unauthorized(Redact.scrub(u.reason(), plan.apiKey()));
+      return new Delivery.Unauthorized(u.reason());
+    } else if (v instanceof Verdict.Misconfigured m) {
+      return new Delivery.Misconfigured(m.reason());
     }
     throw new IllegalStateException("unexpected verdict " + v);
   }
@@ -154,12 +156,15 @@ final class GroveStreamsHandler implements BatchHandler {
       return t.reason();
     } else if (v instanceof Verdict.Unauthorized u) {
       return u.reason();
+    } else if (v instanceof Verdict.Misconfigured m) {
+      return m.reason();
     }
     return v.toString();
   }
 
+  /** The body is redacted before anything reads it: reasons quote it, and a server may echo the key. */
   private Verdict classify(Exchange.Reply reply) {
-    return GroveStreamsClassifier.classify(reply.status(), reply.body(), reply.headers(), clock.instant());
+    return GroveStreamsClassifier.classify(reply.status(), Redact.echo(reply.body(), plan.apiKey()), reply.headers(), clock.instant());
   }
 
   private boolean wantsDefaults(String key) {

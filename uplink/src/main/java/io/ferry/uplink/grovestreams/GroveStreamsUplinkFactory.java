@@ -47,7 +47,7 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
     Optional<HttpUrl> base = baseUrl(f, "url", "https://grovestreams.com");
-    Optional<Secret> key = f.requiredSecret("apiKey");
+    Optional<Secret> key = io.ferry.uplink.Redact.requiredSecret(f, "apiKey");
     GroveStreamsPlan.Auth auth = f.choice("auth", List.of("cookie", "query"))
         .map(a -> a.equals("query") ? GroveStreamsPlan.Auth.QUERY : GroveStreamsPlan.Auth.COOKIE)
         .orElse(GroveStreamsPlan.Auth.COOKIE);
@@ -113,7 +113,10 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
         componentNames, runner));
   }
 
-  /** Reads an http(s) base URL; a trailing slash is ignored. */
+  /**
+   * Reads an http(s) base URL; a trailing slash is ignored. An {@code http://} URL to a host other
+   * than this machine gets a warning: the credentials would cross the network in clear text.
+   */
   public static Optional<HttpUrl> baseUrl(Fields f, String key, String dflt) {
     String text = f.string(key, dflt);
     HttpUrl url = HttpUrl.parse(text);
@@ -125,10 +128,20 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
       f.error(key, "must not contain a query (credentials go in a secret), got \"" + url.redact() + "\"");
       return Optional.empty();
     }
+    if (!url.isHttps() && !isLoopback(url.host())) {
+      f.warn(key, "http:// sends the credentials to " + url.host() + " in clear text; use https://");
+    }
     List<String> segments = url.pathSegments().stream().filter(s -> !s.isEmpty()).toList();
     HttpUrl.Builder b = url.newBuilder().encodedPath("/");
     segments.forEach(b::addPathSegment);
     return Optional.of(b.build());
+  }
+
+  /** This machine: {@code localhost}, 127.0.0.0/8, {@code ::1} (no DNS lookup: planning does no I/O). */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   @Override

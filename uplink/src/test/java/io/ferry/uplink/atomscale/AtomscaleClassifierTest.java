@@ -17,7 +17,7 @@ class AtomscaleClassifierTest {
   static final Set<String> SENT = Set.of("thickness", "deposition_rate");
 
   static String resource(String name) throws IOException {
-    return UplinkTesting.resource("/atomscale/" + name);
+    return UplinkTesting.resource(name.startsWith("/") ? name : "/atomscale/" + name);
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
@@ -25,7 +25,7 @@ class AtomscaleClassifierTest {
     "200, chunk-acknowledged.json,             Acknowledged",
     "200, chunk-one-channel-missing.json,      Partial",
     "200, chunk-truncated-answer.json,         RetryAfter",
-    "200, chunk-object-instead-of-array.json,  RetryAfter",
+    "200, chunk-object-instead-of-array.json,  Misconfigured",
     "500, chunk-object-instead-of-array.json,  RetryAfter",
     "502, chunk-acknowledged.json,             RetryAfter",
     "429, chunk-acknowledged.json,             RetryAfter",
@@ -33,6 +33,13 @@ class AtomscaleClassifierTest {
     "413, chunk-acknowledged.json,             TooLarge",
     "422, chunk-object-instead-of-array.json,  Reject",
     "404, chunk-object-instead-of-array.json,  Reject",
+    "400, chunk-object-instead-of-array.json,  Reject",
+    "404, route-not-found.json,                Misconfigured",
+    "405, route-method-not-allowed.json,       Misconfigured",
+    "422, /misconfigured/load-balancer-400.txt, Misconfigured",
+    "404, /misconfigured/nginx-404-wrong-path.html, Misconfigured",
+    "410, /misconfigured/nginx-404-wrong-path.html, Misconfigured",
+    "200, /misconfigured/captive-portal-200.html, Misconfigured",
   })
   void table(int status, String body, String verdict) throws IOException {
     Verdict v = AtomscaleClassifier.chunk(status, resource(body), Headers.of(), NOW, SENT);
@@ -47,7 +54,7 @@ class AtomscaleClassifierTest {
 
   @Test
   void goneStreamIsMarked() {
-    Verdict v = AtomscaleClassifier.chunk(404, "{\"detail\":\"Not Found\"}", Headers.of(), NOW, SENT);
+    Verdict v = AtomscaleClassifier.chunk(404, "{\"detail\":\"Stream d-1 not found\"}", Headers.of(), NOW, SENT);
     assertThat(((Verdict.Reject) v).reason()).startsWith(AtomscaleClassifier.STREAM_GONE);
     Verdict bad = AtomscaleClassifier.chunk(422, "{\"detail\":\"bad\"}", Headers.of(), NOW, SENT);
     assertThat(((Verdict.Reject) bad).reason()).doesNotStartWith(AtomscaleClassifier.STREAM_GONE);

@@ -2,6 +2,7 @@ package io.ferry.uplink.atomscale;
 
 import static io.ferry.uplink.UplinkTesting.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ferry.buffer.Buffer;
 import io.ferry.config.InstrumentInfo;
@@ -14,6 +15,8 @@ import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.uplink.UplinkTesting;
+import io.ferry.uplink.UplinkState;
+import io.ferry.uplink.WrongAnswers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AtomscaleUplinkTest {
   static final String KEY = "as-secret-456";
@@ -203,6 +208,74 @@ class AtomscaleUplinkTest {
     UplinkTesting.awaitDelivered(s, 6);
     assertThat(sleeper.pauses).contains(Duration.ofSeconds(30));
     assertThat(api.chunks()).extracting(c -> c.body().path("chunk_index").asInt()).containsExactly(0, 0, 0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.ferry.uplink.WrongAnswers#all")
+  void answersThatAreNotTheApiPauseTheUplinkAndLoseNothing(WrongAnswers.Case wrong) throws Exception {
+    MockWebServer elsewhere = new MockWebServer();
+    elsewhere.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    open.add(elsewhere);
+    String target = "http://localhost:" + elsewhere.getPort();
+    script((n, r) -> null);
+    WrongAnswers.UntilFixed proxy = new WrongAnswers.UntilFixed(api, wrong, target);
+    server.setDispatcher(proxy);
+    append(THICKNESS, 0, 1, 2, 3);
+    append(RATE, 0, 4, 5, 6);
+    UplinkService s = start("configRetry: 7m\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.wrongAnswers() >= 3);
+    assertThat(s.status().state()).isEqualTo(UplinkState.PAUSED_CONFIG);
+    assertThat(s.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains(wrong.expected(target))
+        .doesNotContain("must-not-be-shown"));
+    assertThat(sleeper.pauses).contains(Duration.ofMinutes(7));
+    assertThat(s.status().rejected()).isZero();
+    append(THICKNESS, 3, 7, 8, 9); // buffering continues while paused
+    append(RATE, 3, 7, 8, 9);
+    proxy.fix();
+    UplinkTesting.awaitDelivered(s, 12);
+    assertThat(s.status().state()).isEqualTo(UplinkState.RUNNING);
+    assertThat(s.status().rejected()).isZero();
+    assertThat(buffer.stats().droppedFor("rejected")).isZero();
+    assertThat(elsewhere.getRequestCount()).as("no request to the redirect target").isZero();
+    // Exactly once: one stream, two chunks, each sent once.
+    assertThat(api.initializeCalls()).isEqualTo(1);
+    assertThat(api.chunks()).extracting(c -> c.body().path("chunk_index").asInt()).containsExactly(0, 1);
+  }
+
+  @Test
+  void aWrongPathAfterTheStreamExistsPausesWithoutStartingANewStream() throws Exception {
+    script((n, r) -> null);
+    WrongAnswers.Case html404 = WrongAnswers.all().get(0);
+    WrongAnswers.UntilFixed proxy = new WrongAnswers.UntilFixed(api, html404, "http://localhost:1");
+    append(THICKNESS, 0, 1, 2, 3);
+    append(RATE, 0, 4, 5, 6);
+    UplinkService s = start("");
+    UplinkTesting.awaitDelivered(s, 6);
+    server.setDispatcher(proxy); // the proxy in front of the API loses its route
+    append(THICKNESS, 3, 7, 8, 9);
+    append(RATE, 3, 7, 8, 9);
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().state() == UplinkState.PAUSED_CONFIG);
+    assertThat(buffer.uplinkState("as").get("dataId/dep1")).contains("d-0");
+    proxy.fix();
+    UplinkTesting.awaitDelivered(s, 12);
+    assertThat(api.initializeCalls()).isEqualTo(1);
+    assertThat(api.chunks()).extracting(c -> c.body().path("data_id").asText() + "/" + c.body().path("chunk_index").asInt())
+        .containsExactly("d-0/0", "d-0/1");
+    assertThat(s.status().rejected()).isZero();
+  }
+
+  @Test
+  void theApisOwnValidationErrorStillDeadLettersWithItsReason() {
+    script((n, r) -> r.path().endsWith("/chunk/multi")
+        ? new MockResponse.Builder().code(422).addHeader("Content-Type", "application/json")
+            .body("{\"detail\":[{\"loc\":[\"body\",\"channels\"],\"msg\":\"value is not a valid float\"}]}").build()
+        : null);
+    append(THICKNESS, 0, 1, 2, 3);
+    append(RATE, 0, 4, 5, 6);
+    UplinkService s = start("");
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().rejected() == 6);
+    assertThat(s.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("value is not a valid float"));
+    assertThat(buffer.stats().droppedFor("rejected")).isEqualTo(6);
   }
 
   @Test

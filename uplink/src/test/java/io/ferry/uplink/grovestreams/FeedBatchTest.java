@@ -36,7 +36,7 @@ class FeedBatchTest {
         List.of("gs"), List.of(spec));
     Problems problems = new Problems();
     var plan = new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams",
-        "apiKey: ${env:K}\n" + extra, problems, Map.of("K", "key")), UplinkTesting.agent(dir, "gw"), List.of(inst));
+        "apiKey: ${env:K}\n" + extra, problems, Map.of("K", "key-12345")), UplinkTesting.agent(dir, "gw"), List.of(inst));
     assertThat(problems.all()).isEmpty();
     return (GroveStreamsPlan) plan.orElseThrow();
   }

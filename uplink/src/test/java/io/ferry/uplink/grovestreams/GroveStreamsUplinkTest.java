@@ -19,6 +19,7 @@ import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.uplink.UplinkTesting;
+import io.ferry.uplink.WrongAnswers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GroveStreamsUplinkTest {
   static final String KEY = "gs-secret-key-123";
@@ -313,6 +316,82 @@ class GroveStreamsUplinkTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> s.status().recordsDelivered() == 3 && s.status().rejected() > 0);
     assertThat(feed.store.get("boiler1/pulses")).hasSize(3);
     assertThat(feed.received).allSatisfy(r -> assertThat(r.body().toString()).doesNotContain("increment"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.ferry.uplink.WrongAnswers#all")
+  void answersThatAreNotTheApiPauseTheUplinkAndLoseNothing(WrongAnswers.Case wrong) throws Exception {
+    MockWebServer elsewhere = new MockWebServer();
+    elsewhere.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    open.add(elsewhere);
+    String target = "http://localhost:" + elsewhere.getPort();
+    script((n, body) -> null);
+    WrongAnswers.UntilFixed proxy = new WrongAnswers.UntilFixed(feed, wrong, target);
+    server.setDispatcher(proxy);
+    append(TEMP, 3, 0);
+    append(FLOW, 2, 0);
+    UplinkService s = start("configRetry: 7m\n");
+    // Paused, and tried again after the pause (not stuck): still the same clear reason.
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.wrongAnswers() >= 3);
+    assertThat(s.status().state()).isEqualTo(UplinkState.PAUSED_CONFIG);
+    assertThat(s.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains(wrong.expected(target))
+        .doesNotContain("must-not-be-shown"));
+    assertThat(sleeper.pauses).contains(Duration.ofMinutes(7));
+    assertThat(s.status().rejected()).isZero();
+    assertThat(buffer.stats().droppedFor("rejected")).isZero();
+    append(TEMP, 1, 10); // buffering continues while paused
+    proxy.fix();
+    UplinkTesting.awaitDelivered(s, 6);
+    assertThat(s.status().state()).isEqualTo(UplinkState.RUNNING);
+    assertThat(s.status().lastError()).isEmpty();
+    assertThat(s.status().rejected()).isZero();
+    assertThat(buffer.stats().droppedFor("rejected")).isZero();
+    assertThat(elsewhere.getRequestCount()).as("no request to the redirect target").isZero();
+    // Exactly once: the API got every sample in one PUT, none twice.
+    assertThat(feed.store.get("boiler1/temp")).hasSize(4);
+    assertThat(feed.store.get("boiler1/flow")).hasSize(2);
+    assertThat(feed.received.stream().mapToInt(r -> valueCount(r.body())).sum()).isEqualTo(6);
+  }
+
+  static int valueCount(JsonNode body) {
+    int n = 0;
+    for (JsonNode c : body.path("feed").path("component")) {
+      for (JsonNode st : c.path("stream")) {
+        n += st.path("data").size();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void theApisOwnRejectionStillDeadLettersWithItsReason() {
+    script((n, body) -> new MockResponse.Builder().code(400).addHeader("Content-Type", "application/json")
+        .body("{\"success\":false,\"message\":\"Invalid stream id: temp?\"}").build());
+    append(TEMP, 2, 0);
+    UplinkService s = start("");
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.status().rejected() == 2);
+    assertThat(s.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("Invalid stream id: temp?"));
+    assertThat(buffer.stats().droppedFor("rejected")).isEqualTo(2);
+  }
+
+  @Test
+  void anHttpUrlToAnotherHostIsAWarningAndAShortKeyAnError() {
+    Problems problems = new Problems();
+    new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams", "url: http://grovestreams.com\napiKey: ${env:K}\n",
+        problems, Map.of("K", "abc")), UplinkTesting.agent(dir, "gw"), List.of());
+    assertThat(problems.warnings()).singleElement().satisfies(w -> {
+      assertThat(w.path()).isEqualTo("uplinks.gs.url");
+      assertThat(w.message()).contains("clear text").contains("grovestreams.com");
+    });
+    assertThat(problems.all()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("uplinks.gs.apiKey");
+      assertThat(p.message()).contains("3 characters long").contains("${env:K}").doesNotContain("abc");
+    });
+    Problems local = new Problems();
+    new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams", "url: http://127.0.0.1:8080\napiKey: ${env:K}\n",
+        local, Map.of("K", "long-enough-key")), UplinkTesting.agent(dir, "gw"), List.of());
+    assertThat(local.warnings()).isEmpty();
+    assertThat(local.all()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,121 @@
+package io.ferry.uplink.mqtt;
+
+import io.ferry.config.AgentConfig;
+import io.ferry.config.Fields;
+import io.ferry.config.InstrumentInfo;
+import io.ferry.config.Secret;
+import io.ferry.config.UplinkSection;
+import io.ferry.core.ChannelId;
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.Route;
+import io.ferry.core.Stat;
+import io.ferry.uplink.Redact;
+import io.ferry.uplink.RunnerSettings;
+import io.ferry.uplink.UplinkContext;
+import io.ferry.uplink.UplinkFactory;
+import io.ferry.uplink.UplinkPlan;
+import io.ferry.uplink.UplinkRunner;
+import io.ferry.uplink.UplinkService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.SocketFactory;
+
+/** {@code type: mqtt}: QoS 1 publishing to a broker or broker cluster. */
+public final class MqttUplinkFactory implements UplinkFactory {
+  private final SocketFactory plainSockets;
+
+  public MqttUplinkFactory() {
+    this(SocketFactory.getDefault());
+  }
+
+  /** Tests pass a socket factory whose sockets they can cut (a client that dies without DISCONNECT). */
+  MqttUplinkFactory(SocketFactory plainSockets) {
+    this.plainSockets = plainSockets;
+  }
+
+  @Override
+  public String type() {
+    return MqttUplinkPlan.TYPE;
+  }
+
+  @Override
+  public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
+    Fields f = section.fields();
+    Optional<String> url = f.requiredString("url");
+    if (url.isPresent() && !url.get().matches("(tcp|ssl)://[^/\\s]+:\\d+")) {
+      f.error("url", "expected tcp://host:port or ssl://host:port, got \"" + url.get() + "\"");
+      url = Optional.empty();
+    }
+    String clientId = f.string("clientId", "ferry-" + agent.gatewayId() + "-" + section.name());
+    if (clientId.isEmpty() || clientId.length() > 65535) {
+      f.error("clientId", "must not be empty");
+    }
+    Optional<TopicTemplate> topic = template(f, "topic", "ferry/{gateway}/{instrument}", agent, section);
+    Optional<TopicTemplate> status = template(f, "statusTopic", "ferry/{gateway}/status", agent, section);
+    if (status.isPresent() && status.get().text().contains("{instrument}")) {
+      f.error("statusTopic", "is one topic per gateway: {instrument} cannot be used");
+      status = Optional.empty();
+    }
+    boolean perSample = f.choice("payload", List.of("batch", "sample")).map("sample"::equals).orElse(false);
+    Optional<String> username = f.string("username");
+    Optional<Secret> password = Redact.plausible(f, "password", f.secret("password"));
+    if (password.isPresent() && username.isEmpty()) {
+      f.error("password", "needs a username");
+    }
+    Optional<Path> caFile = readableFile(f, "caFile");
+    Optional<Path> keyStore = readableFile(f, "clientKeyStore");
+    Optional<Secret> keyStorePassword = Redact.plausible(f, "clientKeyStorePassword", f.secret("clientKeyStorePassword"));
+    boolean tls = url.map(u -> u.startsWith("ssl://")).orElse(false);
+    if (!tls && url.isPresent() && (caFile.isPresent() || keyStore.isPresent())) {
+      f.error("url", "caFile and clientKeyStore need an ssl:// url");
+    }
+    Duration keepAlive = f.duration("keepAlive", Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(1));
+    int maxInflight = f.integer("maxInflight", 1000, 1, 65535);
+    RunnerSettings runner = RunnerSettings.read(f, 5_000, Duration.ZERO, Duration.ofSeconds(1));
+    Map<ChannelId, List<Stat>> stats = new HashMap<>();
+    for (InstrumentInfo inst : instruments) {
+      for (ChannelSpec spec : inst.channels()) {
+        Set<Route> r = spec.routes().get(section.name());
+        if (r != null && spec.rollup().isPresent()) {
+          stats.put(spec.id(), spec.rollup().get().stats());
+        }
+      }
+    }
+    if (url.isEmpty() || topic.isEmpty() || status.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MqttUplinkPlan(section.name(), url.get(), clientId, topic.get(), status.get().text(), perSample,
+        username, password, caFile, keyStore, keyStorePassword, keepAlive, maxInflight, runner, stats));
+  }
+
+  private static Optional<TopicTemplate> template(Fields f, String key, String dflt, AgentConfig agent, UplinkSection section) {
+    StringBuilder error = new StringBuilder();
+    Optional<TopicTemplate> t = TopicTemplate.parse(f.string(key, dflt), agent.gatewayId(), section.name(), error);
+    if (t.isEmpty()) {
+      f.error(key, error.toString());
+    }
+    return t;
+  }
+
+  private static Optional<Path> readableFile(Fields f, String key) {
+    Optional<Path> p = f.string(key).map(Path::of);
+    if (p.isPresent() && !Files.isReadable(p.get())) {
+      f.error(key, "cannot read " + p.get());
+      return Optional.empty();
+    }
+    return p;
+  }
+
+  @Override
+  public UplinkService open(UplinkPlan plan, UplinkContext context) {
+    MqttUplinkPlan p = (MqttUplinkPlan) plan;
+    return new UplinkRunner(p.name(), p.type(), p.runner(),
+        new MqttPublisher(p, plainSockets, ch -> p.stats().getOrDefault(ch, List.of(Stat.AVG))), context);
+  }
+}
