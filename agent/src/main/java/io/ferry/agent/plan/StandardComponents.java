@@ -19,7 +19,7 @@ public final class StandardComponents {
     return new Components(
         List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory(),
             new OpcUaDriverFactory()),
-        List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory()),
+        List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory(), new io.ferry.uplink.clarify.ClarifyUplinkFactory()),
         List.of(MirrorExtra.planner()));
   }
 }
