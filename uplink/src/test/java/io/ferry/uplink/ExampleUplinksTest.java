@@ -24,11 +24,11 @@ class ExampleUplinksTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale"})
+  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "clarify"})
   void examplePlansCleanly(String type) throws Exception {
     Path file = Path.of("..", "examples", "agent", type + ".yaml");
     Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k-123456", "ATOMSCALE_API_KEY", "k-123456"));
+    ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k-123456", "ATOMSCALE_API_KEY", "k-123456", "CLARIFY_CLIENT_SECRET", "k-123456"));
     ConfigNode root = YamlReader.read(file.toString(), Files.readString(file), problems).orElseThrow();
     Fields top = ctx.fields(root, "").orElseThrow();
     Fields uplinks = top.object("uplinks").orElseThrow();
@@ -39,6 +39,7 @@ class ExampleUplinksTest {
     UplinkFactory factory = switch (type) {
       case "jsonl" -> new JsonlUplinkFactory();
       case "grovestreams" -> new GroveStreamsUplinkFactory();
+      case "clarify" -> new io.ferry.uplink.clarify.ClarifyUplinkFactory();
       default -> new AtomscaleUplinkFactory();
     };
     var plan = factory.plan(new UplinkSection(name, type, section), UplinkTesting.agent(dir, "gw"), List.of());

@@ -88,6 +88,7 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
 
     Map<ClarifyPlan.Series, ClarifyPlan.Signal> signals = new LinkedHashMap<>();
     Map<String, String> keyOwners = new HashMap<>();
+    boolean badKeys = false;
     for (InstrumentInfo inst : instruments) {
       boolean fastRaw = false;
       for (ChannelSpec spec : inst.channels()) {
@@ -121,11 +122,13 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
       String key = e.getValue().inputKey();
       String where = overrides.containsKey(e.getKey().label()) ? "inputKeys" : e.getKey().stat() == null ? "inputKey" : "rollupInputKey";
       if (!InputKeys.valid(key)) {
+        badKeys = true;
         f.error(where, "input key \"" + key + "\" of " + e.getKey().label() + " is not a Clarify input key "
             + "(1 to 128 of a-z A-Z 0-9 - _ : . # + /)");
       }
       String other = keyOwners.putIfAbsent(key, e.getKey().label());
       if (other != null) {
+        badKeys = true;
         f.error(where, "input key \"" + key + "\" is given to both " + other + " and " + e.getKey().label()
             + "; make the template or inputKeys tell them apart");
       }
@@ -136,7 +139,7 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
             + "instrument/channel:stat for a rollup statistic)");
       }
     }
-    if (apiUrl.isEmpty() || integration.isEmpty() || auth.isEmpty()) {
+    if (apiUrl.isEmpty() || integration.isEmpty() || auth.isEmpty() || badKeys) {
       return Optional.empty();
     }
     return Optional.of(new ClarifyPlan(section.name(), apiUrl.get(), integration.get(), auth.get(), maxBytes, signals, runner));

@@ -24,11 +24,11 @@ import mockwebserver3.RecordedRequest;
  * overwrites) and records {@code integration.saveSignals}. A script may replace any answer; a
  * scripted answer means the request was not applied.
  */
-final class ClarifyServer extends Dispatcher {
+public final class ClarifyServer extends Dispatcher {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  record Received(Instant at, String path, String body, RecordedRequest request) {
-    JsonNode json() {
+  public record Received(Instant at, String path, String body, RecordedRequest request) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -36,24 +36,24 @@ final class ClarifyServer extends Dispatcher {
       }
     }
 
-    String method() {
+    public String method() {
       return path.endsWith("/rpc") ? json().path("method").asText() : "token";
     }
   }
 
-  final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  public final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   /** input key to time to value (null kept as JSON null). */
-  final Map<String, TreeMap<String, JsonNode>> store = new ConcurrentHashMap<>();
-  final List<JsonNode> saved = Collections.synchronizedList(new ArrayList<>());
-  final Map<String, Instant> tokens = new ConcurrentHashMap<>();
-  final AtomicInteger inserts = new AtomicInteger();
+  public final Map<String, TreeMap<String, JsonNode>> store = new ConcurrentHashMap<>();
+  public final List<JsonNode> saved = Collections.synchronizedList(new ArrayList<>());
+  public final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+  public final AtomicInteger inserts = new AtomicInteger();
   /** Non-null values stored, counting a value written again at the same place each time. */
-  final AtomicInteger valuesWritten = new AtomicInteger();
-  volatile long tokenLife = 3600;
+  public final AtomicInteger valuesWritten = new AtomicInteger();
+  public volatile long tokenLife = 3600;
   private final InstantSource clock;
   private final BiFunction<Integer, Received, MockResponse> script;
 
-  ClarifyServer(InstantSource clock, BiFunction<Integer, Received, MockResponse> script) {
+  public ClarifyServer(InstantSource clock, BiFunction<Integer, Received, MockResponse> script) {
     this.clock = clock;
     this.script = script;
   }
@@ -113,22 +113,22 @@ final class ClarifyServer extends Dispatcher {
     return json(result.append("}}}").toString());
   }
 
-  static MockResponse json(String body) {
+  public static MockResponse json(String body) {
     return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").addHeader("X-API-Version", "1.1")
         .body(body).build();
   }
 
-  static MockResponse rpcError(int code, String message, String data) {
+  public static MockResponse rpcError(int code, String message, String data) {
     return json("{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\",\"data\":" + data + "}}");
   }
 
-  List<Received> rpcCalls() {
+  public List<Received> rpcCalls() {
     synchronized (received) {
       return received.stream().filter(r -> r.path().equals("/v1/rpc")).toList();
     }
   }
 
-  List<String> methods() {
+  public List<String> methods() {
     synchronized (received) {
       return received.stream().map(Received::method).toList();
     }
