@@ -95,9 +95,13 @@ public final class DataFrames {
 
   /** Exact byte accounting of {@code "times":[..],"series":{"k":[..],..}} while rows are added. */
   private static final class Builder {
-    private final List<Long> times = new ArrayList<>();
-    private final Map<String, List<Double>> columns = new TreeMap<>();
+    private long[] times = new long[64];
+    private int rows;
+    /** Per key its values, NaN where it has none; arrays grow with {@link #times} (primitive: a frame holds 100,000s). */
+    private final Map<String, double[]> columns = new TreeMap<>();
     private final List<BufferRecord> covered = new ArrayList<>();
+    private final java.util.Set<BufferRecord> coveredSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<String> rowKeys = new java.util.HashSet<>();
     private long bytes;
 
     Builder(long envelopeBytes) {
@@ -106,71 +110,61 @@ public final class DataFrames {
     }
 
     boolean isEmpty() {
-      return times.isEmpty();
+      return rows == 0;
     }
 
     /** What adding this time row adds to the request. */
     long rowCost(List<Point> row) {
-      int n = times.size();
-      long cost = TIME_LENGTH + (n > 0 ? 1 : 0);
+      long cost = TIME_LENGTH + (rows > 0 ? 1 : 0);
       int present = columns.size();
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      rowKeys.clear();
       for (Point p : row) {
-        if (!seen.add(p.key())) {
+        if (!rowKeys.add(p.key())) {
           continue; // a duplicate time of one key: one value is written
         }
         if (columns.containsKey(p.key())) {
           cost += valueLength(p.value()) - NULL_LENGTH; // the value replaces the ",null" counted below
         } else {
-          cost += keyCost(p.key()) + (present > 0 ? 1 : 0) + (long) n * (NULL_LENGTH + 1) + valueLength(p.value());
+          cost += keyCost(p.key()) + (present > 0 ? 1 : 0) + (long) rows * (NULL_LENGTH + 1) + valueLength(p.value());
           present++;
         }
       }
-      // every existing column not in this row gets ",null"; the loop above counted those in the row as replacing it
+      // every existing column gets ",null" unless the row has a value for it (counted above)
       cost += (long) columns.size() * (1 + NULL_LENGTH);
       return cost;
     }
 
     void add(long t, List<Point> row) {
       bytes += rowCost(row);
-      int n = times.size();
-      times.add(t);
-      for (List<Double> col : columns.values()) {
-        col.add(null);
+      if (rows == times.length) {
+        times = Arrays.copyOf(times, rows * 2);
+        columns.replaceAll((k, col) -> grow(col, times.length));
       }
+      times[rows] = t;
       for (Point p : row) {
-        List<Double> col = columns.get(p.key());
+        double[] col = columns.get(p.key());
         if (col == null) {
-          col = new ArrayList<>(java.util.Collections.nCopies(n + 1, (Double) null));
+          col = grow(new double[0], times.length);
           columns.put(p.key(), col);
         }
-        col.set(n, p.value());
-        covered.add(p.record());
+        col[rows] = p.value();
+        if (coveredSet.add(p.record())) {
+          covered.add(p.record());
+        }
       }
+      rows++;
+    }
+
+    private static double[] grow(double[] col, int length) {
+      double[] out = Arrays.copyOf(col, length);
+      Arrays.fill(out, col.length, length, Double.NaN);
+      return out;
     }
 
     Frame build() {
-      long[] t = times.stream().mapToLong(Long::longValue).toArray();
       Map<String, double[]> series = new TreeMap<>();
-      columns.forEach((k, col) -> {
-        double[] values = new double[col.size()];
-        Arrays.fill(values, Double.NaN);
-        for (int i = 0; i < values.length; i++) {
-          Double v = col.get(i);
-          if (v != null) {
-            values[i] = v;
-          }
-        }
-        series.put(k, values);
-      });
-      List<BufferRecord> distinct = new ArrayList<>();
-      java.util.Set<BufferRecord> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-      for (BufferRecord r : covered) {
-        if (seen.add(r)) {
-          distinct.add(r);
-        }
-      }
-      return new Frame(t, series, distinct, bytes);
+      columns.forEach((k, col) -> series.put(k, Arrays.copyOf(col, rows)));
+      return new Frame(Arrays.copyOf(times, rows), series, covered, bytes);
     }
   }
 
