@@ -28,6 +28,7 @@ import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
+import io.ferry.uplink.clarify.ClarifyUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.uplink.mqtt.MqttUplinkFactory;
 import io.ferry.uplink.tempodb.TempoDbUplinkFactory;
@@ -57,18 +58,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
 
 /**
- * bench/run.sh uplink [HOURS]: a backlog of 100 channels x 1 Hz x HOURS (24 by default: 8,640,000
+ * bench/run.sh uplink [HOURS] [clarify]: a backlog of 100 channels x 1 Hz x HOURS (24 by default: 8,640,000
  * samples) in a real SQLite buffer, drained by (1) a baseline runner that only leases and acks,
  * (2) the GroveStreams uplink, (3) the Atomscale uplink and (4) the TempoDB uplink, each to a local
  * JDK HTTP server that only counts what it receives, and (5) the MQTT uplink to an embedded HiveMQ
  * CE broker in a child JVM. Rate limits are lifted for the bench (GroveStreams minInterval 0
  * instead of 10 s). Reports seconds, samples/s, request-body bytes per sample and peak heap.
+ * With {@code clarify}: (1) and the Clarify uplink instead, at Clarify's real limit of 1 request/s
+ * (real clock) with the largest frames (8 MiB; {@code -Dclarify.batch}, default 450,000 records per
+ * lease, which needs a larger heap than the other rows: FERRY_BENCH_JVM=-Xmx1g).
  */
 public final class UplinkBench {
   static final int CHANNELS = 100;
 
   public static void main(String[] args) throws Exception {
     double hours = args.length > 0 ? Double.parseDouble(args[0]) : 24;
+    boolean clarifyOnly = args.length > 1 && args[1].equals("clarify");
     int seconds = (int) Math.round(hours * 3600);
     long total = (long) seconds * CHANNELS;
     Path dir = Files.createTempDirectory("ferry-uplink-bench");
@@ -77,7 +82,7 @@ public final class UplinkBench {
       List<ChannelSpec> specs = new ArrayList<>();
       for (int c = 0; c < CHANNELS; c++) {
         Map<String, Set<Route>> routes = new LinkedHashMap<>();
-        for (String u : List.of("baseline", "gs", "as", "tdb", "mq")) {
+        for (String u : clarifyOnly ? List.of("baseline", "cl") : List.of("baseline", "gs", "as", "tdb", "mq")) {
           routes.put(u, EnumSet.of(Route.RAW));
         }
         specs.add(new ChannelSpec(ChannelId.of("plant", "ch" + c), "degC", "", ValueKind.GAUGE, Optional.empty(), Optional.empty(), routes));
@@ -95,6 +100,16 @@ public final class UplinkBench {
         Row base = drain("baseline (lease+ack only)", buffer, total, server,
             ctx -> new UplinkRunner("baseline", "baseline", settingsFor(), (lease, ex) -> new Delivery.Acked(0), ctx));
         print(base, base);
+        if (clarifyOnly) {
+          ClarifyUplinkFactory cl = new ClarifyUplinkFactory();
+          int batch = Integer.getInteger("clarify.batch", 450_000);
+          UplinkPlan clPlan = plan(cl, "cl", "clarify", String.join("\n", "url: http://127.0.0.1:" + server.port(),
+              "integration: c0123456789abcdefghi", "auth: basic", "password: ${env:BENCH_KEY}", "batchSize: " + batch,
+              "timeout: 5m", ""), specs);
+          print(drain("clarify (1 request/s, frames up to 8 MiB, lease " + batch + ")", buffer, total, server, ctx -> cl.open(clPlan, ctx)),
+              base);
+          return;
+        }
         GroveStreamsUplinkFactory gs = new GroveStreamsUplinkFactory();
         UplinkPlan gsPlan = plan(gs, "gs", "grovestreams", String.join("\n",
             "url: http://127.0.0.1:" + server.port(), "apiKey: ${env:BENCH_KEY}", "minInterval: 0s", "batchSize: 50000", ""), specs);
@@ -281,6 +296,7 @@ public final class UplinkBench {
       String path = ex.getRequestURI().getPath();
       byte[] answer = path.endsWith("/initialize") ? "{\"data_id\":\"bench-stream\"}".getBytes(StandardCharsets.UTF_8)
           : path.endsWith("/chunk/multi") ? chunkAnswer
+          : path.endsWith("/v1/rpc") ? "{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":{\"signalsByInput\":{}}}".getBytes(StandardCharsets.UTF_8)
           : "{\"success\":true,\"message\":\"\"}".getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(200, answer.length);

@@ -102,6 +102,16 @@ public final class Fields {
     context.problems().warn(locationOf(key), path(key), message);
   }
 
+  /** Adds a warning (not an error) about the mapping as a whole. */
+  public void warning(String message) {
+    context.problems().warn(map.location(), path, message);
+  }
+
+  /** Adds a warning about the mapping as a whole. */
+  public void warn(String message) {
+    context.problems().warn(map.location(), path, message);
+  }
+
   /** Adds a problem about the mapping as a whole. */
   public void error(String message) {
     context.problems().add(map.location(), path, message);

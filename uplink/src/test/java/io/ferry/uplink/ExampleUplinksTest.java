@@ -24,12 +24,12 @@ class ExampleUplinksTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb", "mqtt"})
+  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb", "mqtt", "clarify"})
   void examplePlansCleanly(String type) throws Exception {
     Path file = Path.of("..", "examples", "agent", type + ".yaml");
     Problems problems = new Problems();
     ConfigContext ctx = ConfigContext.of(problems, Map.of("GS_API_KEY", "k-123456", "ATOMSCALE_API_KEY", "k-123456",
-        "TEMPODB_KEY", "k-123456", "TEMPODB_SECRET", "k-123456", "MQTT_PASSWORD", "k-123456"));
+        "TEMPODB_KEY", "k-123456", "TEMPODB_SECRET", "k-123456", "MQTT_PASSWORD", "k-123456", "CLARIFY_CLIENT_SECRET", "k-123456"));
     ConfigNode root = YamlReader.read(file.toString(), Files.readString(file), problems).orElseThrow();
     Fields top = ctx.fields(root, "").orElseThrow();
     Fields uplinks = top.object("uplinks").orElseThrow();
@@ -42,6 +42,7 @@ class ExampleUplinksTest {
       case "grovestreams" -> new GroveStreamsUplinkFactory();
       case "tempodb" -> new io.ferry.uplink.tempodb.TempoDbUplinkFactory();
       case "mqtt" -> new io.ferry.uplink.mqtt.MqttUplinkFactory();
+      case "clarify" -> new io.ferry.uplink.clarify.ClarifyUplinkFactory();
       default -> new AtomscaleUplinkFactory();
     };
     var plan = factory.plan(new UplinkSection(name, type, section), UplinkTesting.agent(dir, "gw"), List.of());

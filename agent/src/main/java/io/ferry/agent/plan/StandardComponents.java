@@ -6,6 +6,7 @@ import io.ferry.drivers.opcua.OpcUaDriverFactory;
 import io.ferry.drivers.serial.SerialDriverFactory;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
 import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
+import io.ferry.uplink.clarify.ClarifyUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.uplink.jsonl.JsonlUplinkFactory;
 import io.ferry.uplink.mqtt.MqttUplinkFactory;
@@ -22,7 +23,7 @@ public final class StandardComponents {
         List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory(),
             new OpcUaDriverFactory()),
         List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory(),
-            new TempoDbUplinkFactory(), new MqttUplinkFactory()),
+            new ClarifyUplinkFactory(), new TempoDbUplinkFactory(), new MqttUplinkFactory()),
         List.of(MirrorExtra.planner()));
   }
 }
