@@ -60,11 +60,16 @@ import okhttp3.OkHttpClient;
  * (2) the GroveStreams uplink and (3) the Atomscale uplink, each to a local JDK HTTP server that
  * only counts what it receives. Rate limits are lifted for the bench (GroveStreams minInterval 0
  * instead of 10 s). Reports seconds, samples/s, request-body bytes per sample and peak heap.
+ * {@code bench/run.sh uplink many}: 5,000 channels, see {@link UplinkManyBench}.
  */
 public final class UplinkBench {
   static final int CHANNELS = 100;
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("many")) {
+      UplinkManyBench.run(args);
+      return;
+    }
     double hours = args.length > 0 ? Double.parseDouble(args[0]) : 24;
     int seconds = (int) Math.round(hours * 3600);
     long total = (long) seconds * CHANNELS;

@@ -138,7 +138,10 @@ final class LeaseScan {
   RawRows rawByChannel(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments, long nextSeq,
       int maxChannels, int maxPerChannel, long maxScanned) throws SQLException {
     RawRows rows = new RawRows(Math.max(16, Math.min(limit, 10_000)));
-    java.util.Map<Integer, int[]> taken = new java.util.HashMap<>();
+    // Per channel key: -1 not chosen, else samples taken (array lookups: this runs per row read).
+    int[] taken = new int[channels.keyBound()];
+    java.util.Arrays.fill(taken, -1);
+    int chosen = 0;
     int full = 0;
     long scanned = 0;
     long pos = u.rawFloor;
@@ -170,12 +173,16 @@ final class LeaseScan {
           int key = (int) (packed & 0xffff_ffffL);
           long seq = pos + (packed >>> 40);
           last = seq;
-          int[] count = taken.get(key);
-          if (count == null && taken.size() < maxChannels) {
-            count = new int[1];
-            taken.put(key, count);
+          if (key >= taken.length) {
+            int old = taken.length;
+            taken = java.util.Arrays.copyOf(taken, Math.max(key + 1, old * 2));
+            java.util.Arrays.fill(taken, old, taken.length, -1);
           }
-          if (count == null || (maxPerChannel > 0 && count[0] >= maxPerChannel)) {
+          if (taken[key] < 0 && chosen < maxChannels) {
+            taken[key] = 0;
+            chosen++;
+          }
+          if (taken[key] < 0 || (maxPerChannel > 0 && taken[key] >= maxPerChannel)) {
             newFloor = Math.min(newFloor, seq); // left pending below what is leased
             if (runStart >= 0) {
               segment(rows, runStart, segments);
@@ -201,7 +208,7 @@ final class LeaseScan {
             }
             rows.n++;
             budget[0] -= bytes;
-            if (++count[0] == maxPerChannel) {
+            if (++taken[key] == maxPerChannel) {
               full++;
             }
             done = rows.n >= limit || budget[0] <= 0 || (maxPerChannel > 0 && full == maxChannels);
