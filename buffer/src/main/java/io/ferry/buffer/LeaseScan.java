@@ -72,23 +72,7 @@ final class LeaseScan {
         while (rs.next()) {
           got++;
           long packed = rs.getLong(1);
-          int i = rows.n;
-          rows.ensureRoom();
-          int key = (int) (packed & 0xffff_ffffL);
-          rows.seq[i] = pos + (packed >>> 40);
-          rows.ch[i] = key;
-          rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
-          rows.rank[i] = channels.rank(key);
-          rows.t[i] = rs.getLong(2);
-          rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
-          int bytes = BufferStore.SAMPLE_BYTES;
-          if ((packed & (1L << 38)) != 0) {
-            String txt = rs.getString(4);
-            rows.text(i, txt);
-            bytes += txt.length();
-          }
-          rows.n++;
-          budget[0] -= bytes;
+          budget[0] -= take(rows, rs, packed, pos + (packed >>> 40), (int) (packed & 0xffff_ffffL));
           if (budget[0] <= 0) {
             break;
           }
@@ -192,22 +176,7 @@ final class LeaseScan {
             if (runStart < 0) {
               runStart = rows.n;
             }
-            int i = rows.n;
-            rows.ensureRoom();
-            rows.seq[i] = seq;
-            rows.ch[i] = key;
-            rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
-            rows.rank[i] = channels.rank(key);
-            rows.t[i] = rs.getLong(2);
-            rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
-            int bytes = BufferStore.SAMPLE_BYTES;
-            if ((packed & (1L << 38)) != 0) {
-              String txt = rs.getString(4);
-              rows.text(i, txt);
-              bytes += txt.length();
-            }
-            rows.n++;
-            budget[0] -= bytes;
+            budget[0] -= take(rows, rs, packed, seq, key);
             if (++taken[key] == maxPerChannel) {
               full++;
             }
@@ -242,6 +211,26 @@ final class LeaseScan {
     // Nothing pending for this uplink lies below the first row, passed-over row or leased range met.
     u.rawFloor = newFloor == Long.MAX_VALUE ? Math.max(u.rawFloor, nextSeq) : Math.max(u.rawFloor, newFloor);
     return rows;
+  }
+
+  /** Appends the current row of a {@code scanRaw} cursor to {@code rows}; returns its estimated bytes. */
+  private int take(RawRows rows, ResultSet rs, long packed, long seq, int key) throws SQLException {
+    int i = rows.n;
+    rows.ensureRoom();
+    rows.seq[i] = seq;
+    rows.ch[i] = key;
+    rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
+    rows.rank[i] = channels.rank(key);
+    rows.t[i] = rs.getLong(2);
+    rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
+    int bytes = BufferStore.SAMPLE_BYTES;
+    if ((packed & (1L << 38)) != 0) {
+      String txt = rs.getString(4);
+      rows.text(i, txt);
+      bytes += txt.length();
+    }
+    rows.n++;
+    return bytes;
   }
 
   private static void segment(RawRows rows, int from, List<UplinkLeases.Segment> segments) {
