@@ -67,11 +67,16 @@ import okhttp3.OkHttpClient;
  * With {@code clarify}: (1) and the Clarify uplink instead, at Clarify's real limit of 1 request/s
  * (real clock) with the largest frames (8 MiB; {@code -Dclarify.batch}, default 450,000 records per
  * lease, which needs a larger heap than the other rows: FERRY_BENCH_JVM=-Xmx1g).
+ * {@code bench/run.sh uplink many}: 5,000 channels, see {@link UplinkManyBench}.
  */
 public final class UplinkBench {
   static final int CHANNELS = 100;
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("many")) {
+      UplinkManyBench.run(args);
+      return;
+    }
     double hours = args.length > 0 ? Double.parseDouble(args[0]) : 24;
     boolean clarifyOnly = args.length > 1 && args[1].equals("clarify");
     int seconds = (int) Math.round(hours * 3600);

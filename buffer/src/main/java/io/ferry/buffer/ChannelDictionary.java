@@ -54,6 +54,11 @@ final class ChannelDictionary {
     return key >= 0 && key < rankByKey.length ? rankByKey[key] : 0;
   }
 
+  /** Every key is below this bound (array sizes for per-key tables). */
+  int keyBound() {
+    return byKey.length;
+  }
+
   /** Number of channels known; ranks are {@code 0 .. size() - 1}. */
   int size() {
     return keys.size();

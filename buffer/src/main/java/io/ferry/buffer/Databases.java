@@ -73,8 +73,8 @@ public final class Databases {
     return conn;
   }
 
-  /** A read-only connection for tools (CLI stats/export) that run beside the service. */
-  public static Connection openReadOnly(Path file) throws SQLException {
+  /** A read-only connection to a current-version buffer (tests; tools use {@link BufferInspector}). */
+  static Connection openReadOnly(Path file) throws SQLException {
     if (!Files.exists(file)) {
       throw new SQLException("no buffer database at " + file);
     }

@@ -72,23 +72,7 @@ final class LeaseScan {
         while (rs.next()) {
           got++;
           long packed = rs.getLong(1);
-          int i = rows.n;
-          rows.ensureRoom();
-          int key = (int) (packed & 0xffff_ffffL);
-          rows.seq[i] = pos + (packed >>> 40);
-          rows.ch[i] = key;
-          rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
-          rows.rank[i] = channels.rank(key);
-          rows.t[i] = rs.getLong(2);
-          rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
-          int bytes = BufferStore.SAMPLE_BYTES;
-          if ((packed & (1L << 38)) != 0) {
-            String txt = rs.getString(4);
-            rows.text(i, txt);
-            bytes += txt.length();
-          }
-          rows.n++;
-          budget[0] -= bytes;
+          budget[0] -= take(rows, rs, packed, pos + (packed >>> 40), (int) (packed & 0xffff_ffffL));
           if (budget[0] <= 0) {
             break;
           }
@@ -138,7 +122,10 @@ final class LeaseScan {
   RawRows rawByChannel(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments, long nextSeq,
       int maxChannels, int maxPerChannel, long maxScanned) throws SQLException {
     RawRows rows = new RawRows(Math.max(16, Math.min(limit, 10_000)));
-    java.util.Map<Integer, int[]> taken = new java.util.HashMap<>();
+    // Per channel key: -1 not chosen, else samples taken (array lookups: this runs per row read).
+    int[] taken = new int[channels.keyBound()];
+    java.util.Arrays.fill(taken, -1);
+    int chosen = 0;
     int full = 0;
     long scanned = 0;
     long pos = u.rawFloor;
@@ -170,12 +157,16 @@ final class LeaseScan {
           int key = (int) (packed & 0xffff_ffffL);
           long seq = pos + (packed >>> 40);
           last = seq;
-          int[] count = taken.get(key);
-          if (count == null && taken.size() < maxChannels) {
-            count = new int[1];
-            taken.put(key, count);
+          if (key >= taken.length) {
+            int old = taken.length;
+            taken = java.util.Arrays.copyOf(taken, Math.max(key + 1, old * 2));
+            java.util.Arrays.fill(taken, old, taken.length, -1);
           }
-          if (count == null || (maxPerChannel > 0 && count[0] >= maxPerChannel)) {
+          if (taken[key] < 0 && chosen < maxChannels) {
+            taken[key] = 0;
+            chosen++;
+          }
+          if (taken[key] < 0 || (maxPerChannel > 0 && taken[key] >= maxPerChannel)) {
             newFloor = Math.min(newFloor, seq); // left pending below what is leased
             if (runStart >= 0) {
               segment(rows, runStart, segments);
@@ -185,23 +176,8 @@ final class LeaseScan {
             if (runStart < 0) {
               runStart = rows.n;
             }
-            int i = rows.n;
-            rows.ensureRoom();
-            rows.seq[i] = seq;
-            rows.ch[i] = key;
-            rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
-            rows.rank[i] = channels.rank(key);
-            rows.t[i] = rs.getLong(2);
-            rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
-            int bytes = BufferStore.SAMPLE_BYTES;
-            if ((packed & (1L << 38)) != 0) {
-              String txt = rs.getString(4);
-              rows.text(i, txt);
-              bytes += txt.length();
-            }
-            rows.n++;
-            budget[0] -= bytes;
-            if (++count[0] == maxPerChannel) {
+            budget[0] -= take(rows, rs, packed, seq, key);
+            if (++taken[key] == maxPerChannel) {
               full++;
             }
             done = rows.n >= limit || budget[0] <= 0 || (maxPerChannel > 0 && full == maxChannels);
@@ -235,6 +211,26 @@ final class LeaseScan {
     // Nothing pending for this uplink lies below the first row, passed-over row or leased range met.
     u.rawFloor = newFloor == Long.MAX_VALUE ? Math.max(u.rawFloor, nextSeq) : Math.max(u.rawFloor, newFloor);
     return rows;
+  }
+
+  /** Appends the current row of a {@code scanRaw} cursor to {@code rows}; returns its estimated bytes. */
+  private int take(RawRows rows, ResultSet rs, long packed, long seq, int key) throws SQLException {
+    int i = rows.n;
+    rows.ensureRoom();
+    rows.seq[i] = seq;
+    rows.ch[i] = key;
+    rows.q[i] = (byte) ((packed >>> 32) & 0x3f);
+    rows.rank[i] = channels.rank(key);
+    rows.t[i] = rs.getLong(2);
+    rows.v[i] = (packed & (1L << 39)) != 0 ? Double.NaN : rs.getDouble(3);
+    int bytes = BufferStore.SAMPLE_BYTES;
+    if ((packed & (1L << 38)) != 0) {
+      String txt = rs.getString(4);
+      rows.text(i, txt);
+      bytes += txt.length();
+    }
+    rows.n++;
+    return bytes;
   }
 
   private static void segment(RawRows rows, int from, List<UplinkLeases.Segment> segments) {

@@ -72,6 +72,10 @@
  *   <li>Leases live in memory only. A live lease's rows are never handed out again to the same
  *       uplink; an expired lease (TTL) or a restart makes them leasable again: delivery is at least
  *       once, and an acked row is never delivered again to that uplink.
+ *   <li>A lease's raw segment {@code [lo, hi]} holds every row between its bounds that is still
+ *       owed to its uplink (an ack deletes ranges on that ground). A lease by channel passes rows
+ *       over; it ends a segment at each of them, and the uplink's scan floor never moves past
+ *       a row passed over, so it is leased again by the next lease that chooses its channel.
  *   <li>Rollup state, counter state and increment buckets change in the same transaction as the
  *       samples that changed them: a crash leaves them consistent with the raw queue.
  *   <li>Nothing proportional to the backlog is held in the heap: leases are bounded, counts are

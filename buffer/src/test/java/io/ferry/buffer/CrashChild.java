@@ -38,7 +38,9 @@ public final class CrashChild {
       next += n;
       out.println("A " + (next - 1));
       if (rnd.nextInt(3) == 0) {
-        Lease lease = buffer.lease("cloud", LeaseRequest.of(1 + rnd.nextInt(40)));
+        // Half the leases by channel with a per-channel limit: rows passed over must stay pending.
+        LeaseRequest request = LeaseRequest.of(1 + rnd.nextInt(40));
+        Lease lease = buffer.lease("cloud", rnd.nextBoolean() ? request : request.byChannel(1, 1 + rnd.nextInt(10)));
         if (lease.isEmpty()) {
           continue;
         }

@@ -46,8 +46,18 @@ public record GroveStreamsPlan(
     implements UplinkPlan {
   public static final String TYPE = "grovestreams";
   public static final int API_MAX_STREAMS = 2000;
-  /** Default {@code bodyCap}: 16 MiB, an eighth of the API's 200 MB, about 400,000 samples. */
+  /** Largest default {@code bodyCap}: 16 MiB, a twelfth of the API's 200 MB, about 400,000 samples. */
   public static final long DEFAULT_BODY_CAP = 16L << 20;
+
+  /**
+   * The default {@code bodyCap} for a JVM whose heap may grow to {@code maxHeap} bytes: 16 MiB, or
+   * an eighth of the heap when that is less (at least 1 MiB). A leased sample costs about 120 bytes
+   * of heap while the lease is built and sent, three times its ~40 body bytes: an eighth keeps one
+   * lease under half the heap (-Xmx64m: 8 MiB, about 200,000 samples per PUT).
+   */
+  public static long defaultBodyCap(long maxHeap) {
+    return Math.max(1L << 20, Math.min(DEFAULT_BODY_CAP, maxHeap / 8));
+  }
   /** The API's body limit. */
   public static final long API_MAX_BODY = 200_000_000L;
   /** Room kept in the body cap per stream for its ids and defaults (metadata), beyond its samples. */

@@ -54,10 +54,11 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
     Optional<String> org = f.string("org");
     boolean gzip = f.bool("gzip", true);
     int maxStreams = f.integer("maxStreams", GroveStreamsPlan.API_MAX_STREAMS, 1, GroveStreamsPlan.API_MAX_STREAMS);
-    long bodyCap = f.size("bodyCap", GroveStreamsPlan.DEFAULT_BODY_CAP);
+    long defaultCap = GroveStreamsPlan.defaultBodyCap(Runtime.getRuntime().maxMemory());
+    long bodyCap = f.size("bodyCap", defaultCap);
     if (bodyCap < 1L << 20 || bodyCap > GroveStreamsPlan.API_MAX_BODY) {
       f.error("bodyCap", "must be between 1MiB and 200MB (the API's limit), got " + bodyCap + " bytes");
-      bodyCap = GroveStreamsPlan.DEFAULT_BODY_CAP;
+      bodyCap = defaultCap;
     }
     GroveStreamsPlan.Metadata metadata = f.choice("metadata", List.of("on-missing", "first-use"))
         .map(m -> m.equals("first-use") ? GroveStreamsPlan.Metadata.FIRST_USE : GroveStreamsPlan.Metadata.ON_MISSING)

@@ -459,4 +459,12 @@ class GroveStreamsUplinkTest {
     assertThat(feed.received).allSatisfy(r -> assertThat(r.request().getBodySize()).isLessThanOrEqualTo(1L << 20));
     assertThat(feed.store.get("boiler1/temp")).hasSize(30_000);
   }
+
+  @Test
+  void theDefaultBodyCapIsSixteenMibOrAnEighthOfTheHeap() {
+    assertThat(GroveStreamsPlan.defaultBodyCap(4L << 30)).isEqualTo(16L << 20);
+    assertThat(GroveStreamsPlan.defaultBodyCap(128L << 20)).isEqualTo(16L << 20);
+    assertThat(GroveStreamsPlan.defaultBodyCap(64L << 20)).isEqualTo(8L << 20);
+    assertThat(GroveStreamsPlan.defaultBodyCap(4L << 20)).isEqualTo(1L << 20);
+  }
 }
