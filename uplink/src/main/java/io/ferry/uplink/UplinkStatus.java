@@ -1,6 +1,8 @@
 package io.ferry.uplink;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Optional;
  * @param calls HTTP calls (or file writes) made since start
  * @param lastError the last failure, never containing a secret; empty after a success
  * @param lastSuccess when the last batch was acknowledged
+ * @param outcomes batches since start by how they ended: {@code acked}, {@code partial}, {@code retry},
+ *     {@code rejected}, {@code too_large}, {@code unauthorized}, {@code nothing_ready} (each key always present)
  */
 public record UplinkStatus(
     String name,
@@ -28,4 +32,27 @@ public record UplinkStatus(
     long bytesSent,
     long calls,
     Optional<String> lastError,
-    Optional<Instant> lastSuccess) {}
+    Optional<Instant> lastSuccess,
+    Map<String, Long> outcomes) {
+
+  /** The outcome keys, in a fixed order (bounded: they become a metric label). */
+  public static final List<String> OUTCOMES =
+      List.of("acked", "partial", "retry", "rejected", "too_large", "unauthorized", "nothing_ready");
+
+  public UplinkStatus {
+    outcomes = Map.copyOf(outcomes);
+  }
+
+  /** The form without outcome counts (all zero). */
+  public UplinkStatus(
+      String name, String type, UplinkState state, long recordsDelivered, long samplesDelivered, long rejected,
+      long dropped, long backlog, long bytesSent, long calls, Optional<String> lastError, Optional<Instant> lastSuccess) {
+    this(name, type, state, recordsDelivered, samplesDelivered, rejected, dropped, backlog, bytesSent, calls, lastError,
+        lastSuccess, Map.of());
+  }
+
+  /** Batches that ended with {@code outcome} since start. */
+  public long outcome(String outcome) {
+    return outcomes.getOrDefault(outcome, 0L);
+  }
+}

@@ -48,7 +48,7 @@ public final class Agent implements AutoCloseable {
   /** The buffer's last stats, taken just before it closed, so the final status line is true. */
   private volatile BufferStats finalStats;
 
-  private Agent(AgentPlan plan, InstantSource clock) {
+  private Agent(AgentPlan plan, InstantSource clock, PollListener pollListener) {
     createDirectories(plan.stateDir());
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
@@ -64,7 +64,7 @@ public final class Agent implements AutoCloseable {
         extras.add(e.start(ectx));
       }
       SampleSink sink = samples -> buffer.append(samples).thenRun(() -> buffered.addAndGet(samples.size()));
-      scheduler = new Scheduler(clock, Sleeper.system(clock), sink);
+      scheduler = new Scheduler(clock, Sleeper.system(clock), sink, pollListener);
       for (PlannedInstrument pi : plan.instruments()) {
         Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
         createDirectories(state);
@@ -87,7 +87,27 @@ public final class Agent implements AutoCloseable {
 
   /** Opens the buffer, starts uplinks, services and instruments. */
   public static Agent start(AgentPlan plan, InstantSource clock) {
-    return new Agent(plan, clock);
+    return new Agent(plan, clock, PollListener.NONE);
+  }
+
+  /** The same, telling {@code pollListener} about every poll (the status server's latency histograms). */
+  public static Agent start(AgentPlan plan, InstantSource clock, PollListener pollListener) {
+    return new Agent(plan, clock, pollListener);
+  }
+
+  /** What every part counts now, for health, metrics and the status page. Cheap enough for each request. */
+  public AgentSnapshot snapshot() {
+    java.util.Map<String, java.util.Map<String, Long>> drivers = new java.util.LinkedHashMap<>();
+    driverMetrics.forEach(m -> drivers.put(m.instrument(), m.totals()));
+    java.util.Optional<BufferStats> stats;
+    try {
+      stats = java.util.Optional.ofNullable(closed.get() ? finalStats : buffer.stats());
+    } catch (RuntimeException e) {
+      stats = java.util.Optional.empty(); // closing or failing: health says so through the uplinks and instruments
+    }
+    java.util.Optional<io.ferry.mirror.MirrorStatus> mirror = extras.stream()
+        .map(PlannedExtra.RunningExtra::mirrorStatus).flatMap(java.util.Optional::stream).findFirst();
+    return new AgentSnapshot(scheduler.stats(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror);
   }
 
   public Buffer buffer() {

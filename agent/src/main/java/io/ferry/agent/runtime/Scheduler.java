@@ -33,6 +33,7 @@ public final class Scheduler implements AutoCloseable {
   private final InstantSource clock;
   private final Sleeper sleeper;
   private final SampleSink sink;
+  private final PollListener listener;
   private final Map<String, InstrumentPoller> pollers = new LinkedHashMap<>();
   private final Map<String, Streaming> streams = new LinkedHashMap<>();
   private final List<String> order = new ArrayList<>();
@@ -48,9 +49,15 @@ public final class Scheduler implements AutoCloseable {
    * @param sink where every sample goes (the buffer's append)
    */
   public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink) {
+    this(clock, sleeper, sink, PollListener.NONE);
+  }
+
+  /** With a listener told about every poll (its latency, for metrics). */
+  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink, PollListener listener) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** On the system UTC clock. */
@@ -72,7 +79,7 @@ public final class Scheduler implements AutoCloseable {
     order.add(instrument.id());
     // Driver is sealed to these two (Java 17 has no pattern switch yet).
     if (driver instanceof PollingDriver p) {
-      pollers.put(instrument.id(), new InstrumentPoller(instrument, p, clock, sleeper, sink));
+      pollers.put(instrument.id(), new InstrumentPoller(instrument, p, clock, sleeper, sink, listener));
     } else if (driver instanceof StreamingDriver s) {
       streams.put(instrument.id(), new Streaming(s, new InstrumentCounters(instrument.id())));
     }
