@@ -107,7 +107,7 @@ public final class Agent implements AutoCloseable {
     }
     java.util.Optional<io.ferry.mirror.MirrorStatus> mirror = extras.stream()
         .map(PlannedExtra.RunningExtra::mirrorStatus).flatMap(java.util.Optional::stream).findFirst();
-    return new AgentSnapshot(scheduler.stats(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror);
+    return new AgentSnapshot(scheduler.stats(), scheduler.streamingInstruments(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror);
   }
 
   public Buffer buffer() {

@@ -122,6 +122,11 @@ public final class Scheduler implements AutoCloseable {
     return s == null ? Optional.empty() : Optional.of(s.counters().snapshot());
   }
 
+  /** The instruments whose drivers stream rather than being polled. */
+  public java.util.Set<String> streamingInstruments() {
+    return java.util.Set.copyOf(streams.keySet());
+  }
+
   /** The sum over all instruments (for the status line). */
   public PollStats totals() {
     return PollStats.total(stats());
