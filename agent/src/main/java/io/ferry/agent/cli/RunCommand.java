@@ -1,7 +1,10 @@
 package io.ferry.agent.cli;
 
 import io.ferry.agent.plan.AgentPlan;
+import io.ferry.agent.http.Observatory;
+import io.ferry.agent.http.StatusServer;
 import io.ferry.agent.runtime.Agent;
+import io.ferry.agent.runtime.PollListener;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -39,22 +42,25 @@ public final class RunCommand implements Callable<Integer> {
       LOG.error("not starting: the configuration in {} has errors (printed above)", config.dir());
       return Main.EXIT_INVALID;
     }
-    return runUntilStopped(plan.get(), statusEvery, line -> LOG.info("{}", line), null);
+    return runUntilStopped(plan.get(), statusEvery, line -> LOG.info("{}", line), null, url -> {});
   }
 
   /**
    * Starts the agent, reports status every {@code every}, and stops cleanly on JVM shutdown
    * (SIGTERM, Ctrl-C) or when {@code stopAfter} elapses.
    */
-  static int runUntilStopped(AgentPlan plan, Duration every, java.util.function.Consumer<String> status, Duration stopAfter)
-      throws InterruptedException {
+  static int runUntilStopped(AgentPlan plan, Duration every, java.util.function.Consumer<String> status, Duration stopAfter,
+      java.util.function.Consumer<java.net.URI> serving) throws InterruptedException {
     Agent agent;
+    // The status server (agent.yaml http:) watches the agent from its start: poll latency is measured as it happens.
+    Observatory observatory = plan.http().map(h -> Observatory.create(plan, h, InstantSource.system())).orElse(null);
     try {
-      agent = Agent.start(plan, InstantSource.system());
+      agent = Agent.start(plan, InstantSource.system(), observatory == null ? PollListener.NONE : observatory);
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(RunCommand.class).error("cannot start: {}", e.getMessage(), e);
       return Main.EXIT_RUNTIME;
     }
+    StatusServer server = observatory == null ? null : startStatusServer(observatory, agent, serving);
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -76,6 +82,12 @@ public final class RunCommand implements Callable<Integer> {
         status.accept(agent.status().line());
       }
     } finally {
+      if (server != null) {
+        server.close();
+      }
+      if (observatory != null) {
+        observatory.close();
+      }
       agent.close();
       status.accept("stopped: " + agent.status().line());
       stopped.countDown();
@@ -88,5 +100,19 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     return Main.EXIT_OK;
+  }
+
+  /** Serves health, metrics and the status page; a server that cannot listen is logged and the agent runs on without it. */
+  private static StatusServer startStatusServer(Observatory observatory, Agent agent, java.util.function.Consumer<java.net.URI> serving) {
+    observatory.attach(agent::snapshot);
+    try {
+      StatusServer server = StatusServer.start(observatory);
+      serving.accept(server.uri());
+      return server;
+    } catch (java.io.IOException e) {
+      LOG.error("the status server cannot listen on {}:{} ({}); the agent runs on without it", observatory.settings().host(),
+          observatory.settings().port(), e.getMessage());
+      return null;
+    }
   }
 }
