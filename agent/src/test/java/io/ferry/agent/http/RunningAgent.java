@@ -26,7 +26,7 @@ import mockwebserver3.MockWebServer;
 /**
  * A real agent for the status server tests: simulated instruments (one failing every fourth
  * poll), the SQLite buffer, a GroveStreams uplink to a MockWebServer feed store that answers 503
- * while {@link #down} is set, the observatory looking every 100 ms, and the status server on a free
+ * while {@link #down} is set, the observatory looking every 200 ms, and the status server on a free
  * loopback port.
  */
 final class RunningAgent implements AutoCloseable {
@@ -60,7 +60,7 @@ final class RunningAgent implements AutoCloseable {
         buffer: {commitInterval: 20ms, maxSize: 64MiB}
         http: {listen: "127.0.0.1:0", instrumentFailures: 3, uplinkStall: 1s}
         uplinks:
-          gs: {type: grovestreams, url: "http://127.0.0.1:%d", apiKey: "${file:%s}", batchSize: 200, backoffInitial: 50ms, backoffMax: 200ms}
+          gs: {type: grovestreams, url: "http://127.0.0.1:%d", apiKey: "${file:%s}", batchSize: 200, minInterval: 0s, backoffInitial: 50ms, backoffMax: 200ms}
         """.formatted(dir.resolve("state"), cloud.getPort(), dir.resolve("gs.key")));
     Files.writeString(conf.resolve("instruments.d/kiln.yaml"), """
         id: kiln
@@ -83,7 +83,7 @@ final class RunningAgent implements AutoCloseable {
     AgentPlanner.Result r = new AgentPlanner(StandardComponents.create(), Map.<String, String>of()::get).plan(conf);
     assertThat(r.problems()).isEmpty();
     plan = r.plan().orElseThrow();
-    observatory = new Observatory(plan, plan.http().orElseThrow(), InstantSource.system(), Duration.ofMillis(100), 600);
+    observatory = new Observatory(plan, plan.http().orElseThrow(), InstantSource.system(), Duration.ofMillis(200), 600);
     agent = Agent.start(plan, InstantSource.system(), observatory);
     observatory.attach(agent::snapshot);
     server = StatusServer.start(observatory);
@@ -94,8 +94,15 @@ final class RunningAgent implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  JsonNode health() throws IOException, InterruptedException {
-    return StatusJson.JSON.readTree(get("health").body());
+  /** Waits for {@code /health} to answer {@code code} and returns that answer's JSON. */
+  JsonNode awaitHealth(int code) {
+    JsonNode[] seen = new JsonNode[1];
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      HttpResponse<String> r = get("health");
+      seen[0] = StatusJson.JSON.readTree(r.body());
+      return r.statusCode() == code;
+    });
+    return seen[0];
   }
 
   URI uri() {

@@ -50,8 +50,7 @@ class StatusServerTest {
     run = new RunningAgent(dir, true);
 
     // Outage: the uplink retries, records age past uplinkStall (1s): unhealthy, 503.
-    await().atMost(Duration.ofSeconds(30)).until(() -> run.get("health").statusCode() == 503);
-    JsonNode during = run.health();
+    JsonNode during = run.awaitHealth(503);
     assertThat(during.get("status").asText()).isEqualTo("unhealthy");
     JsonNode gs = during.get("uplinks").get(0);
     assertThat(gs.get("name").asText()).isEqualTo("gs");
@@ -65,8 +64,7 @@ class StatusServerTest {
 
     // Back: everything waiting is delivered, healthy again.
     run.down.set(false);
-    await().atMost(Duration.ofSeconds(30)).until(() -> run.get("health").statusCode() == 200);
-    JsonNode after = run.health();
+    JsonNode after = run.awaitHealth(200);
     assertThat(after.get("status").asText()).isEqualTo("healthy");
     assertThat(after.get("uplinks").get(0).get("lastSuccess").isNull()).isFalse();
     assertThat(after.get("uplinks").get(0).get("delivered").asLong()).isPositive();
