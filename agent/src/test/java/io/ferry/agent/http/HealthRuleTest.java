@@ -33,7 +33,8 @@ class HealthRuleTest {
     return Stream.of(
         // last success, now (seconds after start), streaming, expected state
         Arguments.of(null, 5, false, "starting"),
-        Arguments.of(null, 32, false, "failing"), // 3 x 10 s + 2 s timeout passed, never polled
+        Arguments.of(null, 32, false, "starting"), // exactly 3 x 10 s + 2 s timeout: still allowed
+        Arguments.of(null, 33, false, "failing"), // past it, never polled
         Arguments.of(STARTED.plusSeconds(100), 131, false, "ok"),
         Arguments.of(STARTED.plusSeconds(100), 133, false, "failing"),
         Arguments.of(null, 500, true, "streaming"));

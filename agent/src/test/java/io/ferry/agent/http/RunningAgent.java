@@ -29,9 +29,9 @@ import mockwebserver3.MockWebServer;
  * while {@link #down} is set, the observatory looking every 200 ms, and the status server on a free
  * loopback port.
  */
-final class RunningAgent implements AutoCloseable {
+public final class RunningAgent implements AutoCloseable {
   final MockWebServer cloud = new MockWebServer();
-  final AtomicBoolean down = new AtomicBoolean();
+  public final AtomicBoolean down = new AtomicBoolean();
   final AtomicInteger unavailable = new AtomicInteger();
   final FeedServer feed;
   final AgentPlan plan;
@@ -40,7 +40,9 @@ final class RunningAgent implements AutoCloseable {
   final StatusServer server;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  RunningAgent(Path dir, boolean startDown) throws IOException {
+  public final Path conf;
+
+  public RunningAgent(Path dir, boolean startDown) throws IOException {
     down.set(startDown);
     feed = new FeedServer(InstantSource.system(), (n, body) -> {
       if (down.get()) {
@@ -51,14 +53,14 @@ final class RunningAgent implements AutoCloseable {
     });
     cloud.setDispatcher(feed);
     cloud.start(java.net.InetAddress.getLoopbackAddress(), 0);
-    Path conf = dir.resolve("conf");
+    conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
     Files.writeString(dir.resolve("gs.key"), "obs-key");
     Files.writeString(conf.resolve("agent.yaml"), """
         gatewayId: gw-obs
         stateDir: %s
         buffer: {commitInterval: 20ms, maxSize: 64MiB}
-        http: {listen: "127.0.0.1:0", instrumentFailures: 3, uplinkStall: 1s}
+        http: {listen: "127.0.0.1:0", instrumentFailures: 20, uplinkStall: 1s}
         uplinks:
           gs: {type: grovestreams, url: "http://127.0.0.1:%d", apiKey: "${file:%s}", batchSize: 200, minInterval: 0s, backoffInitial: 50ms, backoffMax: 200ms}
         """.formatted(dir.resolve("state"), cloud.getPort(), dir.resolve("gs.key")));
@@ -105,7 +107,7 @@ final class RunningAgent implements AutoCloseable {
     return seen[0];
   }
 
-  URI uri() {
+  public URI uri() {
     return server.uri();
   }
 

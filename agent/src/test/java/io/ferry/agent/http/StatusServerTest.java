@@ -62,6 +62,16 @@ class StatusServerTest {
     assertThat(during.get("instruments")).extracting(n -> n.get("id").asText()).containsExactly("kiln", "press");
     assertThat(during.get("instruments")).allSatisfy(n -> assertThat(n.get("healthy").asBoolean()).isTrue());
 
+    // Every 503 is one retried batch; nothing was uploaded (compared between calls: eventually equal).
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Map<String, MetricFamily> m = parse(run.get("metrics").body());
+      assertThat(value(m, "ferry_uplink_batches_total", "uplink", "gs", "outcome", "retry")).isEqualTo(run.unavailable.get());
+      assertThat(value(m, "ferry_uplink_calls_total", "uplink", "gs")).isEqualTo(run.feed.received.size());
+      assertThat(value(m, "ferry_uplink_samples_uploaded_total", "uplink", "gs")).isZero();
+      assertThat(value(m, "ferry_uplink_up", "uplink", "gs")).isZero();
+      assertThat(value(m, "ferry_healthy")).isZero();
+    });
+
     // Back: everything waiting is delivered, healthy again.
     run.down.set(false);
     JsonNode after = run.awaitHealth(200);
@@ -112,12 +122,12 @@ class StatusServerTest {
     long backlog = value(families, "ferry_uplink_backlog_records", "uplink", "gs");
     assertThat(value(families, "ferry_samples_buffered_total")).isEqualTo(polledTotal);
     assertThat(uploaded + backlog).as("polled = uploaded + still waiting").isEqualTo(polledTotal);
+    // The stop may cut the last 503'd call short (not classified): at most one retry short.
     assertThat(value(families, "ferry_uplink_batches_total", "uplink", "gs", "outcome", "retry"))
-        .as("every 503 is one retried batch").isEqualTo(run.unavailable.get());
+        .as("every 503 is one retried batch").isBetween(run.unavailable.get() - 1L, (long) run.unavailable.get());
     long okAnswers = run.feed.received.size() - run.unavailable.get();
     assertThat(value(families, "ferry_uplink_batches_total", "uplink", "gs", "outcome", "acked")
-        + value(families, "ferry_uplink_batches_total", "uplink", "gs", "outcome", "partial")).isEqualTo(okAnswers);
-    assertThat(value(families, "ferry_uplink_calls_total", "uplink", "gs")).isEqualTo(run.feed.received.size());
+        + value(families, "ferry_uplink_batches_total", "uplink", "gs", "outcome", "partial")).isEqualTo(okAnswers).isPositive();
     assertThat(value(families, "ferry_uplink_sent_bytes_total", "uplink", "gs")).isEqualTo(gs.bytesSent()).isPositive();
     assertThat(value(families, "ferry_samples_dropped_total", "instrument", "kiln", "reason", "refused")).isZero();
     assertThat(((Gauge) metric(families, "ferry_buffer_size_bytes")).getValue()).isPositive();
