@@ -6,7 +6,7 @@
 # While http: is on, a client plays a pessimistic viewer: the status page's data every second
 # (the page itself refreshes every 5 s) and a Prometheus scrape of /metrics every 15 s.
 # Prints per run the process CPU seconds (utime+stime from /proc) and peak RSS (VmHWM), then the
-# medians and the on/off ratios. Uses agent/target/ferry.jar (built when missing).
+# medians and the on/off ratios. Uses agent/target/ferry.jar (built when missing; JAR=... overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -14,7 +14,7 @@ rounds=${2:-2}
 instruments=${INSTRUMENTS:-10}
 channels=${CHANNELS:-5}
 poll=${POLL:-200ms}
-jar=agent/target/ferry.jar
+jar=${JAR:-agent/target/ferry.jar}
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests -pl agent -am package >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -16,8 +16,14 @@ final class CatchUp {
     /** At the recent rate the backlog is gone after this long. */
     record In(Duration eta) implements Estimate {}
 
-    /** The backlog did not shrink over the window (growing, flat, or too little history). */
+    /** Too little history to say. */
     record NotShrinking() implements Estimate {}
+
+    /** Neither shrinking nor growing: the uplink keeps up with what arrives (a small standing backlog). */
+    record Steady() implements Estimate {}
+
+    /** The backlog grows: the uplink delivers less than arrives, or nothing. */
+    record Growing() implements Estimate {}
   }
 
   /**
@@ -43,10 +49,19 @@ final class CatchUp {
       return new Estimate.NotShrinking();
     }
     double perMilli = (first.value() - last.value()) / (last.millis() - first.millis());
-    if (perMilli <= 0) {
-      return new Estimate.NotShrinking();
+    if (perMilli > 0) {
+      return new Estimate.In(Duration.ofMillis((long) Math.ceil(last.value() / perMilli)));
     }
-    return new Estimate.In(Duration.ofMillis((long) Math.ceil(last.value() / perMilli)));
+    // Not lower than at the window's start: growing when its later half stands clearly higher.
+    List<Ring.Point> window = history.subList(history.indexOf(first), history.size());
+    int half = window.size() / 2;
+    double early = mean(window.subList(0, Math.max(1, half)));
+    double late = mean(window.subList(half, window.size()));
+    return late > early * 1.1 + 1 ? new Estimate.Growing() : new Estimate.Steady();
+  }
+
+  private static double mean(List<Ring.Point> points) {
+    return points.stream().mapToDouble(Ring.Point::value).average().orElse(0);
   }
 
   /** {@code 0s}, {@code 45s}, {@code 12m 5s}, {@code 3h 20m}, {@code 2d 4h}. */
@@ -71,6 +86,10 @@ final class CatchUp {
       return "about " + human(in.eta());
     } else if (e instanceof Estimate.NotShrinking) {
       return "not shrinking";
+    } else if (e instanceof Estimate.Steady) {
+      return "keeping up";
+    } else if (e instanceof Estimate.Growing) {
+      return "growing";
     }
     throw new IllegalStateException("unhandled estimate " + e);
   }

@@ -33,8 +33,8 @@ record Health(boolean healthy, Instant at, List<InstrumentHealth> instruments, L
    * @param state the runner's state: {@code running}, {@code backing-off}, {@code paused-auth}, ...
    * @param problem why it is unhealthy ("" when healthy)
    * @param oldestAge age of the oldest unsent raw sample (empty when none waits)
-   * @param catchUp the estimate in words ({@code caught up}, {@code about 12m 5s}, {@code not shrinking})
-   * @param catchUpSeconds the estimate in seconds: 0 caught up, -1 not shrinking
+   * @param catchUp the estimate in words ({@code caught up}, {@code about 12m 5s}, {@code keeping up}, {@code growing}, {@code not shrinking})
+   * @param catchUpSeconds the estimate in seconds: 0 caught up, -1 no end in sight
    */
   record UplinkHealth(
       String name, String type, String state, boolean healthy, String problem, long backlog, Optional<Duration> oldestAge,

@@ -25,8 +25,10 @@ class CatchUpTest {
         Arguments.of(series(), "not shrinking"),
         Arguments.of(series(500), "not shrinking"),
         Arguments.of(series(500, 0), "caught up"),
-        Arguments.of(series(100, 200, 300), "not shrinking"),
-        Arguments.of(series(300, 300), "not shrinking"),
+        Arguments.of(series(100, 200, 300), "growing"),
+        Arguments.of(series(300, 300), "keeping up"),
+        Arguments.of(series(20, 35, 10, 25, 20, 20), "keeping up"), // a small standing backlog: first = last
+        Arguments.of(series(20, 35, 10, 60, 90, 120), "growing"),
         // 100 records per 10 s, 200 left: 20 s
         Arguments.of(series(500, 400, 300, 200), "about 20s"),
         // only the last 5 minutes count: an old steep fall is ignored (31 looks back is outside)
