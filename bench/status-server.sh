@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # CPU and memory cost of the status server (agent.yaml http:) under the same workload, on vs off:
-#   bench/status-server.sh [SECONDS] [ROUNDS]
+#   bench/status-server.sh [SECONDS] [ROUNDS]     (WARMUP=20 seconds before measuring)
 # Runs `ferry run` on INSTRUMENTS simulated instruments (CHANNELS channels each, polled every
 # POLL) with a jsonl uplink, alternately without and with http:, ROUNDS times each, SECONDS each.
 # While http: is on, a client plays a pessimistic viewer: the status page's data every second
 # (the page itself refreshes every 5 s) and a Prometheus scrape of /metrics every 15 s.
-# Prints per run the process CPU seconds (utime+stime from /proc) and peak RSS (VmHWM), then the
-# medians and the on/off ratios. Uses agent/target/ferry.jar (built when missing; JAR=... overrides).
+# Prints per run the process CPU seconds (utime+stime from /proc) spent in the SECONDS after a
+# warm-up (start-up and JIT excluded) and peak RSS (VmHWM), then the medians and on/off ratios. Uses agent/target/ferry.jar (built when missing; JAR=... overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+warmup=${WARMUP:-20}
 rounds=${2:-2}
 instruments=${INSTRUMENTS:-10}
 channels=${CHANNELS:-5}
@@ -54,17 +55,20 @@ run() { # $1 = on|off; prints "cpu_seconds rss_kib"
   local pid=$!
   local vpid=""
   if [ "$1" = on ]; then viewer & vpid=$!; fi
+  sleep "$warmup"
+  local stat0; stat0=$(cat /proc/$pid/stat)
   sleep "$seconds"
   local stat; stat=$(cat /proc/$pid/stat)
   local rss; rss=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
   [ -n "$vpid" ] && kill "$vpid" 2>/dev/null
   kill "$pid"; wait "$pid" 2>/dev/null || true
   # fields 14 and 15 of /proc/PID/stat: utime and stime in clock ticks (after the ") " of the name)
-  echo "$stat" | awk -v t="$tck" -v r="$rss" '{ sub(/^.*\) /, ""); printf "%.2f %d\n", ($12 + $13) / t, r }'
+  local t0; t0=$(echo "$stat0" | awk '{ sub(/^.*\) /, ""); print $12 + $13 }')
+  echo "$stat" | awk -v t="$tck" -v r="$rss" -v t0="$t0" '{ sub(/^.*\) /, ""); printf "%.2f %d\n", ($12 + $13 - t0) / t, r }'
 }
 
 echo "# $(date -u +%FT%TZ) status server on/off on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
-echo "# $instruments instruments x $channels channels every $poll, jsonl uplink, ${seconds}s per run, $rounds rounds"
+echo "# $instruments instruments x $channels channels every $poll, jsonl uplink, ${seconds}s measured after ${warmup}s per run, $rounds rounds"
 off=(); on=()
 for r in $(seq 1 "$rounds"); do
   o=$(run off); echo "off round $r: cpu ${o% *} s, peak rss ${o#* } KiB"; off+=("$o")
