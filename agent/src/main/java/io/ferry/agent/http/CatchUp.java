@@ -53,10 +53,10 @@ final class CatchUp {
       return new Estimate.In(Duration.ofMillis((long) Math.ceil(last.value() / perMilli)));
     }
     // Not lower than at the window's start: growing when its later half stands clearly higher.
-    List<Ring.Point> window = history.subList(history.indexOf(first), history.size());
-    int half = window.size() / 2;
-    double early = mean(window.subList(0, Math.max(1, half)));
-    double late = mean(window.subList(half, window.size()));
+    List<Ring.Point> recent = history.subList(history.indexOf(first), history.size());
+    int half = recent.size() / 2;
+    double early = mean(recent.subList(0, Math.max(1, half)));
+    double late = mean(recent.subList(half, recent.size()));
     return late > early * 1.1 + 1 ? new Estimate.Growing() : new Estimate.Steady();
   }
 
