@@ -53,14 +53,22 @@ public final class RunCommand implements Callable<Integer> {
       java.util.function.Consumer<java.net.URI> serving) throws InterruptedException {
     Agent agent;
     // The status server (agent.yaml http:) watches the agent from its start: poll latency is measured as it happens.
+    // It listens before the agent starts, so its URL is known (and printed) first; until the agent
+    // runs it answers 503 "starting".
     Observatory observatory = plan.http().map(h -> Observatory.create(plan, h, InstantSource.system())).orElse(null);
+    StatusServer server = observatory == null ? null : startStatusServer(observatory, serving);
     try {
       agent = Agent.start(plan, InstantSource.system(), observatory == null ? PollListener.NONE : observatory);
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(RunCommand.class).error("cannot start: {}", e.getMessage(), e);
+      if (server != null) {
+        server.close();
+      }
       return Main.EXIT_RUNTIME;
     }
-    StatusServer server = observatory == null ? null : startStatusServer(observatory, agent, serving);
+    if (observatory != null) {
+      observatory.attach(agent::snapshot);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -103,8 +111,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** Serves health, metrics and the status page; a server that cannot listen is logged and the agent runs on without it. */
-  private static StatusServer startStatusServer(Observatory observatory, Agent agent, java.util.function.Consumer<java.net.URI> serving) {
-    observatory.attach(agent::snapshot);
+  private static StatusServer startStatusServer(Observatory observatory, java.util.function.Consumer<java.net.URI> serving) {
     try {
       StatusServer server = StatusServer.start(observatory);
       serving.accept(server.uri());

@@ -123,6 +123,11 @@ public final class Observatory implements PollListener, AutoCloseable {
     }
   }
 
+  /** True once watching a running agent (the server may listen a moment before). */
+  public boolean attached() {
+    return source != null;
+  }
+
   /** A snapshot at most {@link #FRESH} old. */
   synchronized AgentSnapshot current() {
     Supplier<AgentSnapshot> s = source;

@@ -83,6 +83,10 @@ public final class StatusServer implements AutoCloseable {
         send(ex, 401, "text/plain; charset=utf-8", "a bearer token is required (Authorization: Bearer ...)\n");
         return;
       }
+      if (!observatory.attached() && !path.equals("/")) {
+        send(ex, 503, "text/plain; charset=utf-8", "the agent is starting\n");
+        return;
+      }
       switch (path) {
         case "/health" -> {
           Health h = observatory.health();
@@ -93,7 +97,7 @@ public final class StatusServer implements AutoCloseable {
             StatusJson.JSON.writeValueAsString(StatusJson.page(observatory.health(), observatory)));
         case "/" -> {
           // Without a token the first data is in the page itself: it shows at once, even without script.
-          String initial = shell ? "null"
+          String initial = shell || !observatory.attached() ? "null"
               : StatusJson.JSON.writeValueAsString(StatusJson.page(observatory.health(), observatory)).replace("</", "<\\/");
           send(ex, 200, "text/html; charset=utf-8", PAGE.replace("/*INITIAL*/null", initial));
         }
