@@ -114,7 +114,8 @@ public final class RunCommand implements Callable<Integer> {
   private static StatusServer startStatusServer(Observatory observatory, java.util.function.Consumer<java.net.URI> serving) {
     try {
       StatusServer server = StatusServer.start(observatory);
-      serving.accept(server.uri());
+      serving.accept(server.uri()); // ferry demo prints it: before any log line
+      LOG.info("status server listening on {}{}", server.uri(), server.tokenRequired() ? " (bearer token required)" : "");
       return server;
     } catch (java.io.IOException e) {
       LOG.error("the status server cannot listen on {}:{} ({}); the agent runs on without it", observatory.settings().host(),

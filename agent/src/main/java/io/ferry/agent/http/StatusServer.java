@@ -54,8 +54,12 @@ public final class StatusServer implements AutoCloseable {
     StatusServer s = new StatusServer(observatory, server, worker);
     server.createContext("/", s::handle);
     server.start();
-    LOG.info("status server listening on {}{}", s.uri(), s.token != null ? " (bearer token required)" : "");
     return s;
+  }
+
+  /** True when every data request needs the bearer token. */
+  public boolean tokenRequired() {
+    return token != null;
   }
 
   /** Where it listens, for example {@code http://127.0.0.1:9108/}. */
