@@ -45,16 +45,21 @@ class DemoProcessTest {
         .start();
     List<String> out = new ArrayList<>();
     String health = null;
+    String page = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       boolean signalled = false;
       while ((line = r.readLine()) != null) {
         out.add(line);
         Matcher url = PAGE.matcher(line);
-        if (health == null && url.find()) {
-          health = fetch(url.group(1) + "health");
+        if (url.find()) {
+          page = url.group(1);
         }
         Matcher m = STATUS.matcher(line);
+        if (health == null && page != null && m.find()) {
+          health = fetch(page + "health"); // the agent runs once it prints status lines
+          m.reset();
+        }
         if (!signalled && m.find() && Long.parseLong(m.group(3)) >= wanted) {
           // SIGTERM, like Ctrl-C or systemctl stop (Process.destroy would also close our end of stdout)
           p.toHandle().destroy();
