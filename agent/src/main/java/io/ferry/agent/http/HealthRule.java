@@ -42,7 +42,7 @@ final class HealthRule {
 
   static Health judge(
       AgentSnapshot s, List<Planned> planned, Set<String> streaming, Limits limits, Instant started, Instant now,
-      Disk disk, Map<String, CatchUp.Estimate> catchUp) {
+      Disk disk, Map<String, CatchUpEstimate.Estimate> catchUp) {
     List<Health.InstrumentHealth> instruments = new ArrayList<>();
     for (PollStats p : s.instruments()) {
       Planned plan = planned.stream().filter(x -> x.id().equals(p.instrument())).findFirst()
@@ -72,15 +72,15 @@ final class HealthRule {
         problem = "credentials refused";
       } else if (backlog > 0 && oldest.map(a -> a.compareTo(limits.uplinkStall()) > 0).orElse(false)
           && quiet.compareTo(limits.uplinkStall()) > 0) {
-        problem = "nothing delivered for " + CatchUp.human(quiet) + " while records wait";
+        problem = "nothing delivered for " + CatchUpEstimate.human(quiet) + " while records wait";
       }
-      CatchUp.Estimate est = backlog == 0 ? new CatchUp.Estimate.CaughtUp()
-          : catchUp.getOrDefault(u.name(), new CatchUp.Estimate.NotShrinking());
-      long etaSeconds = est instanceof CatchUp.Estimate.In in ? Math.max(1, in.eta().toSeconds())
-          : est instanceof CatchUp.Estimate.CaughtUp ? 0 : -1;
+      CatchUpEstimate.Estimate est = backlog == 0 ? new CatchUpEstimate.Estimate.CaughtUp()
+          : catchUp.getOrDefault(u.name(), new CatchUpEstimate.Estimate.NotShrinking());
+      long etaSeconds = est instanceof CatchUpEstimate.Estimate.In in ? Math.max(1, in.eta().toSeconds())
+          : est instanceof CatchUpEstimate.Estimate.CaughtUp ? 0 : -1;
       uplinks.add(new Health.UplinkHealth(u.name(), u.type(), u.state().name().toLowerCase().replace('_', '-'),
           problem.isEmpty(), problem, backlog, oldest, u.lastSuccess(), u.recordsDelivered(), u.lastError().orElse(""),
-          CatchUp.describe(est), etaSeconds));
+          CatchUpEstimate.describe(est), etaSeconds));
     }
     Health.BufferHealth buffer = s.buffer()
         .map(b -> new Health.BufferHealth(disk.refusingLately() ? "refusing" : "ok", !disk.refusingLately(), b.bytes(),

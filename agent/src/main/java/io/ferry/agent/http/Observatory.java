@@ -145,8 +145,8 @@ public final class Observatory implements PollListener, AutoCloseable {
   /** The health rule applied to the agent now. */
   public Health health() {
     AgentSnapshot s = current();
-    Map<String, CatchUp.Estimate> est = new HashMap<>();
-    backlog.forEach((name, ring) -> est.put(name, CatchUp.estimate(ring.points(), CATCH_UP_WINDOW)));
+    Map<String, CatchUpEstimate.Estimate> est = new HashMap<>();
+    backlog.forEach((name, ring) -> est.put(name, CatchUpEstimate.estimate(ring.points(), CATCH_UP_WINDOW)));
     Instant now = clock.instant();
     Instant refusal = lastRefusal;
     boolean refusing = refusal != null && Duration.between(refusal, now).compareTo(sampleEvery.multipliedBy(2)) <= 0;

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class CatchUpTest {
+class CatchUpEstimateTest {
   static List<Ring.Point> series(double... values) {
     List<Ring.Point> out = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
@@ -38,7 +38,7 @@ class CatchUpTest {
   @ParameterizedTest
   @MethodSource("cases")
   void estimate(List<Ring.Point> history, String expected) {
-    assertThat(CatchUp.describe(CatchUp.estimate(history, Duration.ofMinutes(5)))).isEqualTo(expected);
+    assertThat(CatchUpEstimate.describe(CatchUpEstimate.estimate(history, Duration.ofMinutes(5)))).isEqualTo(expected);
   }
 
   @Test

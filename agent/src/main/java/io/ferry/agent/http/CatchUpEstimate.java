@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** When an uplink's backlog will be gone, from how fast it shrank lately. Pure. */
-final class CatchUp {
-  private CatchUp() {}
+final class CatchUpEstimate {
+  private CatchUpEstimate() {}
 
   /** What the estimate says. */
   sealed interface Estimate {
