@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param stateDir where the buffer, certificates and state live ({@code /var/lib/ferry} by default)
  * @param uplinks by name, in file order
  * @param mirror the {@code mirror:} section, read by the mirror's own planner
- * @param health the {@code health:} section, read by the health endpoint's planner
+ * @param http the {@code http:} section: the local status server (health, metrics, status page); empty = off
  */
 public record AgentConfig(
     String gatewayId,
@@ -19,5 +19,5 @@ public record AgentConfig(
     BufferSettings buffer,
     Map<String, UplinkSection> uplinks,
     Optional<Fields> mirror,
-    Optional<Fields> health,
+    Optional<HttpSettings> http,
     Fields fields) {}

@@ -194,7 +194,7 @@ public final class ConfigLoader {
                 }));
       }
     });
-    return new AgentConfig(gatewayId, stateDir, buffer, uplinks, f.object("mirror"), f.object("health"), f);
+    return new AgentConfig(gatewayId, stateDir, buffer, uplinks, f.object("mirror"), f.object("http").flatMap(HttpSettings::read), f);
   }
 
   private BufferSettings buffer(Optional<Fields> section, Path stateDir) {

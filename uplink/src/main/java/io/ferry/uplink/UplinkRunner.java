@@ -41,6 +41,8 @@ public final class UplinkRunner implements UplinkService {
   private final AtomicLong samples = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  /** Batches by outcome ({@link UplinkStatus#OUTCOMES}), for metrics: one counter per kind of {@link Delivery}. */
+  private final java.util.Map<String, AtomicLong> outcomes = new java.util.LinkedHashMap<>();
   private volatile long backlog = -1;
   private volatile UplinkState state = UplinkState.NEW;
   private volatile String lastError;
@@ -70,6 +72,7 @@ public final class UplinkRunner implements UplinkService {
     this.exchange = exchange;
     this.batch = settings.batchRecords();
     this.catchUp = new CatchUp(name, settings.batchRecords(), CatchUp.lagLimit(settings));
+    UplinkStatus.OUTCOMES.forEach(o -> outcomes.put(o, new AtomicLong()));
     this.thread = new Thread(this::run, "ferry-uplink-" + name);
     this.thread.setDaemon(true);
   }
@@ -125,12 +128,40 @@ public final class UplinkRunner implements UplinkService {
   public UplinkStatus status() {
     return new UplinkStatus(name, type, state, records.get(), samples.get(), rejected.get(), dropped.get(),
         Math.max(backlog, 0), exchange.bytesSent(), exchange.calls(), Optional.ofNullable(lastError),
-        Optional.ofNullable(lastSuccess), handler.notes());
+        Optional.ofNullable(lastSuccess), handler.notes(), outcomeCounts());
   }
 
   @Override
   public Optional<Instant> busySince() {
     return stopping || state == UplinkState.STOPPED ? Optional.empty() : Optional.ofNullable(busySince);
+  }
+
+  private java.util.Map<String, Long> outcomeCounts() {
+    java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+    outcomes.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+
+  private static String outcomeOf(Delivery d) {
+    // Java 17 has no pattern switch: an instanceof chain over the sealed type.
+    if (d instanceof Delivery.Acked) {
+      return "acked";
+    } else if (d instanceof Delivery.Partial) {
+      return "partial";
+    } else if (d instanceof Delivery.Retry) {
+      return "retry";
+    } else if (d instanceof Delivery.Rejected) {
+      return "rejected";
+    } else if (d instanceof Delivery.TooLarge) {
+      return "too_large";
+    } else if (d instanceof Delivery.Unauthorized) {
+      return "unauthorized";
+    } else if (d instanceof Delivery.Misconfigured) {
+      return "misconfigured";
+    } else if (d instanceof Delivery.NothingReady) {
+      return "nothing_ready";
+    }
+    throw new IllegalStateException("unhandled delivery " + d);
   }
 
   /** The exchange, for handlers that need to count non-HTTP writes. */
@@ -192,6 +223,7 @@ public final class UplinkRunner implements UplinkService {
   }
 
   private void complete(Lease lease, Delivery d) throws InterruptedException {
+    outcomes.get(outcomeOf(d)).incrementAndGet();
     // Java 17 has no pattern switch: an instanceof chain over the sealed type, ending in an error.
     if (d instanceof Delivery.Acked a) {
       lease.ack();

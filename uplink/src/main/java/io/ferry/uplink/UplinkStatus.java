@@ -1,6 +1,8 @@
 package io.ferry.uplink;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,7 @@ import java.util.Optional;
  * @param lastError the last failure, never containing a secret; empty after a success
  * @param lastSuccess when the last batch was acknowledged
  * @param notes facts the uplink type adds (TempoDB: increments whose outcome is unknown)
+ * @param outcomes batches since start by how they ended, keyed by {@link #OUTCOMES} (each key always present)
  */
 public record UplinkStatus(
     String name,
@@ -30,16 +33,28 @@ public record UplinkStatus(
     long calls,
     Optional<String> lastError,
     Optional<Instant> lastSuccess,
-    java.util.List<String> notes) {
+    List<String> notes,
+    Map<String, Long> outcomes) {
+
+  /** The outcome keys, in a fixed order (bounded: they become a metric label). */
+  public static final List<String> OUTCOMES = List.of(
+      "acked", "partial", "retry", "rejected", "too_large", "unauthorized", "misconfigured", "nothing_ready");
+
   public UplinkStatus {
-    notes = java.util.List.copyOf(notes);
+    notes = List.copyOf(notes);
+    outcomes = Map.copyOf(outcomes);
   }
 
-  /** A status without notes. */
+  /** A status without notes or outcome counts (all zero). */
   public UplinkStatus(String name, String type, UplinkState state, long recordsDelivered, long samplesDelivered,
       long rejected, long dropped, long backlog, long bytesSent, long calls, Optional<String> lastError,
       Optional<Instant> lastSuccess) {
     this(name, type, state, recordsDelivered, samplesDelivered, rejected, dropped, backlog, bytesSent, calls, lastError,
-        lastSuccess, java.util.List.of());
+        lastSuccess, List.of(), Map.of());
+  }
+
+  /** Batches that ended with {@code outcome} since start. */
+  public long outcome(String outcome) {
+    return outcomes.getOrDefault(outcome, 0L);
   }
 }

@@ -1,6 +1,7 @@
 package io.ferry.agent.cli;
 
 import io.ferry.agent.plan.AgentPlan;
+import io.ferry.config.HttpSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,8 +28,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry demo}: Ferry on built-in simulated instruments with a jsonl uplink, printing one
- * status line per second. The configuration (examples/demo in the source tree) is copied out of
+ * {@code ferry demo}: Ferry on built-in simulated instruments with a jsonl uplink, serving the
+ * status page on a free loopback port (its URL is the first line) and printing one status line
+ * per second. The configuration (examples/demo in the source tree) is copied out of
  * the jar into {@code DIR/config} on every start; the buffer and the uploaded file live in
  * {@code DIR} and survive restarts, so a second run resumes where the first stopped.
  */
@@ -37,7 +39,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run Ferry on built-in simulated instruments, uploading to a local JSON-lines file;",
-      "prints one status line per second. Ctrl-C stops cleanly (drivers stop, the queue is flushed and closed)."
+      "prints the status page's URL first, then one status line per second. Ctrl-C stops cleanly (drivers stop, the queue is flushed and closed)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "3:could not start"})
@@ -73,13 +75,17 @@ public final class DemoCommand implements Callable<Integer> {
     if (plan.isEmpty()) {
       return Main.EXIT_RUNTIME;
     }
-    out.println("Ferry demo: simulated instruments from " + configDir + ", buffer and uploads in " + home);
-    out.println("uploaded records are appended to " + home.resolve("uploaded.jsonl") + "; Ctrl-C stops");
-    out.flush();
-    return RunCommand.runUntilStopped(plan.get(), Duration.ofSeconds(1), line -> {
+    // The status page on a free loopback port (unless the demo's agent.yaml asks for another): its URL comes first.
+    AgentPlan withPage = plan.get().withHttp(plan.get().http().or(() -> Optional.of(HttpSettings.loopbackAnyPort())));
+    return RunCommand.runUntilStopped(withPage, Duration.ofSeconds(1), line -> {
       out.println(LocalTime.now().format(HMS) + " " + line);
       out.flush();
-    }, duration);
+    }, duration, url -> {
+      out.println("Status page: " + url + "  (health: " + url + "health, metrics: " + url + "metrics)");
+      out.println("Ferry demo: simulated instruments from " + configDir + ", buffer and uploads in " + home);
+      out.println("uploaded records are appended to " + home.resolve("uploaded.jsonl") + "; Ctrl-C stops");
+      out.flush();
+    });
   }
 
   /** Copies the demo configuration out of the jar (or classes directory), pointing its state at {@code home}. */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       PlanCommand.class,
       DemoCommand.class,
+      StatusCommand.class,
       BufferCommand.class,
       ProbeCommand.class,
       BrowseCommand.class,

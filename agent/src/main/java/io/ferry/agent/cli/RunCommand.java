@@ -3,7 +3,10 @@ package io.ferry.agent.cli;
 import io.ferry.agent.plan.AgentPlan;
 import io.ferry.agent.plan.AgentPlanner;
 import io.ferry.agent.plan.StandardComponents;
+import io.ferry.agent.http.Observatory;
+import io.ferry.agent.http.StatusServer;
 import io.ferry.agent.runtime.Agent;
+import io.ferry.agent.runtime.PollListener;
 import io.ferry.agent.runtime.Reloader;
 import io.ferry.agent.systemd.Notifier;
 import io.ferry.agent.systemd.NotifySocket;
@@ -88,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     Service service = new Service(planner, config.dir(), NotifySocket.fromEnvironment(System.getenv()),
         NotifySocket.watchdog(System.getenv(), ProcessHandle.current().pid()), stallAfter);
-    return run(plan.get(), statusEvery, line -> LOG.info("{}", line), null, service);
+    return run(plan.get(), statusEvery, line -> LOG.info("{}", line), null, service, url -> {});
   }
 
   /** The state directory or the buffer's directory cannot be used: one line naming which and why. */
@@ -108,21 +111,32 @@ public final class RunCommand implements Callable<Integer> {
    * Starts the agent, reports status every {@code every}, and stops cleanly on JVM shutdown
    * (Ctrl-C) or when {@code stopAfter} elapses (the demo).
    */
-  static int runUntilStopped(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter)
-      throws InterruptedException {
-    return run(plan, every, status, stopAfter, null);
+  static int runUntilStopped(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter,
+      Consumer<java.net.URI> serving) throws InterruptedException {
+    return run(plan, every, status, stopAfter, null, serving);
   }
 
-  private static int run(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter, Service service)
-      throws InterruptedException {
+  private static int run(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter, Service service,
+      Consumer<java.net.URI> serving) throws InterruptedException {
     Agent agent;
+    // The status server (agent.yaml http:) watches the agent from its start: poll latency is measured as it happens.
+    // It listens before the agent starts, so its URL is known (and printed) first; until the agent
+    // runs it answers 503 "starting".
+    Observatory observatory = plan.http().map(h -> Observatory.create(plan, h, InstantSource.system())).orElse(null);
+    StatusServer server = observatory == null ? null : startStatusServer(observatory, serving);
     try {
-      agent = Agent.start(plan, InstantSource.system());
+      agent = Agent.start(plan, InstantSource.system(), observatory == null ? PollListener.NONE : observatory);
     } catch (RuntimeException e) {
       // One line: the cause (locked by another process, unreadable database) is in the message.
       LoggerFactory.getLogger(RunCommand.class).error("cannot start: {}", Main.describe(e));
       LoggerFactory.getLogger(RunCommand.class).debug("cannot start", e);
+      if (server != null) {
+        server.close();
+      }
       return Main.EXIT_RUNTIME;
+    }
+    if (observatory != null) {
+      observatory.attach(agent::snapshot);
     }
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -185,6 +199,12 @@ public final class RunCommand implements Callable<Integer> {
         notifier.stopping();
         notifier.close();
       }
+      if (server != null) {
+        server.close();
+      }
+      if (observatory != null) {
+        observatory.close();
+      }
       agent.close();
       status.accept("stopped: " + agent.status().line());
       if (service != null) {
@@ -214,6 +234,20 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       // -Xrs or a signal the JVM reserves: the shutdown hook still stops us on TERM (exit 143)
       LOG.warn("cannot handle SIG{}: {}", name, e.getMessage());
+    }
+  }
+
+  /** Serves health, metrics and the status page; a server that cannot listen is logged and the agent runs on without it. */
+  private static StatusServer startStatusServer(Observatory observatory, Consumer<java.net.URI> serving) {
+    try {
+      StatusServer server = StatusServer.start(observatory);
+      serving.accept(server.uri()); // ferry demo prints it: before any log line
+      LOG.info("status server listening on {}{}", server.uri(), server.tokenRequired() ? " (bearer token required)" : "");
+      return server;
+    } catch (IOException e) {
+      LOG.error("the status server cannot listen on {}:{} ({}); the agent runs on without it", observatory.settings().host(),
+          observatory.settings().port(), e.getMessage());
+      return null;
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.ferry.agent.plan;
 
 import io.ferry.buffer.BufferOptions;
+import io.ferry.config.HttpSettings;
 import io.ferry.core.ChannelSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The whole validated configuration, ready to run: nothing in it is parsed again and nothing
@@ -15,7 +17,8 @@ import java.util.List;
  * @param buffer how the buffer opens
  * @param instruments enabled instruments in file order
  * @param uplinks uplinks in agent.yaml order
- * @param extras optional services (the subscription mirror, health) in a fixed order
+ * @param extras optional services (the subscription mirror) in a fixed order
+ * @param http the local status server ({@code http:}); empty = off
  */
 public record AgentPlan(
     Path configDir,
@@ -24,11 +27,24 @@ public record AgentPlan(
     BufferOptions buffer,
     List<PlannedInstrument> instruments,
     List<PlannedUplink> uplinks,
-    List<PlannedExtra> extras) {
+    List<PlannedExtra> extras,
+    Optional<HttpSettings> http) {
   public AgentPlan {
     instruments = List.copyOf(instruments);
     uplinks = List.copyOf(uplinks);
     extras = List.copyOf(extras);
+  }
+
+  /** Without the status server. */
+  public AgentPlan(
+      Path configDir, String gatewayId, Path stateDir, BufferOptions buffer, List<PlannedInstrument> instruments,
+      List<PlannedUplink> uplinks, List<PlannedExtra> extras) {
+    this(configDir, gatewayId, stateDir, buffer, instruments, uplinks, extras, Optional.empty());
+  }
+
+  /** The same plan with another status server setting ({@code ferry demo} serves one on a free port). */
+  public AgentPlan withHttp(Optional<HttpSettings> settings) {
+    return new AgentPlan(configDir, gatewayId, stateDir, buffer, instruments, uplinks, extras, settings);
   }
 
   /** Every channel of every instrument, for the buffer's routing, rollups and counters. */

@@ -82,7 +82,7 @@ public final class AgentPlanner {
     }
     AgentConfig a = agent.get();
     return new Result(
-        Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras)),
+        Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras, a.http())),
         List.of(), problems.warnings());
   }
 

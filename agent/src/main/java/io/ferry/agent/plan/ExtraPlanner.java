@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Plans an optional agent service from agent.yaml (the subscription mirror, the health
- * endpoint): pure, reporting problems through the section's readers.
+ * Plans an optional agent service from agent.yaml (the subscription mirror): pure, reporting problems through the section's readers.
  */
 public interface ExtraPlanner {
   Optional<PlannedExtra> plan(AgentConfig agent, List<InstrumentInfo> instruments);

@@ -53,6 +53,11 @@ final class MirrorExtra implements PlannedExtra {
       }
 
       @Override
+      public java.util.Optional<MirrorStatus> mirrorStatus() {
+        return java.util.Optional.of(service.status());
+      }
+
+      @Override
       public void close() {
         service.close();
       }

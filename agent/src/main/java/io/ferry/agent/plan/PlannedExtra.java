@@ -18,6 +18,11 @@ public interface PlannedExtra {
       return "";
     }
 
+    /** The subscription mirror's status, for health and metrics; empty for other services. */
+    default java.util.Optional<io.ferry.mirror.MirrorStatus> mirrorStatus() {
+      return java.util.Optional.empty();
+    }
+
     @Override
     void close();
   }

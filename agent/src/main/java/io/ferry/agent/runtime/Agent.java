@@ -56,7 +56,7 @@ public final class Agent implements AutoCloseable {
   /** The buffer's last stats, taken just before it closed, so the final status line is true. */
   private volatile BufferStats finalStats;
 
-  private Agent(AgentPlan plan, InstantSource clock, Sleeper sleeper) {
+  private Agent(AgentPlan plan, InstantSource clock, Sleeper sleeper, PollListener pollListener) {
     this.plan = plan;
     this.clock = clock;
     createDirectories(plan.stateDir());
@@ -75,7 +75,7 @@ public final class Agent implements AutoCloseable {
         buffered.addAndGet(samples.size());
         appendSignal.appended();
       });
-      scheduler = new Scheduler(clock, sleeper, sink);
+      scheduler = new Scheduler(clock, sleeper, sink, pollListener);
       for (PlannedInstrument pi : plan.instruments()) {
         addInstrument(pi);
       }
@@ -93,12 +93,12 @@ public final class Agent implements AutoCloseable {
 
   /** Opens the buffer, starts uplinks, services and instruments. */
   public static Agent start(AgentPlan plan, InstantSource clock) {
-    return new Agent(plan, clock, Sleeper.system(clock));
+    return new Agent(plan, clock, Sleeper.system(clock), PollListener.NONE);
   }
 
   /** As {@link #start(AgentPlan, InstantSource)}, with the scheduler waiting through {@code sleeper} (tests). */
   public static Agent start(AgentPlan plan, InstantSource clock, Sleeper sleeper) {
-    return new Agent(plan, clock, sleeper);
+    return new Agent(plan, clock, sleeper, PollListener.NONE);
   }
 
   private void startUplink(PlannedUplink pu) {
@@ -199,6 +199,26 @@ public final class Agent implements AutoCloseable {
     ReloadOutcome.Applied applied = new ReloadOutcome.Applied(diff, failures);
     LOG.info("{}", applied.line());
     return applied;
+  }
+
+  /** The same, telling {@code pollListener} about every poll (the status server's latency histograms). */
+  public static Agent start(AgentPlan plan, InstantSource clock, PollListener pollListener) {
+    return new Agent(plan, clock, Sleeper.system(clock), pollListener);
+  }
+
+  /** What every part counts now, for health, metrics and the status page. Cheap enough for each request. */
+  public AgentSnapshot snapshot() {
+    java.util.Map<String, java.util.Map<String, Long>> drivers = new java.util.LinkedHashMap<>();
+    driverMetrics.values().forEach(m -> drivers.put(m.instrument(), m.totals()));
+    java.util.Optional<BufferStats> stats;
+    try {
+      stats = java.util.Optional.ofNullable(closed.get() ? finalStats : buffer.stats());
+    } catch (RuntimeException e) {
+      stats = java.util.Optional.empty(); // closing or failing: health says so through the uplinks and instruments
+    }
+    java.util.Optional<io.ferry.mirror.MirrorStatus> mirror = extras.stream()
+        .map(PlannedExtra.RunningExtra::mirrorStatus).flatMap(java.util.Optional::stream).findFirst();
+    return new AgentSnapshot(scheduler.stats(), scheduler.streamingInstruments(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror);
   }
 
   public Buffer buffer() {

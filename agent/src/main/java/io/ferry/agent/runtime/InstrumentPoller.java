@@ -28,6 +28,7 @@ final class InstrumentPoller {
   private final InstantSource clock;
   private final Sleeper sleeper;
   private final SampleSink sink;
+  private final PollListener listener;
   private final long interval;
   private final long timeout;
   final InstrumentCounters counters;
@@ -44,7 +45,13 @@ final class InstrumentPoller {
   private volatile boolean startAfterNow;
 
   InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink) {
+    this(info, driver, clock, sleeper, sink, PollListener.NONE);
+  }
+
+  InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink,
+      PollListener listener) {
     this.info = info;
+    this.listener = listener;
     this.driver = driver;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -134,6 +141,7 @@ final class InstrumentPoller {
         }
         if (watching && now >= attempt.deadlineMicros && attempt.abandon()) {
           onTimeout(attempt);
+          listener.polled(info.id(), timeout * 1000, PollListener.Outcome.TIMEOUT);
         }
         if (now >= nextTick) {
           long tick = Ticks.floor(now, interval);
@@ -177,15 +185,18 @@ final class InstrumentPoller {
         return;
       }
       List<Sample> samples;
+      long started = System.nanoTime();
       try {
         samples = driver.poll();
       } catch (Exception | LinkageError | AssertionError e) {
         if (attempt.complete()) {
           onError(e);
+          tell(started, PollListener.Outcome.ERROR);
         }
         return;
       }
       if (attempt.complete()) {
+        tell(started, PollListener.Outcome.OK);
         counters.polls.incrementAndGet();
         counters.lastPollMicros = now();
         counters.deliver(sink, samples == null ? List.of() : samples);
@@ -200,6 +211,14 @@ final class InstrumentPoller {
     } finally {
       attempt.exit();
       counters.pollInFlight = false;
+    }
+  }
+
+  private void tell(long startedNanos, PollListener.Outcome outcome) {
+    try {
+      listener.polled(info.id(), System.nanoTime() - startedNanos, outcome);
+    } catch (RuntimeException e) {
+      log.debug("instrument {}: poll listener failed: {}", info.id(), e.toString());
     }
   }
 

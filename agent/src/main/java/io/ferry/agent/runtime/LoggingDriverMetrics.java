@@ -31,10 +31,20 @@ final class LoggingDriverMetrics implements DriverMetrics {
     }
   }
 
-  /** Logs the counters a driver reported (malformed payloads, errors, timeouts...), if any, once at stop. */
-  void logTotals() {
+  /** The counters reported so far, by name. */
+  Map<String, Long> totals() {
     Map<String, Long> totals = new java.util.TreeMap<>();
     counters.forEach((k, v) -> totals.put(k, v.get()));
+    return totals;
+  }
+
+  String instrument() {
+    return instrument;
+  }
+
+  /** Logs the counters a driver reported (malformed payloads, errors, timeouts...), if any, once at stop. */
+  void logTotals() {
+    Map<String, Long> totals = totals();
     if (!totals.isEmpty()) {
       LOG.info("instrument {}: driver counts since start {}", instrument, totals);
     }

@@ -35,6 +35,7 @@ public final class Scheduler implements AutoCloseable {
   private final InstantSource clock;
   private final Sleeper sleeper;
   private final SampleSink sink;
+  private final PollListener listener;
   // Concurrent: a reload adds and removes while status readers iterate.
   private final Map<String, InstrumentPoller> pollers = new ConcurrentHashMap<>();
   private final Map<String, Streaming> streams = new ConcurrentHashMap<>();
@@ -51,9 +52,15 @@ public final class Scheduler implements AutoCloseable {
    * @param sink where every sample goes (the buffer's append)
    */
   public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink) {
+    this(clock, sleeper, sink, PollListener.NONE);
+  }
+
+  /** With a listener told about every poll (its latency, for metrics). */
+  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink, PollListener listener) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** On the system UTC clock. */
@@ -78,7 +85,7 @@ public final class Scheduler implements AutoCloseable {
     order.add(instrument.id());
     // Driver is sealed to these two (Java 17 has no pattern switch yet).
     if (driver instanceof PollingDriver p) {
-      InstrumentPoller poller = new InstrumentPoller(instrument, p, clock, sleeper, sink);
+      InstrumentPoller poller = new InstrumentPoller(instrument, p, clock, sleeper, sink, listener);
       pollers.put(instrument.id(), poller);
       if (state == State.RUNNING) {
         poller.start(true);
@@ -176,6 +183,11 @@ public final class Scheduler implements AutoCloseable {
     }
     Streaming s = streams.get(instrument);
     return s == null ? Optional.empty() : Optional.of(s.counters().snapshot());
+  }
+
+  /** The instruments whose drivers stream rather than being polled. */
+  public java.util.Set<String> streamingInstruments() {
+    return java.util.Set.copyOf(streams.keySet());
   }
 
   /** The sum over all instruments (for the status line). */

@@ -23,9 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoProcessTest {
   private static final Pattern STATUS = Pattern.compile("polled (\\d+) \\| buffered (\\d+) \\| uploaded (\\d+) \\| backlog (\\d+)");
 
+  private static final Pattern PAGE = Pattern.compile("^Status page: (http://127\\.0\\.0\\.1:\\d+/)");
+
   @TempDir Path dir;
 
-  record Finished(long uploaded, long buffered, int exit, List<String> out) {}
+  /** GET of the running demo's status server (the page is served while the demo runs). */
+  private static String fetch(String url) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET " + url).isIn(200, 503);
+    return r.body();
+  }
+
+  record Finished(long uploaded, long buffered, int exit, List<String> out, String health) {}
 
   private Finished runUntilUploaded(long wanted) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -33,12 +44,22 @@ class DemoProcessTest {
         .redirectError(dir.resolve("stderr.log").toFile())
         .start();
     List<String> out = new ArrayList<>();
+    String health = null;
+    String page = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       boolean signalled = false;
       while ((line = r.readLine()) != null) {
         out.add(line);
+        Matcher url = PAGE.matcher(line);
+        if (url.find()) {
+          page = url.group(1);
+        }
         Matcher m = STATUS.matcher(line);
+        if (health == null && page != null && m.find()) {
+          health = fetch(page + "health"); // the agent runs once it prints status lines
+          m.reset();
+        }
         if (!signalled && m.find() && Long.parseLong(m.group(3)) >= wanted) {
           // SIGTERM, like Ctrl-C or systemctl stop (Process.destroy would also close our end of stdout)
           p.toHandle().destroy();
@@ -54,7 +75,7 @@ class DemoProcessTest {
     assertThat(last).as("the last line is the final status").contains(" stopped: polled ");
     Matcher m = STATUS.matcher(last);
     assertThat(m.find()).isTrue();
-    return new Finished(Long.parseLong(m.group(3)), Long.parseLong(m.group(2)), p.exitValue(), out);
+    return new Finished(Long.parseLong(m.group(3)), Long.parseLong(m.group(2)), p.exitValue(), out, health);
   }
 
   @Test
@@ -63,7 +84,9 @@ class DemoProcessTest {
     Finished first = runUntilUploaded(5);
     assertThat(first.exit()).as("clean stop on SIGTERM (stderr in %s)", dir.resolve("stderr.log")).isIn(0, 143);
     assertThat(Files.readAllLines(uploaded)).hasSize((int) first.uploaded());
-    assertThat(first.out().get(0)).startsWith("Ferry demo: simulated instruments");
+    assertThat(first.out().get(0)).as("the status page's URL comes first").startsWith("Status page: http://127.0.0.1:");
+    assertThat(first.out().get(1)).startsWith("Ferry demo: simulated instruments");
+    assertThat(first.health()).as("/health of the running demo").contains("\"instruments\"").contains("\"uplinks\"");
 
     Finished second = runUntilUploaded(5);
     assertThat(Files.readAllLines(uploaded)).hasSize((int) (first.uploaded() + second.uploaded()));

@@ -1,0 +1,97 @@
+package io.ferry.agent.http;
+
+import io.ferry.agent.runtime.AgentSnapshot;
+import io.ferry.agent.runtime.PollStats;
+import io.ferry.buffer.BufferStats;
+import io.ferry.core.MicroTime;
+import io.ferry.uplink.UplinkState;
+import io.ferry.uplink.UplinkStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What "healthy" means (the README states the same rule). Pure: everything it judges is passed in.
+ *
+ * <ul>
+ *   <li>A polled instrument is failing once {@code instrumentFailures} poll intervals (plus its poll
+ *       timeout) passed without a successful poll, counted from its last success or, before the
+ *       first, from the agent's start. A streaming instrument is failing only when it could not start.
+ *   <li>An uplink is unhealthy when its credentials were refused, or when it has records waiting, the
+ *       oldest unsent one is older than {@code uplinkStall} and it has not delivered anything for
+ *       {@code uplinkStall} (since start, when it never did).
+ *   <li>The buffer is unhealthy when it refused samples since the previous look (disk full) or
+ *       cannot be read.
+ * </ul>
+ */
+final class HealthRule {
+  private HealthRule() {}
+
+  /** One instrument as planned: what its counters are judged against. */
+  record Planned(String id, Duration poll, Duration pollTimeout) {}
+
+  /** The rule's parameters (agent.yaml {@code http:}). */
+  record Limits(int instrumentFailures, Duration uplinkStall) {}
+
+  /** What the buffer looks like beyond its stats. */
+  record Disk(long maxBytes, long freeBytes, boolean refusingLately) {}
+
+  static Health judge(
+      AgentSnapshot s, List<Planned> planned, Set<String> streaming, Limits limits, Instant started, Instant now,
+      Disk disk, Map<String, CatchUpEstimate.Estimate> catchUp) {
+    List<Health.InstrumentHealth> instruments = new ArrayList<>();
+    for (PollStats p : s.instruments()) {
+      Planned plan = planned.stream().filter(x -> x.id().equals(p.instrument())).findFirst()
+          .orElse(new Planned(p.instrument(), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+      Optional<Instant> last = p.lastPollMicros() == 0 ? Optional.empty() : Optional.of(MicroTime.instant(p.lastPollMicros()));
+      String state;
+      if (streaming.contains(p.instrument())) {
+        state = p.errors() > 0 && p.samples() == 0 ? "failing" : "streaming";
+      } else {
+        Duration allowance = plan.poll().multipliedBy(limits.instrumentFailures()).plus(plan.pollTimeout());
+        Instant since = last.orElse(started);
+        boolean overdue = Duration.between(since, now).compareTo(allowance) > 0;
+        state = !overdue ? (last.isPresent() ? "ok" : "starting") : "failing";
+      }
+      instruments.add(new Health.InstrumentHealth(p.instrument(), state, !state.equals("failing"), last, plan.poll(),
+          p.polls(), p.samples(), p.errors(), p.timeouts(), p.lastError()));
+    }
+    List<Health.UplinkHealth> uplinks = new ArrayList<>();
+    for (UplinkStatus u : s.uplinks()) {
+      BufferStats.UplinkBacklog b = s.buffer().map(x -> x.uplinks().get(u.name())).orElse(null);
+      long backlog = b == null ? u.backlog() : b.samples() + b.rollups() + b.increments();
+      Optional<Duration> oldest = b == null || b.oldestMicros() == 0 || backlog == 0 ? Optional.empty()
+          : Optional.of(nonNegative(Duration.between(MicroTime.instant(b.oldestMicros()), now)));
+      Duration quiet = nonNegative(Duration.between(u.lastSuccess().orElse(started), now));
+      String problem = "";
+      if (u.state() == UplinkState.PAUSED_AUTH) {
+        problem = "credentials refused";
+      } else if (backlog > 0 && oldest.map(a -> a.compareTo(limits.uplinkStall()) > 0).orElse(false)
+          && quiet.compareTo(limits.uplinkStall()) > 0) {
+        problem = "nothing delivered for " + CatchUpEstimate.human(quiet) + " while records wait";
+      }
+      CatchUpEstimate.Estimate est = backlog == 0 ? new CatchUpEstimate.Estimate.CaughtUp()
+          : catchUp.getOrDefault(u.name(), new CatchUpEstimate.Estimate.NotShrinking());
+      long etaSeconds = est instanceof CatchUpEstimate.Estimate.In in ? Math.max(1, in.eta().toSeconds())
+          : est instanceof CatchUpEstimate.Estimate.CaughtUp ? 0 : -1;
+      uplinks.add(new Health.UplinkHealth(u.name(), u.type(), u.state().name().toLowerCase().replace('_', '-'),
+          problem.isEmpty(), problem, backlog, oldest, u.lastSuccess(), u.recordsDelivered(), u.lastError().orElse(""),
+          CatchUpEstimate.describe(est), etaSeconds));
+    }
+    Health.BufferHealth buffer = s.buffer()
+        .map(b -> new Health.BufferHealth(disk.refusingLately() ? "refusing" : "ok", !disk.refusingLately(), b.bytes(),
+            disk.maxBytes(), disk.freeBytes(), b.refused(), b.appended()))
+        .orElse(new Health.BufferHealth("unreadable", false, 0, disk.maxBytes(), disk.freeBytes(), 0, 0));
+    boolean healthy = buffer.healthy() && instruments.stream().allMatch(Health.InstrumentHealth::healthy)
+        && uplinks.stream().allMatch(Health.UplinkHealth::healthy);
+    return new Health(healthy, now, instruments, uplinks, buffer);
+  }
+
+  private static Duration nonNegative(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+}

@@ -1,0 +1,108 @@
+package io.ferry.agent.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The JSON of {@code /health} and of the status page's data. */
+final class StatusJson {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private StatusJson() {}
+
+  static ObjectNode health(Health h) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("status", h.state());
+    root.put("healthy", h.healthy());
+    root.put("time", h.at().toString());
+    ArrayNode instruments = root.putArray("instruments");
+    for (Health.InstrumentHealth i : h.instruments()) {
+      ObjectNode n = instruments.addObject();
+      n.put("id", i.id());
+      n.put("state", i.state());
+      n.put("healthy", i.healthy());
+      instant(n, "lastSuccess", i.lastSuccess());
+      n.put("pollIntervalSeconds", i.pollInterval().toMillis() / 1000.0);
+      n.put("polls", i.polls());
+      n.put("samples", i.samples());
+      n.put("errors", i.errors());
+      n.put("timeouts", i.timeouts());
+      n.put("lastError", i.lastError());
+    }
+    ArrayNode uplinks = root.putArray("uplinks");
+    for (Health.UplinkHealth u : h.uplinks()) {
+      ObjectNode n = uplinks.addObject();
+      n.put("name", u.name());
+      n.put("type", u.type());
+      n.put("state", u.state());
+      n.put("healthy", u.healthy());
+      n.put("problem", u.problem());
+      n.put("backlog", u.backlog());
+      if (u.oldestAge().isPresent()) {
+        n.put("oldestUnsentAgeSeconds", u.oldestAge().get().toMillis() / 1000.0);
+      } else {
+        n.putNull("oldestUnsentAgeSeconds");
+      }
+      instant(n, "lastSuccess", u.lastSuccess());
+      n.put("delivered", u.delivered());
+      n.put("lastError", u.lastError());
+      n.put("catchUp", u.catchUp());
+      n.put("catchUpSeconds", u.catchUpSeconds());
+    }
+    Health.BufferHealth b = h.buffer();
+    ObjectNode buffer = root.putObject("buffer");
+    buffer.put("state", b.state());
+    buffer.put("healthy", b.healthy());
+    buffer.put("bytes", b.bytes());
+    buffer.put("maxBytes", b.maxBytes());
+    buffer.put("freeDiskBytes", b.freeBytes());
+    buffer.put("appended", b.appended());
+    buffer.put("refused", b.refused());
+    return root;
+  }
+
+  /** /health plus the histories and recent errors, for the status page. */
+  static ObjectNode page(Health h, Observatory o) {
+    ObjectNode root = health(h);
+    root.put("sampleEverySeconds", o.sampleEvery().toMillis() / 1000.0);
+    ObjectNode history = root.putObject("history");
+    series(history.putObject("latencyMillis"), o.latencyHistory());
+    series(history.putObject("pollRate"), o.pollRateHistory());
+    series(history.putObject("backlog"), o.backlogHistory());
+    points(history.putArray("bufferBytes"), o.bufferHistory());
+    ArrayNode errors = root.putArray("recentErrors");
+    for (ErrorLog.Entry e : o.recentErrors()) {
+      ObjectNode n = errors.addObject();
+      n.put("time", Instant.ofEpochMilli(e.millis()).toString());
+      n.put("source", e.source());
+      n.put("message", e.message());
+    }
+    return root;
+  }
+
+  private static void series(ObjectNode target, Map<String, List<Ring.Point>> all) {
+    all.forEach((k, v) -> points(target.putArray(k), v));
+  }
+
+  private static void points(ArrayNode target, List<Ring.Point> points) {
+    for (Ring.Point p : points) {
+      ArrayNode pair = target.addArray();
+      pair.add(p.millis());
+      pair.add(Double.isFinite(p.value()) ? Math.round(p.value() * 1000) / 1000.0 : 0);
+    }
+  }
+
+  private static void instant(ObjectNode n, String key, Optional<Instant> t) {
+    if (t.isPresent()) {
+      n.put(key, t.get().toString());
+    } else {
+      n.putNull(key);
+    }
+  }
+
+}

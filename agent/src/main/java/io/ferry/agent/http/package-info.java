@@ -1,0 +1,19 @@
+/**
+ * The local status server: {@code /health}, {@code /metrics} (Prometheus), the status page.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Read-only: nothing here changes the agent; every request only reads an
+ *       {@link io.ferry.agent.runtime.AgentSnapshot} (what the runtime, buffer, uplinks and mirror
+ *       already count). The one measurement of its own is poll latency, given by the scheduler
+ *       through {@link io.ferry.agent.runtime.PollListener}.
+ *   <li>Bounded: metric labels are instruments, uplinks and fixed small sets, never channels;
+ *       history is a fixed number of points per instrument and uplink ({@link io.ferry.agent.http.Ring}),
+ *       recent errors a fixed number of distinct messages.
+ *   <li>Off unless agent.yaml has {@code http:}; loopback unless {@code allowRemote} with a token.
+ *       The token is compared in constant time and never logged.
+ *   <li>Idle: one history thread wakes every few seconds; the server thread only per request.
+ *   <li>The health rule ({@link io.ferry.agent.http.HealthRule}) is a pure function with table tests.
+ * </ul>
+ */
+package io.ferry.agent.http;

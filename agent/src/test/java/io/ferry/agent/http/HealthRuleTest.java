@@ -1,0 +1,108 @@
+package io.ferry.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.agent.runtime.AgentSnapshot;
+import io.ferry.agent.runtime.PollStats;
+import io.ferry.buffer.BufferStats;
+import io.ferry.core.MicroTime;
+import io.ferry.uplink.UplinkState;
+import io.ferry.uplink.UplinkStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The health rule as a table: each row one situation, the state and verdict it must give. */
+class HealthRuleTest {
+  static final Instant STARTED = Instant.parse("2026-12-02T10:00:00Z");
+  static final HealthRule.Limits LIMITS = new HealthRule.Limits(3, Duration.ofMinutes(10));
+  static final HealthRule.Planned KILN = new HealthRule.Planned("kiln", Duration.ofSeconds(10), Duration.ofSeconds(2));
+
+  static PollStats poll(Instant lastSuccess, long errors) {
+    return new PollStats("kiln", 5, 10, errors, 0, 0, 0, false, lastSuccess == null ? 0 : MicroTime.micros(lastSuccess), "");
+  }
+
+  static Stream<Arguments> instruments() {
+    return Stream.of(
+        // last success, now (seconds after start), streaming, expected state
+        Arguments.of(null, 5, false, "starting"),
+        Arguments.of(null, 32, false, "starting"), // exactly 3 x 10 s + 2 s timeout: still allowed
+        Arguments.of(null, 33, false, "failing"), // past it, never polled
+        Arguments.of(STARTED.plusSeconds(100), 131, false, "ok"),
+        Arguments.of(STARTED.plusSeconds(100), 133, false, "failing"),
+        Arguments.of(null, 500, true, "streaming"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("instruments")
+  void instrumentState(Instant lastSuccess, long nowSeconds, boolean streaming, String expected) {
+    AgentSnapshot s = new AgentSnapshot(List.of(poll(lastSuccess, 0)), streaming ? Set.of("kiln") : Set.of(), Map.of(),
+        List.of(), Optional.of(stats(Map.of())), Optional.empty());
+    Health h = judge(s, STARTED.plusSeconds(nowSeconds), false);
+    assertThat(h.instruments().get(0).state()).isEqualTo(expected);
+    assertThat(h.healthy()).isEqualTo(!expected.equals("failing"));
+  }
+
+  static UplinkStatus uplink(UplinkState state, Instant lastSuccess) {
+    return new UplinkStatus("gs", "grovestreams", state, 10, 10, 0, 0, 0, 0, 1, Optional.empty(), Optional.ofNullable(lastSuccess));
+  }
+
+  static Stream<Arguments> uplinks() {
+    Instant now = STARTED.plus(Duration.ofHours(1));
+    return Stream.of(
+        // state, last success, backlog, oldest unsent, healthy
+        Arguments.of(UplinkState.RUNNING, now.minusSeconds(5), 0L, null, true),
+        Arguments.of(UplinkState.BACKING_OFF, null, 0L, null, true), // nothing waits: nothing to deliver
+        Arguments.of(UplinkState.BACKING_OFF, now.minusSeconds(700), 50L, now.minusSeconds(900), false),
+        Arguments.of(UplinkState.BACKING_OFF, now.minusSeconds(300), 50L, now.minusSeconds(900), true), // catching up
+        Arguments.of(UplinkState.BACKING_OFF, now.minusSeconds(700), 50L, now.minusSeconds(60), true), // fresh backlog
+        Arguments.of(UplinkState.BACKING_OFF, null, 50L, now.minusSeconds(3000), false), // never delivered since start
+        Arguments.of(UplinkState.PAUSED_AUTH, now.minusSeconds(1), 0L, null, false));
+  }
+
+  @ParameterizedTest
+  @MethodSource("uplinks")
+  void uplinkHealth(UplinkState state, Instant lastSuccess, long backlog, Instant oldest, boolean healthy) {
+    Instant now = STARTED.plus(Duration.ofHours(1));
+    BufferStats.UplinkBacklog b = new BufferStats.UplinkBacklog(backlog, 0, 0, oldest == null ? 0 : MicroTime.micros(oldest));
+    AgentSnapshot s = new AgentSnapshot(List.of(), Set.of(), Map.of(), List.of(uplink(state, lastSuccess)),
+        Optional.of(stats(Map.of("gs", b))), Optional.empty());
+    Health h = judge(s, now, false);
+    Health.UplinkHealth u = h.uplinks().get(0);
+    assertThat(u.healthy()).isEqualTo(healthy);
+    assertThat(u.backlog()).isEqualTo(backlog);
+    assertThat(u.problem().isEmpty()).isEqualTo(healthy);
+    assertThat(h.healthy()).isEqualTo(healthy);
+    assertThat(u.oldestAge()).isEqualTo(oldest == null ? Optional.empty() : Optional.of(Duration.between(oldest, now)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("buffers")
+  void bufferHealth(boolean readable, boolean refusing, String state) {
+    AgentSnapshot s = new AgentSnapshot(List.of(), Set.of(), Map.of(), List.of(),
+        readable ? Optional.of(stats(Map.of())) : Optional.empty(), Optional.empty());
+    Health h = judge(s, STARTED.plusSeconds(60), refusing);
+    assertThat(h.buffer().state()).isEqualTo(state);
+    assertThat(h.healthy()).isEqualTo(state.equals("ok"));
+  }
+
+  static Stream<Arguments> buffers() {
+    return Stream.of(Arguments.of(true, false, "ok"), Arguments.of(true, true, "refusing"), Arguments.of(false, false, "unreadable"));
+  }
+
+  private static BufferStats stats(Map<String, BufferStats.UplinkBacklog> uplinks) {
+    return new BufferStats(0, 4096, 0, 0, uplinks, Map.of());
+  }
+
+  private static Health judge(AgentSnapshot s, Instant now, boolean refusing) {
+    return HealthRule.judge(s, List.of(KILN), s.streaming(), LIMITS, STARTED, now,
+        new HealthRule.Disk(1 << 20, 1 << 30, refusing), Map.of());
+  }
+}
