@@ -151,7 +151,12 @@ public final class FootprintBench {
     Path dir = Files.createTempDirectory("ferry-footprint-train");
     writeConfig("peers", dir, servers);
     Process p = start(v, dir, "run");
-    Thread.sleep(10_000);
+    Path out = dir.resolve("state/uploaded.jsonl");
+    long until = System.nanoTime() + 120_000_000_000L;
+    while (p.isAlive() && System.nanoTime() < until && !(Files.exists(out) && Files.size(out) > 0)) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(5_000); // a few polls and deliveries more: their classes belong in the archive too
     p.destroy();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -188,6 +193,7 @@ public final class FootprintBench {
     long t0 = System.nanoTime();
     Process p = start(v, dir, "run"); // sh execs java: the same pid
     long pid = p.pid();
+    boolean ok = false;
     try {
       long firstDelivered = -1;
       long firstCpu = -1;
@@ -203,7 +209,7 @@ public final class FootprintBench {
         Thread.sleep(firstDelivered < 0 ? 5 : 200);
       }
       if (firstDelivered < 0) {
-        throw new IllegalStateException("nothing delivered within the warm-up; see " + dir.resolve("ferry.log"));
+        throw new IllegalStateException(v.name() + ": nothing delivered within the warm-up; see " + dir.resolve("ferry.log"));
       }
       long cpu0 = cpuTicks("/proc/" + pid + "/stat");
       Map<String, Long> tasks0 = threadTicks(pid);
@@ -231,6 +237,7 @@ public final class FootprintBench {
       }
       double cpuPerMin = (cpu1 - cpu0) / (double) CLK_TCK / seconds * 60;
       double firstRead = firstModbusNanos == 0 || !scenario.equals("peers") && !scenario.equals("mixed") ? -1 : (firstModbusNanos - t0) / 1e9;
+      ok = true;
       return new Figures(scenario, v.name(), cpuPerMin, hwm, threads, idle, firstRead, (firstDelivered - t0) / 1e9,
           firstCpu / (double) CLK_TCK, lines, top);
     } finally {
@@ -238,7 +245,9 @@ public final class FootprintBench {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
-      deleteTree(dir);
+      if (ok) {
+        deleteTree(dir);
+      }
     }
   }
 
