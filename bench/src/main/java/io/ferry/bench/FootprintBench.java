@@ -99,6 +99,7 @@ public final class FootprintBench {
       }
     } finally {
       servers.close();
+      deleteTree(cdsDir);
     }
     System.out.println();
     System.out.println("| scenario | variant | CPU s/min | peak RSS MiB | threads (used no CPU) | first read s | first delivered s | CPU s to first delivered |");
@@ -393,8 +394,11 @@ public final class FootprintBench {
       startBroker();
     }
 
+    Path hiveHome;
+
     private void startBroker() throws Exception {
       Path home = Files.createTempDirectory("ferry-footprint-hivemq");
+      hiveHome = home;
       Path conf = Files.createDirectories(home.resolve("conf"));
       mqttPort = freePort();
       Files.writeString(conf.resolve("config.xml"), """
@@ -438,6 +442,7 @@ public final class FootprintBench {
       if (hive != null) {
         hive.stop().get(30, TimeUnit.SECONDS);
         hive.close();
+        deleteTree(hiveHome);
       }
       if (opcua != null) {
         opcua.getOutputStream().close();
