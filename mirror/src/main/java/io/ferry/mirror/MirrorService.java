@@ -134,7 +134,8 @@ public final class MirrorService implements AutoCloseable {
       state = "starting (subscription lookup failed: " + msg + ")";
       Optional<Duration> ra = failure[0] instanceof PollOutcome.RetryLater r ? r.retryAfter() : Optional.empty();
       try {
-        sleeper.sleep(Backoff.delay(failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, 6), ra, random.nextDouble()));
+        int f = failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, PartitionWorker.PERMANENT_FAILURES);
+        sleeper.sleep(PartitionWorker.BACKOFF.delay(f, ra, random));
       } catch (InterruptedException e) {
         return Optional.empty();
       }

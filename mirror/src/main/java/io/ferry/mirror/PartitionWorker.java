@@ -1,5 +1,6 @@
 package io.ferry.mirror;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.Sleeper;
 import io.ferry.mirror.MirrorStore.PartitionState;
 import java.sql.SQLException;
@@ -18,6 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+  /**
+   * Waits between failed requests: 1 s doubling to 60 s, plus up to 20% at random so a fleet does
+   * not retry in step (written as steps of 1.2 s up to 72 s, shortened by up to a sixth: never less
+   * than the plain step). A server's Retry-After is followed exactly (capped, see RetryAfter).
+   */
+  static final Backoff BACKOFF = new Backoff(Duration.ofMillis(1200), Duration.ofSeconds(72), 1.0 / 6);
+  /** Permanent errors are retried too (access may be granted later), but no faster than after this many failures. */
+  static final int PERMANENT_FAILURES = 6;
   /** A server that answers "nothing new" faster than this is not long-polling: pause so we never spin. */
   static final Duration MIN_IDLE_CYCLE = Duration.ofSeconds(1);
 
@@ -157,9 +166,8 @@ final class PartitionWorker implements Runnable {
     } catch (SQLException e) {
       LOG.debug("cannot record the mirror error", e);
     }
-    // Permanent errors are retried too (access may be granted later), but never faster than the cap allows.
-    int f = transientProblem ? failures : Math.max(failures, 6);
-    sleeper.sleep(Backoff.delay(f, retryAfter, random.nextDouble()));
+    int f = transientProblem ? failures : Math.max(failures, PERMANENT_FAILURES);
+    sleeper.sleep(BACKOFF.delay(f, retryAfter, random));
   }
 
   private static String requestIdSuffix(String requestId) {

@@ -1,6 +1,8 @@
 package io.ferry.uplink;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.Fields;
+import io.ferry.core.Backoff;
 import java.time.Duration;
 
 /**
@@ -37,19 +39,15 @@ public record RunnerSettings(
   public static RunnerSettings read(Fields f, int defaultBatch, Duration defaultMinInterval, Duration defaultBackoff) {
     int batch = f.integer("batchSize", defaultBatch, 1, 1_000_000);
     Duration minInterval = f.duration("minInterval", defaultMinInterval, Duration.ZERO, Duration.ofHours(1));
-    Duration initial = f.duration("backoffInitial", defaultBackoff, Duration.ofMillis(10), Duration.ofHours(1));
-    Duration max = f.duration("backoffMax", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(6));
-    if (max.compareTo(initial) < 0) {
-      f.error("backoffMax", "must not be shorter than backoffInitial");
-      max = initial;
-    }
+    // Equal jitter: gateways that lost the same API at once must not come back in lock-step.
+    Backoff backoff = BackoffKeys.read(f, defaultBackoff, Duration.ofMinutes(5)).withJitter(Backoff.EQUAL_JITTER);
     Duration call = f.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30));
     Duration connect = f.duration("connectTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
     Duration read = f.duration("readTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(30));
     Duration authRetry = f.duration("authRetry", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
     Duration progress = f.duration("progressEvery", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration lease = call.multipliedBy(2).plus(minInterval).plus(Duration.ofSeconds(30));
-    return new RunnerSettings(batch, minInterval, new Backoff(initial, max), lease, Duration.ofMillis(500), authRetry,
+    return new RunnerSettings(batch, minInterval, backoff, lease, Duration.ofMillis(500), authRetry,
         progress, connect, read, call);
   }
 

@@ -149,7 +149,7 @@ public final class UplinkRunner implements UplinkService {
         fail(Optional.empty(), "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         LOG.error("uplink {}: unexpected failure, retrying", name, e);
         try {
-          waitFor(settings.backoff().delay(attempt++, ctx.random()), false);
+          waitFor(settings.backoff().delay(++attempt, ctx.random()), false);
         } catch (InterruptedException ie) {
           break;
         }
@@ -199,8 +199,7 @@ public final class UplinkRunner implements UplinkService {
     } else if (d instanceof Delivery.Retry r) {
       lease.release();
       fail(r.after(), r.reason());
-      Duration wait = r.after().orElseGet(() -> settings.backoff().delay(attempt, ctx.random()));
-      attempt++;
+      Duration wait = settings.backoff().delay(++attempt, r.after(), ctx.random());
       waitFor(wait, false);
     } else if (d instanceof Delivery.Rejected r) {
       lease.reject(r.records(), r.reason());

@@ -15,7 +15,7 @@ import io.ferry.config.Problem;
 import io.ferry.config.Problems;
 import io.ferry.config.UplinkSection;
 import io.ferry.config.YamlReader;
-import io.ferry.uplink.Sleeper;
+import io.ferry.core.Sleeper;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.atomscale.AtomscaleFinalizer;

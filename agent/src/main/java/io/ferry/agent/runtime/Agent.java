@@ -8,6 +8,7 @@ import io.ferry.agent.plan.PlannedUplink;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.SqliteBuffer;
+import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.SampleSink;
@@ -53,7 +54,7 @@ public final class Agent implements AutoCloseable {
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
     try {
-      UplinkContext uctx = new UplinkContext(buffer, clock, http, io.ferry.uplink.Sleeper.system(), new SplittableRandom());
+      UplinkContext uctx = new UplinkContext(buffer, clock, http, Sleeper.system(), new SplittableRandom());
       for (PlannedUplink pu : plan.uplinks()) {
         UplinkService service = pu.factory().open(pu.plan(), uctx);
         uplinks.add(service);
@@ -64,7 +65,7 @@ public final class Agent implements AutoCloseable {
         extras.add(e.start(ectx));
       }
       SampleSink sink = samples -> buffer.append(samples).thenRun(() -> buffered.addAndGet(samples.size()));
-      scheduler = new Scheduler(clock, Sleeper.system(clock), sink);
+      scheduler = new Scheduler(clock, Sleeper.system(), sink);
       for (PlannedInstrument pi : plan.instruments()) {
         Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
         createDirectories(state);

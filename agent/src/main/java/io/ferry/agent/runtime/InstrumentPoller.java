@@ -4,6 +4,7 @@ import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
 import java.time.InstantSource;
@@ -90,7 +91,7 @@ final class InstrumentPoller {
         boolean watching = attempt != null && !attempt.exited() && !attempt.abandoned();
         long wake = watching ? Math.min(nextTick, attempt.deadlineMicros) : nextTick;
         if (now < wake) {
-          sleeper.sleepUntil(MicroTime.instant(wake));
+          sleeper.sleepUntil(MicroTime.instant(wake), clock);
           continue;
         }
         if (watching && now >= attempt.deadlineMicros && attempt.abandon()) {
@@ -196,8 +197,9 @@ final class InstrumentPoller {
     tickThread.interrupt();
   }
 
-  boolean joinTicks(long deadlineNanos) throws InterruptedException {
-    long ms = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+  /** Waits up to {@code nanos} for the tick thread to end. */
+  boolean joinTicks(long nanos) throws InterruptedException {
+    long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
     if (ms > 0) {
       tickThread.join(ms);
     }
@@ -213,7 +215,8 @@ final class InstrumentPoller {
     pollThread.shutdownNow();
   }
 
-  boolean awaitPoll(long deadlineNanos) throws InterruptedException {
-    return pollThread.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  /** Waits up to {@code nanos} for the poll thread to end. */
+  boolean awaitPoll(long nanos) throws InterruptedException {
+    return pollThread.awaitTermination(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 }

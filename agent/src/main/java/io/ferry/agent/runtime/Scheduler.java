@@ -1,11 +1,12 @@
 package io.ferry.agent.runtime;
 
 import io.ferry.config.InstrumentInfo;
+import io.ferry.core.Sleeper;
+import io.ferry.core.Ticker;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
 import io.ferry.drivers.spi.StreamingDriver;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class Scheduler implements AutoCloseable {
 
   private final InstantSource clock;
   private final Sleeper sleeper;
+  private final Ticker ticker;
   private final SampleSink sink;
   private final Map<String, InstrumentPoller> pollers = new LinkedHashMap<>();
   private final Map<String, Streaming> streams = new LinkedHashMap<>();
@@ -45,18 +47,19 @@ public final class Scheduler implements AutoCloseable {
   /**
    * @param clock the time ticks align to (the same clock the drivers get)
    * @param sleeper how tick threads wait for that clock
+   * @param ticker elapsed time for the stop grace (a clock step must not shorten it)
    * @param sink where every sample goes (the buffer's append)
    */
-  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink) {
+  public Scheduler(InstantSource clock, Sleeper sleeper, Ticker ticker, SampleSink sink) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.sink = Objects.requireNonNull(sink, "sink");
   }
 
-  /** On the system UTC clock. */
-  public static Scheduler system(SampleSink sink) {
-    Clock clock = Clock.systemUTC();
-    return new Scheduler(clock, Sleeper.system(clock), sink);
+  /** With the system ticker. */
+  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink) {
+    this(clock, sleeper, Ticker.system(), sink);
   }
 
   /** Adds an opened driver for {@code instrument}; before {@link #start()}. The scheduler closes it on stop. */
@@ -132,18 +135,18 @@ public final class Scheduler implements AutoCloseable {
       }
       state = State.STOPPED;
     }
-    long deadline = System.nanoTime() + grace.toNanos();
+    long deadline = ticker.nanos() + grace.toNanos();
     pollers.values().forEach(InstrumentPoller::signalStop);
     boolean interrupted = false;
     try {
       for (InstrumentPoller p : pollers.values()) {
-        p.joinTicks(deadline);
+        p.joinTicks(deadline - ticker.nanos());
       }
       pollers.values().forEach(InstrumentPoller::abandonPoll);
       // Interrupted polls get a moment to unwind before their drivers are closed under them.
-      long unwind = Math.min(deadline, System.nanoTime() + UNWIND.toNanos());
+      long unwind = Math.min(deadline, ticker.nanos() + UNWIND.toNanos());
       for (InstrumentPoller p : pollers.values()) {
-        p.awaitPoll(unwind);
+        p.awaitPoll(unwind - ticker.nanos());
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -152,7 +155,7 @@ public final class Scheduler implements AutoCloseable {
     streams.forEach((id, s) -> closeQuietly(id, s.driver()));
     for (InstrumentPoller p : pollers.values()) {
       try {
-        if (!p.awaitPoll(Math.max(deadline, System.nanoTime() + UNWIND.toNanos()))) {
+        if (!p.awaitPoll(Math.max(deadline - ticker.nanos(), UNWIND.toNanos()))) {
           log.warn("instrument {}: its poll thread did not stop (a driver ignoring interrupt and close); left behind as a daemon", p.id());
         }
       } catch (InterruptedException e) {

@@ -1,9 +1,11 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.ChannelConfig;
 import io.ferry.config.DidYouMean;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
+import io.ferry.core.Backoff;
 import io.ferry.core.ValueKind;
 import io.ferry.drivers.serial.SerialSettings;
 import java.time.Duration;
@@ -63,12 +65,7 @@ final class ModbusConfigReader {
     int maxBits = c.integer("maxBitsPerRequest", 2000, 1, 2000);
     int maxGap = c.integer("maxGap", 10, 0, 124);
     int maxBitGap = c.integer("maxBitGap", 64, 0, 1999);
-    Duration backoffInitial = c.duration("backoffInitial", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1));
-    Duration backoffMax = c.duration("backoffMax", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(24));
-    if (backoffMax.compareTo(backoffInitial) < 0) {
-      c.error("backoffMax", "must not be shorter than backoffInitial");
-      backoffMax = backoffInitial;
-    }
+    Backoff backoff = BackoffKeys.read(c, Duration.ofSeconds(1), Duration.ofMinutes(1));
     boolean merge = !c.bool("oneRequestPerChannel", false);
     PlannerLimits limits = new PlannerLimits(maxRegs, maxBits, maxGap, maxBitGap, merge);
     Optional<List<ModbusChannel>> channels = readChannels(ic, limits);
@@ -76,7 +73,7 @@ final class ModbusConfigReader {
       return Optional.empty();
     }
     List<ReadRequest> requests = RequestPlanner.plan(channels.get(), limits, SplitMemory.NONE);
-    return Optional.of(new ModbusPlan(ic.info(), transport.get(), unit, timeout, pause, limits, backoffInitial, backoffMax,
+    return Optional.of(new ModbusPlan(ic.info(), transport.get(), unit, timeout, pause, limits, backoff,
         channels.get(), requests));
   }
 

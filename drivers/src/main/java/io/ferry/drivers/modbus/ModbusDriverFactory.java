@@ -45,7 +45,7 @@ public final class ModbusDriverFactory implements DriverFactory {
     ModbusBus bus;
     synchronized (buses) {
       bus = buses.computeIfAbsent(key, k -> new ModbusBus(p.transport(), t -> links.apply(p.transport(), t),
-          context.clock(), p.backoffInitial(), p.backoffMax()));
+          context.clock(), context.ticker(), p.backoff()));
       bus.join(p);
     }
     ModbusBus b = bus;

@@ -1,5 +1,6 @@
 package io.ferry.drivers.mqtt;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
@@ -17,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -86,7 +86,7 @@ final class MqttDriver implements StreamingDriver {
     this.conn = plan.connection();
     this.context = context;
     this.decoder = new PayloadDecoder(plan);
-    this.backoff = new Backoff(conn.reconnectMin(), conn.reconnectMax());
+    this.backoff = conn.backoff();
     String id = plan.instrument().id();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-mqtt-" + id);
@@ -147,7 +147,7 @@ final class MqttDriver implements StreamingDriver {
     }
     try {
       return SessionState.clientId(context.stateDir(), plan.instrument().id(),
-          () -> String.format("%08x", ThreadLocalRandom.current().nextInt()));
+          () -> String.format("%08x", context.random().nextInt()));
     } catch (IOException e) {
       String fallback = "ferry-" + plan.instrument().id();
       LOG.warn("{}: cannot keep a client id in {} ({}); using {} (set connection.clientId to choose one)",
@@ -265,7 +265,7 @@ final class MqttDriver implements StreamingDriver {
     }
     context.metrics().increment(counter);
     disconnectQuietly();
-    Duration delay = backoff.delay(failures++, ThreadLocalRandom.current().nextDouble());
+    Duration delay = backoff.delay(++failures, context.random());
     setState("backoff");
     failureLog.report(what + ": " + describe(cause) + "; retrying in " + delay.toMillis() + " ms (failures in a row: " + failures + ")");
     scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);

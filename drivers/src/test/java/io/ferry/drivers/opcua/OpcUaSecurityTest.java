@@ -33,7 +33,7 @@ class OpcUaSecurityTest {
   private OpcUaPollingDriver open(String policy, String mode, String password) {
     String yaml = "id: press1\ndriver: opcua\npoll: 1s\nconnection:\n  endpoint: " + server.endpoint() + "\n"
         + "  securityPolicy: " + policy + "\n  securityMode: " + mode + "\n"
-        + "  username: " + TestOpcUaServer.USER + "\n  password: ${env:OPC_PASSWORD}\n  reconnectMin: 100ms\n"
+        + "  username: " + TestOpcUaServer.USER + "\n  password: ${env:OPC_PASSWORD}\n  backoffInitial: 100ms\n"
         + "  pkiDir: " + tmp.resolve("pki") + "\n"
         + "channels:\n  - {name: pressure, node: \"ns=2;s=Plant/Pressure\"}\n";
     OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of("OPC_PASSWORD", password));
