@@ -1,5 +1,6 @@
 package io.ferry.mirror;
 
+import io.ferry.core.LogGate;
 import io.ferry.core.Sleeper;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -109,7 +110,7 @@ public final class MirrorService implements AutoCloseable {
 
   /** Asks {@code byids} for the partition count, retrying with back-off; empty when closed meanwhile. */
   private Optional<Integer> partitionCount(Authorized authorized) {
-    String last = null;
+    LogGate lookupFailures = LogGate.onChange();
     SplittableRandom random = new SplittableRandom();
     for (int failures = 1; !closing; failures++) {
       PollOutcome[] failure = new PollOutcome[1];
@@ -127,9 +128,8 @@ public final class MirrorService implements AutoCloseable {
         return Optional.of(count[0]);
       }
       String msg = describe(failure[0]);
-      if (!msg.equals(last)) {
+      if (lookupFailures.admit("lookup", msg).isPresent()) {
         LOG.error("mirror: cannot look up subscription {}: {}; retrying", plan.subscription(), msg);
-        last = msg;
       }
       state = "starting (subscription lookup failed: " + msg + ")";
       Optional<Duration> ra = failure[0] instanceof PollOutcome.RetryLater r ? r.retryAfter() : Optional.empty();

@@ -6,6 +6,7 @@ import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.Lease;
 import io.ferry.buffer.LeaseRequest;
 import io.ferry.buffer.SampleRecord;
+import io.ferry.core.LogGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,8 @@ public final class UplinkRunner implements UplinkService {
   private volatile long backlog = -1;
   private volatile UplinkState state = UplinkState.NEW;
   private volatile String lastError;
+  /** The reason of the current back-off: logged when it starts or changes, not on every retry. */
+  private final LogGate backingOff = LogGate.onChange();
   private volatile Instant lastSuccess;
   private volatile boolean stopping;
   private volatile boolean waiting;
@@ -125,11 +128,6 @@ public final class UplinkRunner implements UplinkService {
         Optional.ofNullable(lastSuccess));
   }
 
-  /** The exchange, for handlers that need to count non-HTTP writes. */
-  public Exchange exchange() {
-    return exchange;
-  }
-
   // ------------------------------------------------------------------ the loop
 
   private void run() {
@@ -169,7 +167,7 @@ public final class UplinkRunner implements UplinkService {
       d = handler.deliver(lease, exchange);
     } catch (RuntimeException e) {
       String reason = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
-      if (!reason.equals(lastError)) {
+      if (!backingOff.current("reason").equals(Optional.of(reason))) {
         LOG.error("uplink {}: handler failed on a batch of {} records", name, lease.size(), e);
       }
       d = new Delivery.Retry(Optional.empty(), reason);
@@ -225,6 +223,7 @@ public final class UplinkRunner implements UplinkService {
             + "fix the key and restart, or wait: retrying every {}", name, u.reason(), settings.authRetry());
       }
       state = UplinkState.PAUSED_AUTH;
+      backingOff.clear();
       lastError = "credentials refused: " + u.reason();
       waitFor(settings.authRetry(), false);
     } else if (d instanceof Delivery.NothingReady) {
@@ -258,6 +257,7 @@ public final class UplinkRunner implements UplinkService {
       LOG.info("uplink {}: delivering again (was {})", name, state);
     }
     state = UplinkState.RUNNING;
+    backingOff.clear();
     lastError = null;
     lastSuccess = ctx.clock().instant();
     attempt = 0;
@@ -268,10 +268,9 @@ public final class UplinkRunner implements UplinkService {
   }
 
   private void fail(Optional<Duration> after, String reason) {
-    boolean changed = state != UplinkState.BACKING_OFF || !reason.equals(lastError);
     state = UplinkState.BACKING_OFF;
     lastError = reason;
-    if (changed) {
+    if (backingOff.admit("reason", reason).isPresent()) {
       LOG.warn("uplink {}: {}; retrying{} (data stays buffered)", name, reason,
           after.map(a -> " after " + a.toSeconds() + " s as the server asked").orElse(" with backoff"));
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the driver, so a stuck driver costs only its own ticks (counted as missed).
  */
 final class InstrumentPoller {
-  private static final Logger log = LoggerFactory.getLogger(InstrumentPoller.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InstrumentPoller.class);
 
   private final InstrumentInfo info;
   private final PollingDriver driver;
@@ -78,13 +78,13 @@ final class InstrumentPoller {
 
   private void tickLoop() {
     long nextTick = Ticks.ceil(now(), interval);
-    log.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
+    LOG.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
         Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
     try {
       while (running) {
         long now = now();
         if (nextTick - now > interval) {
-          log.warn("instrument {}: the clock went back to {}; ticks realigned", info.id(), MicroTime.instant(now));
+          LOG.warn("instrument {}: the clock went back to {}; ticks realigned", info.id(), MicroTime.instant(now));
           nextTick = Ticks.ceil(now, interval);
         }
         PollAttempt attempt = current;
@@ -117,7 +117,7 @@ final class InstrumentPoller {
     } catch (InterruptedException e) {
       // stop() interrupts: leave quietly
     } catch (RuntimeException e) {
-      log.error("instrument {}: tick thread failed; polling stopped", info.id(), e);
+      LOG.error("instrument {}: tick thread failed; polling stopped", info.id(), e);
     }
   }
 
@@ -155,7 +155,7 @@ final class InstrumentPoller {
           failing = false;
           timingOut = false;
           skipping = false;
-          log.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
+          LOG.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
               counters.errors.get(), counters.timeouts.get(), counters.missedTicks.get());
         }
       }
@@ -170,7 +170,7 @@ final class InstrumentPoller {
     counters.lastError = InstrumentCounters.describe(e);
     if (!failing) {
       failing = true;
-      log.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
+      LOG.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
     }
   }
 
@@ -179,7 +179,7 @@ final class InstrumentPoller {
     counters.lastError = "poll timed out after " + Durations.format(info.pollTimeout());
     if (!timingOut) {
       timingOut = true;
-      log.warn("instrument {}: poll of tick {} ran past its timeout of {}; interrupted, further timeouts are counted",
+      LOG.warn("instrument {}: poll of tick {} ran past its timeout of {}; interrupted, further timeouts are counted",
           info.id(), MicroTime.instant(attempt.tickMicros), Durations.format(info.pollTimeout()));
     }
   }
@@ -187,7 +187,7 @@ final class InstrumentPoller {
   private void onMissed(String why) {
     if (!skipping) {
       skipping = true;
-      log.warn("instrument {}: skipping ticks: {}; further skipped ticks are counted", info.id(), why);
+      LOG.warn("instrument {}: skipping ticks: {}; further skipped ticks are counted", info.id(), why);
     }
   }
 

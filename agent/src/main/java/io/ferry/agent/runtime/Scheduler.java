@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@link #stop(Duration)} (or {@link #close()}) once.
  */
 public final class Scheduler implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
   private static final Duration UNWIND = Duration.ofMillis(200);
 
@@ -94,10 +94,10 @@ public final class Scheduler implements AutoCloseable {
       } catch (RuntimeException e) {
         s.counters().errors.incrementAndGet();
         s.counters().lastError = InstrumentCounters.describe(e);
-        log.error("instrument {}: streaming driver failed to start: {}", id, s.counters().lastError);
+        LOG.error("instrument {}: streaming driver failed to start: {}", id, s.counters().lastError);
       }
     });
-    log.info("scheduler started: {} polled and {} streaming instrument(s)", pollers.size(), streams.size());
+    LOG.info("scheduler started: {} polled and {} streaming instrument(s)", pollers.size(), streams.size());
   }
 
   /** Counters of every instrument, in the order they were added. */
@@ -156,13 +156,13 @@ public final class Scheduler implements AutoCloseable {
     for (InstrumentPoller p : pollers.values()) {
       try {
         if (!p.awaitPoll(Math.max(deadline - ticker.nanos(), UNWIND.toNanos()))) {
-          log.warn("instrument {}: its poll thread did not stop (a driver ignoring interrupt and close); left behind as a daemon", p.id());
+          LOG.warn("instrument {}: its poll thread did not stop (a driver ignoring interrupt and close); left behind as a daemon", p.id());
         }
       } catch (InterruptedException e) {
         interrupted = true;
       }
     }
-    log.info("scheduler stopped: {}", totals());
+    LOG.info("scheduler stopped: {}", totals());
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -177,7 +177,7 @@ public final class Scheduler implements AutoCloseable {
     try {
       driver.close();
     } catch (RuntimeException e) {
-      log.warn("instrument {}: closing the driver failed: {}", id, InstrumentCounters.describe(e));
+      LOG.warn("instrument {}: closing the driver failed: {}", id, InstrumentCounters.describe(e));
     }
   }
 }
