@@ -50,24 +50,4 @@ public record RunnerSettings(
     return new RunnerSettings(batch, minInterval, backoff, lease, Duration.ofMillis(500), authRetry,
         progress, connect, read, call);
   }
-
-  public RunnerSettings withMinInterval(Duration d) {
-    return new RunnerSettings(batchRecords, d, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
-  }
-
-  public RunnerSettings withIdlePoll(Duration d) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, d, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
-  }
-
-  public RunnerSettings withBatchRecords(int n) {
-    return new RunnerSettings(n, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
-  }
-
-  public RunnerSettings withTimeouts(Duration connect, Duration read, Duration call) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connect, read, call);
-  }
-
-  public RunnerSettings withBackoff(Backoff b) {
-    return new RunnerSettings(batchRecords, minInterval, b, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout);
-  }
 }
