@@ -1,6 +1,8 @@
 package io.ferry.drivers.opcua;
 
 import io.ferry.core.Backoff;
+import io.ferry.drivers.opcua.security.Identity;
+import io.ferry.drivers.opcua.security.SecurityChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

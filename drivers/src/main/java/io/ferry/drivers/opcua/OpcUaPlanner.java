@@ -7,6 +7,8 @@ import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Secret;
 import io.ferry.core.Backoff;
 import io.ferry.core.ChannelId;
+import io.ferry.drivers.opcua.security.Identity;
+import io.ferry.drivers.opcua.security.SecurityChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.ferry.drivers.opcua;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 import io.ferry.core.Sample;
+import io.ferry.drivers.opcua.security.ClientCertificate;
+import io.ferry.drivers.opcua.security.ServerTrust;
+import io.ferry.drivers.opcua.security.Thumbprints;
 import io.ferry.drivers.spi.DriverContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Secure endpoints: server-certificate trust, SignAndEncrypt with a username, every supported policy. */
 class OpcUaSecurityTest {

@@ -1,4 +1,4 @@
-package io.ferry.drivers.opcua;
+package io.ferry.drivers.opcua.security;
 
 import io.ferry.config.Secret;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.ferry.drivers.opcua;
+package io.ferry.drivers.opcua.security;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,7 +50,7 @@ public final class EndpointSelector {
         + " and securityMode " + security.mode() + "; it offers: " + (offered.isEmpty() ? "nothing" : String.join("; ", offered)));
   }
 
-  static UserTokenType tokenType(Identity identity) {
+  public static UserTokenType tokenType(Identity identity) {
     if (identity instanceof Identity.UserPassword) {
       return UserTokenType.UserName;
     }

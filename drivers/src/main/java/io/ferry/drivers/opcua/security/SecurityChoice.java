@@ -1,4 +1,4 @@
-package io.ferry.drivers.opcua;
+package io.ferry.drivers.opcua.security;
 
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +22,7 @@ public record SecurityChoice(SecurityPolicy policy, MessageSecurityMode mode) {
     return policy != SecurityPolicy.None;
   }
 
-  static SecurityPolicy policy(String yaml) {
+  public static SecurityPolicy policy(String yaml) {
     return switch (yaml.toLowerCase(Locale.ROOT)) {
       case "none" -> SecurityPolicy.None;
       case "basic256sha256" -> SecurityPolicy.Basic256Sha256;
@@ -32,7 +32,7 @@ public record SecurityChoice(SecurityPolicy policy, MessageSecurityMode mode) {
     };
   }
 
-  static MessageSecurityMode mode(String yaml) {
+  public static MessageSecurityMode mode(String yaml) {
     return switch (yaml.toLowerCase(Locale.ROOT)) {
       case "none" -> MessageSecurityMode.None;
       case "sign" -> MessageSecurityMode.Sign;

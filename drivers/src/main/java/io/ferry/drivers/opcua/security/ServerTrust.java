@@ -1,5 +1,6 @@
-package io.ferry.drivers.opcua;
+package io.ferry.drivers.opcua.security;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.ferry.drivers.opcua;
+package io.ferry.drivers.opcua.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
