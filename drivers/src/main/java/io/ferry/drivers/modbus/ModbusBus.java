@@ -2,6 +2,10 @@ package io.ferry.drivers.modbus;
 
 import io.ferry.core.Backoff;
 import io.ferry.core.Ticker;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.transport.ModbusLink;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
+import io.ferry.drivers.modbus.transport.ReadResult;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,9 @@
 package io.ferry.drivers.modbus;
 
 import io.ferry.config.InstrumentConfig;
+import io.ferry.drivers.modbus.transport.DigitalPetriLink;
+import io.ferry.drivers.modbus.transport.ModbusLink;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.DriverFactory;

@@ -2,6 +2,10 @@ package io.ferry.drivers.modbus;
 
 import io.ferry.config.InstrumentInfo;
 import io.ferry.core.Backoff;
+import io.ferry.drivers.modbus.codec.ModbusChannel;
+import io.ferry.drivers.modbus.codec.PlannerLimits;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.spi.DriverPlan;
 import java.time.Duration;
 import java.util.ArrayList;

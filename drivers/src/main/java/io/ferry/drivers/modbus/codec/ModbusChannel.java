@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.codec;
 
 import io.ferry.core.ChannelId;
 import io.ferry.core.ValueKind;

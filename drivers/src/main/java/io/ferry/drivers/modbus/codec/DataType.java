@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.codec;
 
 /** How a channel's registers are turned into a value. */
 public enum DataType {

@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.transport;
 
 import com.digitalpetri.modbus.client.ModbusClient;
 import com.digitalpetri.modbus.client.ModbusRtuClient;
@@ -17,6 +17,7 @@ import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
 import com.digitalpetri.modbus.serial.client.SerialPortClientTransport;
 import com.digitalpetri.modbus.tcp.client.NettyRtuClientTransport;
 import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
+import io.ferry.drivers.modbus.codec.ReadRequest;
 import io.ferry.drivers.serial.SerialSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,13 +28,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** The digitalpetri Modbus client behind a {@link ModbusLink}: TCP, RTU on a serial port, RTU over TCP. */
-final class DigitalPetriLink implements ModbusLink {
+public final class DigitalPetriLink implements ModbusLink {
   private final ModbusTransport transport;
   private final Duration timeout;
   private ModbusClient client;
   private Runnable resetFraming = () -> {};
 
-  DigitalPetriLink(ModbusTransport transport, Duration timeout) {
+  public DigitalPetriLink(ModbusTransport transport, Duration timeout) {
     this.transport = transport;
     this.timeout = timeout;
   }
@@ -158,7 +159,7 @@ final class DigitalPetriLink implements ModbusLink {
     return false;
   }
 
-  static String rootMessage(Throwable t) {
+  public static String rootMessage(Throwable t) {
     Throwable r = t;
     while (r.getCause() != null && r.getCause() != r) {
       r = r.getCause();

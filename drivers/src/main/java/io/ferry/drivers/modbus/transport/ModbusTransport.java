@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.transport;
 
 import io.ferry.drivers.serial.SerialSettings;
 import java.time.Duration;

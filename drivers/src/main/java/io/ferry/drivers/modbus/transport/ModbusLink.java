@@ -1,9 +1,10 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.transport;
 
+import io.ferry.drivers.modbus.codec.ReadRequest;
 import java.time.Duration;
 
 /** One connection to a bus. Called from the bus thread only. */
-interface ModbusLink {
+public interface ModbusLink {
   boolean isConnected();
 
   /** Opens the connection or port; throws with a readable message when it cannot. */

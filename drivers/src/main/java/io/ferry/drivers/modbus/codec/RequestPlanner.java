@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.codec;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.codec;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.transport;
 
 /** What one read on the bus came to. */
 public sealed interface ReadResult {

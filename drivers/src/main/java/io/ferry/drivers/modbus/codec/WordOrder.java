@@ -1,4 +1,4 @@
-package io.ferry.drivers.modbus;
+package io.ferry.drivers.modbus.codec;
 
 /**
  * The order of bytes of a multi-register value as the device sends them, named by where the
