@@ -18,7 +18,7 @@ import io.ferry.core.Route;
 import io.ferry.core.Sample;
 import io.ferry.core.ValueKind;
 import io.ferry.uplink.Delivery;
-import io.ferry.uplink.Sleeper;
+import io.ferry.core.Sleeper;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;

@@ -3,9 +3,9 @@ package io.ferry.drivers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.core.ChannelId;
-import io.ferry.drivers.modbus.DataType;
-import io.ferry.drivers.modbus.RegisterDecoder;
-import io.ferry.drivers.modbus.WordOrder;
+import io.ferry.drivers.modbus.codec.DataType;
+import io.ferry.drivers.modbus.codec.RegisterDecoder;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import io.ferry.drivers.serial.Checksum;
 import io.ferry.drivers.serial.FieldRule;
 import io.ferry.drivers.serial.LineParser;

@@ -1,5 +1,6 @@
 package io.ferry.mirror;
 
+import io.ferry.core.LogGate;
 import io.ferry.core.Sleeper;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -111,7 +112,7 @@ public final class MirrorService implements AutoCloseable {
 
   /** Asks {@code byids} for the partition count, retrying with back-off; empty when closed meanwhile. */
   private Optional<Integer> partitionCount(Authorized authorized) {
-    String last = null;
+    LogGate lookupFailures = LogGate.onChange();
     SplittableRandom random = new SplittableRandom();
     for (int failures = 1; !closing; failures++) {
       PollOutcome[] failure = new PollOutcome[1];
@@ -129,14 +130,14 @@ public final class MirrorService implements AutoCloseable {
         return Optional.of(count[0]);
       }
       String msg = describe(failure[0]);
-      if (!msg.equals(last)) {
+      if (lookupFailures.admit("lookup", msg).isPresent()) {
         LOG.error("mirror: cannot look up subscription {}: {}; retrying", plan.subscription(), msg);
-        last = msg;
       }
       state = "starting (subscription lookup failed: " + msg + ")";
       Optional<Duration> ra = failure[0] instanceof PollOutcome.RetryLater r ? r.retryAfter() : Optional.empty();
       try {
-        sleeper.sleep(Backoff.delay(failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, 6), ra, random.nextDouble()));
+        int f = failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, PartitionWorker.PERMANENT_FAILURES);
+        sleeper.sleep(PartitionWorker.BACKOFF.delay(f, ra, random));
       } catch (InterruptedException e) {
         return Optional.empty();
       }

@@ -1,5 +1,7 @@
 package io.ferry.mirror;
 
+import io.ferry.core.Backoff;
+import io.ferry.core.LogGate;
 import io.ferry.core.Sleeper;
 import io.ferry.mirror.MirrorStore.PartitionState;
 import java.sql.SQLException;
@@ -18,6 +20,15 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+  /**
+   * Waits between failed requests: 1 s doubling to 60 s, plus up to 20% at random so a fleet does
+   * not retry in step (written as steps of 1.2 s up to 72 s, shortened by up to a sixth: never less
+   * than the plain step). A server's Retry-After is followed exactly (capped, see RetryAfter).
+   */
+  static final Backoff BACKOFF = new Backoff(Duration.ofMillis(1200), Duration.ofSeconds(72), 1.0 / 6);
+  /** Permanent errors are retried too (access may be granted later), but no faster than after this many failures. */
+  static final int PERMANENT_FAILURES = 6;
+  private static final String PROBLEM = "problem";
   /** A server that answers "nothing new" faster than this is not long-polling: pause so we never spin. */
   static final Duration MIN_IDLE_CYCLE = Duration.ofSeconds(1);
 
@@ -33,7 +44,8 @@ final class PartitionWorker implements Runnable {
   private final Optional<Instant> firstStart;
   private volatile boolean stopped;
   private int failures;
-  private String lastProblem;
+  /** The problem of the moment (without request id: the same problem repeating is not news). */
+  private final LogGate problems = LogGate.onChange();
 
   PartitionWorker(int partition, MirrorPlan plan, MirrorStore store, SubscriptionClient client, Authorized authorized,
       InstantSource clock, Sleeper sleeper, Retention retention, RandomGenerator random, Instant serviceStart) {
@@ -109,11 +121,11 @@ final class PartitionWorker implements Runnable {
       return;
     }
     store.apply(partition, batch, clock.instant());
-    if (failures > 0 || lastProblem != null) {
+    if (failures > 0 || problems.current(PROBLEM).isPresent()) {
       LOG.info("mirror partition {} of {}: requests succeed again", partition, plan.subscription());
     }
     failures = 0;
-    lastProblem = null;
+    problems.clear();
     if (!batch.hasNext() && batch.size() == 0) {
       Duration took = Duration.between(started, clock.instant());
       if (took.compareTo(MIN_IDLE_CYCLE) < 0) {
@@ -136,30 +148,27 @@ final class PartitionWorker implements Runnable {
     LOG.warn("mirror partition {} of {}: {}; re-delivered points are overwritten with the same values",
         partition, plan.subscription(), msg);
     store.reinitialize(partition, from, msg, now);
-    lastProblem = msg;
+    problems.admit(PROBLEM, msg);
   }
 
   private void failed(String reason, String requestId, Optional<Duration> retryAfter, boolean transientProblem)
       throws InterruptedException {
     failures++;
     String msg = reason + requestIdSuffix(requestId);
-    // Compare without the request id: the same problem repeating is not news.
-    if (!reason.equals(lastProblem)) {
+    if (problems.admit(PROBLEM, reason).isPresent()) {
       if (transientProblem) {
         LOG.warn("mirror partition {} of {}: {}; retrying with back-off", partition, plan.subscription(), msg);
       } else {
         LOG.error("mirror partition {} of {}: {}; retrying with back-off until it is fixed", partition, plan.subscription(), msg);
       }
-      lastProblem = reason;
     }
     try {
       store.recordError(partition, msg, clock.instant());
     } catch (SQLException e) {
       LOG.debug("cannot record the mirror error", e);
     }
-    // Permanent errors are retried too (access may be granted later), but never faster than the cap allows.
-    int f = transientProblem ? failures : Math.max(failures, 6);
-    sleeper.sleep(Backoff.delay(f, retryAfter, random.nextDouble()));
+    int f = transientProblem ? failures : Math.max(failures, PERMANENT_FAILURES);
+    sleeper.sleep(BACKOFF.delay(f, retryAfter, random));
   }
 
   private static String requestIdSuffix(String requestId) {

@@ -2,11 +2,8 @@ package io.ferry.mirror;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
+import io.ferry.core.RetryAfter;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,7 +30,7 @@ public final class ResponseClassifier {
     }
     String message = errorMessage(body);
     if (code == 429 || code >= 500 || code == 408 || autoRetryable) {
-      return new PollOutcome.RetryLater("HTTP " + code + (message.isEmpty() ? "" : ": " + message), retryAfter(retryAfter, now), rid);
+      return new PollOutcome.RetryLater("HTTP " + code + (message.isEmpty() ? "" : ": " + message), RetryAfter.parse(retryAfter, now), rid);
     }
     if (code == 401) {
       return new PollOutcome.Unauthorized(message, rid);
@@ -68,26 +65,5 @@ public final class ResponseClassifier {
     }
     msg = msg.replaceAll("\\s+", " ");
     return msg.length() > MAX_MESSAGE ? msg.substring(0, MAX_MESSAGE) + "..." : msg;
-  }
-
-  /** Delay-seconds or an HTTP-date; empty when absent or unreadable. */
-  static Optional<Duration> retryAfter(String header, Instant now) {
-    if (header == null || header.isBlank()) {
-      return Optional.empty();
-    }
-    String h = header.trim();
-    try {
-      long s = Long.parseLong(h);
-      return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
-    } catch (NumberFormatException e) {
-      // an HTTP-date
-    }
-    try {
-      Instant at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(now, at);
-      return Optional.of(d.isNegative() ? Duration.ZERO : d);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 }

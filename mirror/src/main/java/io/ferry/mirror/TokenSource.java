@@ -2,6 +2,7 @@ package io.ferry.mirror;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.core.RetryAfter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +69,7 @@ final class TokenSource {
       if (!resp.isSuccessful()) {
         boolean retryable = resp.code() == 429 || resp.code() >= 500 || resp.code() == 408;
         throw new TokenException("token endpoint " + plan.tokenUrl() + " answered HTTP " + resp.code() + oauthError(body),
-            retryable, ResponseClassifier.retryAfter(resp.header("Retry-After"), now));
+            retryable, RetryAfter.parse(resp.header("Retry-After"), now));
       }
       JsonNode root;
       try {

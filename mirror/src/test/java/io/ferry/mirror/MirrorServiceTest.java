@@ -148,7 +148,12 @@ class MirrorServiceTest {
     script.add(0, new Page().upsert(A, n(T0 + 500, 5)));
     mirror(List.of(0, 1), new RecordingSleeper(null));
     await().atMost(Duration.ofSeconds(20)).until(d::finished);
-    List<JsonNode> after = d.dataRequests.subList(before, d.dataRequests.size());
+    // the workers keep polling after the script is finished: read a copy, not a live view
+    List<JsonNode> all;
+    synchronized (d.dataRequests) {
+      all = List.copyOf(d.dataRequests);
+    }
+    List<JsonNode> after = all.subList(before, all.size());
     assertThat(after).allSatisfy(r -> assertThat(r.path("partitions").path(0).has("cursor")).isTrue());
     assertThat(mirrored()).isEqualTo(script.model());
   }

@@ -3,6 +3,7 @@ package io.ferry.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.core.testing.FixedRandom;
 import io.ferry.mirror.SubscriptionBatch.DeleteRange;
 import io.ferry.mirror.SubscriptionBatch.Point;
 import java.time.Duration;
@@ -107,15 +108,6 @@ class PureFunctionsTest {
   }
 
   @Test
-  void retryAfterTakesSecondsOrAnHttpDate() {
-    assertThat(ResponseClassifier.retryAfter("120", NOW)).contains(Duration.ofMinutes(2));
-    assertThat(ResponseClassifier.retryAfter("Sat, 21 Nov 2026 10:00:30 GMT", NOW)).contains(Duration.ofSeconds(30));
-    assertThat(ResponseClassifier.retryAfter("Sat, 21 Nov 2026 09:00:00 GMT", NOW)).contains(Duration.ZERO);
-    assertThat(ResponseClassifier.retryAfter("soon", NOW)).isEmpty();
-    assertThat(ResponseClassifier.retryAfter("-5", NOW)).isEmpty();
-  }
-
-  @Test
   void errorMessagesAreShortAndSingleLine() {
     String msg = ResponseClassifier.errorMessage("x".repeat(1000) + "\n\nmore");
     assertThat(msg).hasSize(303).doesNotContain("\n");
@@ -123,22 +115,22 @@ class PureFunctionsTest {
 
   @ParameterizedTest
   @CsvSource({
-      // failures, jitter, min ms, max ms
-      "1, 0.0, 1000, 1000",
+      // failures, random, min ms, max ms
+      "1, 0.0, 1200, 1200",
       "1, 0.99, 1000, 1200",
       "2, 0.5, 2200, 2200",
-      "6, 0.0, 32000, 32000",
-      "7, 0.0, 60000, 60000",
+      "6, 0.99, 32000, 38400",
+      "7, 0.0, 72000, 72000",
       "50, 0.99, 60000, 72000",
   })
-  void backOffDoublesUpToAMinuteWithJitter(int failures, double jitter, long min, long max) {
-    assertThat(Backoff.delay(failures, Optional.empty(), jitter).toMillis()).isBetween(min, max);
+  void backOffDoublesUpToAMinuteWithJitter(int failures, double random, long min, long max) {
+    assertThat(PartitionWorker.BACKOFF.delay(failures, Optional.empty(), FixedRandom.of(random)).toMillis()).isBetween(min, max);
   }
 
   @Test
   void retryAfterIsFollowedExactlyButCapped() {
-    assertThat(Backoff.delay(5, Optional.of(Duration.ofSeconds(3)), 0.9)).isEqualTo(Duration.ofSeconds(3));
-    assertThat(Backoff.delay(1, Optional.of(Duration.ofDays(1)), 0)).isEqualTo(Duration.ofMinutes(15));
+    assertThat(PartitionWorker.BACKOFF.delay(5, Optional.of(Duration.ofSeconds(3)), FixedRandom.of(0.9))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(PartitionWorker.BACKOFF.delay(1, Optional.of(Duration.ofDays(1)), FixedRandom.of(0))).isEqualTo(Duration.ofMinutes(15));
   }
 
   @ParameterizedTest

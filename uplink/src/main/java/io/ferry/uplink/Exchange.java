@@ -1,5 +1,6 @@
 package io.ferry.uplink;
 
+import io.ferry.core.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;

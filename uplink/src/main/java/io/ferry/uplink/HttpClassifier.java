@@ -3,12 +3,9 @@ package io.ferry.uplink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.ferry.core.RetryAfter;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,9 +17,6 @@ import okhttp3.Headers;
  * the body of a 2xx itself. Pure.
  */
 public final class HttpClassifier {
-  /** Longest Retry-After honoured; a larger value is clamped (a server bug must not stall us for days). */
-  public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HttpClassifier() {}
@@ -47,7 +41,7 @@ public final class HttpClassifier {
     }
     if (status == 408 || status == 425 || status == 429 || status >= 500) {
       // A proxy's 502/503 page is transient too: retrying keeps the data either way.
-      return Optional.of(new Verdict.RetryAfter(retryAfter(headers.get("Retry-After"), now), reason));
+      return Optional.of(new Verdict.RetryAfter(RetryAfter.parse(headers.get("Retry-After"), now), reason));
     }
     return Optional.of(notTheApi(status, body, headers));
   }
@@ -131,30 +125,6 @@ public final class HttpClassifier {
     } catch (IOException e) {
       return Optional.empty();
     }
-  }
-
-  /** Retry-After as delay-seconds or an HTTP date; empty when absent or unreadable. */
-  public static Optional<Duration> retryAfter(String value, Instant now) {
-    if (value == null || value.isBlank()) {
-      return Optional.empty();
-    }
-    String v = value.trim();
-    try {
-      long seconds = Long.parseLong(v);
-      return seconds < 0 ? Optional.empty() : Optional.of(clamp(Duration.ofSeconds(seconds)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration d = Duration.between(now, at);
-        return Optional.of(d.isNegative() ? Duration.ZERO : clamp(d));
-      } catch (DateTimeParseException notDate) {
-        return Optional.empty();
-      }
-    }
-  }
-
-  private static Duration clamp(Duration d) {
-    return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.ferry.uplink;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.Fields;
+import io.ferry.core.Backoff;
 import java.time.Duration;
 
 /**
@@ -49,12 +51,8 @@ public record RunnerSettings(
   public static RunnerSettings read(Fields f, int defaultBatch, Duration defaultMinInterval, Duration defaultBackoff) {
     int batch = f.integer("batchSize", defaultBatch, 1, 1_000_000);
     Duration minInterval = f.duration("minInterval", defaultMinInterval, Duration.ZERO, Duration.ofHours(1));
-    Duration initial = f.duration("backoffInitial", defaultBackoff, Duration.ofMillis(10), Duration.ofHours(1));
-    Duration max = f.duration("backoffMax", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(6));
-    if (max.compareTo(initial) < 0) {
-      f.error("backoffMax", "must not be shorter than backoffInitial");
-      max = initial;
-    }
+    // Equal jitter: gateways that lost the same API at once must not come back in lock-step.
+    Backoff backoff = BackoffKeys.read(f, defaultBackoff, Duration.ofMinutes(5)).withJitter(Backoff.EQUAL_JITTER);
     Duration call = f.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30));
     Duration connect = f.duration("connectTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
     Duration read = f.duration("readTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(30));
@@ -62,31 +60,7 @@ public record RunnerSettings(
     Duration configRetry = f.duration("configRetry", DEFAULT_CONFIG_RETRY, Duration.ofSeconds(1), Duration.ofDays(1));
     Duration progress = f.duration("progressEvery", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration lease = call.multipliedBy(2).plus(minInterval).plus(Duration.ofSeconds(30));
-    return new RunnerSettings(batch, minInterval, new Backoff(initial, max), lease, Duration.ofMillis(500), authRetry,
+    return new RunnerSettings(batch, minInterval, backoff, lease, Duration.ofMillis(500), authRetry,
         progress, connect, read, call, configRetry);
-  }
-
-  public RunnerSettings withMinInterval(Duration d) {
-    return new RunnerSettings(batchRecords, d, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
-  }
-
-  public RunnerSettings withIdlePoll(Duration d) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, d, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
-  }
-
-  public RunnerSettings withBatchRecords(int n) {
-    return new RunnerSettings(n, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
-  }
-
-  public RunnerSettings withTimeouts(Duration connect, Duration read, Duration call) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connect, read, call, configRetry);
-  }
-
-  public RunnerSettings withConfigRetry(Duration d) {
-    return new RunnerSettings(batchRecords, minInterval, backoff, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, d);
-  }
-
-  public RunnerSettings withBackoff(Backoff b) {
-    return new RunnerSettings(batchRecords, minInterval, b, leaseTtl, idlePoll, authRetry, progressEvery, connectTimeout, readTimeout, callTimeout, configRetry);
   }
 }

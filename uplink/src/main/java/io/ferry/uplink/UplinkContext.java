@@ -1,6 +1,7 @@
 package io.ferry.uplink;
 
 import io.ferry.buffer.Buffer;
+import io.ferry.core.Sleeper;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.random.RandomGenerator;

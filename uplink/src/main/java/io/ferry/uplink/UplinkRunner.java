@@ -5,6 +5,7 @@ import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.Lease;
 import io.ferry.buffer.SampleRecord;
+import io.ferry.core.LogGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class UplinkRunner implements UplinkService {
   private volatile long backlog = -1;
   private volatile UplinkState state = UplinkState.NEW;
   private volatile String lastError;
+  /** The reason of the current back-off: logged when it starts or changes, not on every retry. */
+  private final LogGate backingOff = LogGate.onChange();
   private volatile Instant lastSuccess;
   private volatile boolean stopping;
   private volatile boolean waiting;
@@ -164,11 +167,6 @@ public final class UplinkRunner implements UplinkService {
     throw new IllegalStateException("unhandled delivery " + d);
   }
 
-  /** The exchange, for handlers that need to count non-HTTP writes. */
-  public Exchange exchange() {
-    return exchange;
-  }
-
   // ------------------------------------------------------------------ the loop
 
   private void run() {
@@ -189,7 +187,7 @@ public final class UplinkRunner implements UplinkService {
         fail(Optional.empty(), "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         LOG.error("uplink {}: unexpected failure, retrying", name, e);
         try {
-          waitFor(settings.backoff().delay(attempt++, ctx.random()), false);
+          waitFor(settings.backoff().delay(++attempt, ctx.random()), false);
         } catch (InterruptedException ie) {
           break;
         }
@@ -210,7 +208,7 @@ public final class UplinkRunner implements UplinkService {
       d = handler.deliver(lease, exchange);
     } catch (RuntimeException e) {
       String reason = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
-      if (!reason.equals(lastError)) {
+      if (!backingOff.current("reason").equals(Optional.of(reason))) {
         LOG.error("uplink {}: handler failed on a batch of {} records", name, lease.size(), e);
       }
       d = new Delivery.Retry(Optional.empty(), reason);
@@ -241,8 +239,7 @@ public final class UplinkRunner implements UplinkService {
     } else if (d instanceof Delivery.Retry r) {
       lease.release();
       fail(r.after(), r.reason());
-      Duration wait = r.after().orElseGet(() -> settings.backoff().delay(attempt, ctx.random()));
-      attempt++;
+      Duration wait = settings.backoff().delay(++attempt, r.after(), ctx.random());
       waitFor(wait, false);
     } else if (d instanceof Delivery.Rejected r) {
       lease.reject(r.records(), r.reason());
@@ -268,6 +265,7 @@ public final class UplinkRunner implements UplinkService {
             + "fix the key and restart, or wait: retrying every {}", name, u.reason(), settings.authRetry());
       }
       state = UplinkState.PAUSED_AUTH;
+      backingOff.clear();
       lastError = "credentials refused: " + u.reason();
       waitFor(settings.authRetry(), false);
     } else if (d instanceof Delivery.Misconfigured m) {
@@ -312,6 +310,7 @@ public final class UplinkRunner implements UplinkService {
       LOG.info("uplink {}: delivering again (was {})", name, state);
     }
     state = UplinkState.RUNNING;
+    backingOff.clear();
     lastError = null;
     lastSuccess = ctx.clock().instant();
     attempt = 0;
@@ -322,10 +321,9 @@ public final class UplinkRunner implements UplinkService {
   }
 
   private void fail(Optional<Duration> after, String reason) {
-    boolean changed = state != UplinkState.BACKING_OFF || !reason.equals(lastError);
     state = UplinkState.BACKING_OFF;
     lastError = reason;
-    if (changed) {
+    if (backingOff.admit("reason", reason).isPresent()) {
       LOG.warn("uplink {}: {}; retrying{} (data stays buffered)", name, reason,
           after.map(a -> " after " + a.toSeconds() + " s as the server asked").orElse(" with backoff"));
     }

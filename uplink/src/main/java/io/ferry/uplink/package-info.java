@@ -22,7 +22,7 @@
  *   <li>Classification of answers is one pure function per API over (status, body, headers), built on
  *       {@link io.ferry.uplink.HttpClassifier}, and returns a sealed
  *       {@link io.ferry.uplink.Verdict}.
- *   <li>Time comes from the injected clock and waits from the injected {@link io.ferry.uplink.Sleeper};
+ *   <li>Time comes from the injected clock and waits from the injected {@link io.ferry.core.Sleeper};
  *       OkHttp's own retry on connection failure is off (resending is the uplink's decision).
  *   <li>Only an API's own classifier dead-letters records, and only for an answer in that API's
  *       error shape about this request's content; every other non-success (redirect, 404/405/410,

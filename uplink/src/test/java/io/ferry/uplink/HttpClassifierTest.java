@@ -77,31 +77,8 @@ class HttpClassifierTest {
   }
 
   @Test
-  void retryAfterSecondsAndDates() {
-    assertThat(HttpClassifier.retryAfter("7", NOW)).contains(Duration.ofSeconds(7));
-    assertThat(HttpClassifier.retryAfter("Thu, 01 Jan 2026 00:00:30 GMT", NOW)).contains(Duration.ofSeconds(30));
-    assertThat(HttpClassifier.retryAfter("Wed, 31 Dec 2025 23:00:00 GMT", NOW)).contains(Duration.ZERO);
-    assertThat(HttpClassifier.retryAfter("999999", NOW)).contains(HttpClassifier.MAX_RETRY_AFTER);
-    assertThat(HttpClassifier.retryAfter("soon", NOW)).isEmpty();
-    assertThat(HttpClassifier.retryAfter("-3", NOW)).isEmpty();
-    assertThat(HttpClassifier.retryAfter(null, NOW)).isEmpty();
-  }
-
-  @Test
   void retryAfterIsCarriedInTheVerdict() {
     Verdict v = HttpClassifier.byStatus(429, "", Headers.of("Retry-After", "12"), NOW).orElseThrow();
     assertThat(v).isEqualTo(new Verdict.RetryAfter(Optional.of(Duration.ofSeconds(12)), "HTTP 429"));
-  }
-
-  @Test
-  void backoffGrowsWithJitterAndIsCapped() {
-    Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
-    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-    for (int attempt = 0; attempt < 12; attempt++) {
-      long ceiling = Math.min(60_000, 1000L << attempt);
-      Duration d = b.delay(attempt, r);
-      assertThat(d.toMillis()).isBetween(ceiling / 2, ceiling);
-    }
-    assertThat(b.delay(1000, r).toMillis()).isBetween(30_000L, 60_000L);
   }
 }

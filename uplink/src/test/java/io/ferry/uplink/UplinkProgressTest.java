@@ -1,5 +1,6 @@
 package io.ferry.uplink;
 
+import io.ferry.core.Sleeper;
 import static io.ferry.uplink.UplinkTesting.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,7 +1,5 @@
 package io.ferry.uplink;
 
-import static org.awaitility.Awaitility.await;
-
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
@@ -16,6 +14,7 @@ import io.ferry.config.YamlReader;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
+import io.ferry.core.Sleeper;
 import io.ferry.core.ValueKind;
 import io.ferry.core.testing.FakeClock;
 import java.io.IOException;
@@ -36,6 +35,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import okhttp3.OkHttpClient;
+import static org.awaitility.Awaitility.await;
 
 /** Shared fixtures: a sleeper that advances the {@link FakeClock}, a real SQLite buffer, YAML sections. */
 public final class UplinkTesting {

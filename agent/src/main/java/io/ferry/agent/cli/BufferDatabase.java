@@ -1,10 +1,8 @@
 package io.ferry.agent.cli;
 
 import io.ferry.config.AgentConfig;
-import io.ferry.config.ConfigContext;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.Problem;
-import io.ferry.config.Problems;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +12,7 @@ import java.util.Set;
  * Finds the buffer database from a configuration directory ({@code --config DIR}): agent.yaml's
  * {@code buffer.path}. Shared by the commands that open the database themselves ({@code ferry
  * buffer}, {@code ferry mirror}); each decides which of the problems stop it and how to say so.
- * No driver or uplink type is known here, so their sections only yield problems the callers ignore.
+ * Loaded through {@link ScopedConfig}, like every command about part of a configuration.
  */
 final class BufferDatabase {
   private BufferDatabase() {}
@@ -38,8 +36,7 @@ final class BufferDatabase {
   }
 
   static Lookup fromConfig(Path dir) {
-    Problems problems = new Problems();
-    Optional<AgentConfig> agent = new ConfigLoader(ConfigContext.ofSystem(problems), Set.of(), Set.of()).load(dir).agent();
-    return new Lookup(dir, agent, problems.all());
+    ScopedConfig scoped = ScopedConfig.load(dir, Set.of());
+    return new Lookup(dir, scoped.loaded().agent(), scoped.problems());
   }
 }

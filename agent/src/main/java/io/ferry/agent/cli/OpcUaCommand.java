@@ -1,18 +1,16 @@
 package io.ferry.agent.cli;
 
 import io.ferry.config.AgentConfig;
-import io.ferry.config.ConfigContext;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Problem;
-import io.ferry.config.Problems;
 import io.ferry.drivers.opcua.InstrumentState;
 import io.ferry.drivers.opcua.OpcUaConnectException;
 import io.ferry.drivers.opcua.OpcUaDriverFactory;
 import io.ferry.drivers.opcua.OpcUaPlan;
 import io.ferry.drivers.opcua.ServerCertificates;
-import io.ferry.drivers.opcua.ServerTrust;
-import io.ferry.drivers.opcua.Thumbprints;
+import io.ferry.drivers.opcua.security.ServerTrust;
+import io.ferry.drivers.opcua.security.Thumbprints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -115,27 +113,26 @@ public final class OpcUaCommand implements Runnable {
   /** An OPC UA instrument read from a configuration directory, with its private state directory. */
   record Resolved(OpcUaPlan plan, Path instrumentState) {
     static Optional<Resolved> load(Path config, String instrument, Path stateOverride, PrintWriter err) {
-      Problems problems = new Problems();
-      ConfigContext ctx = ConfigContext.ofSystem(problems);
-      ConfigLoader.Loaded loaded = new ConfigLoader(ctx, Set.of(OpcUaDriverFactory.NAME), Set.of()).load(config);
+      ScopedConfig scoped = ScopedConfig.load(config, Set.of());
       OpcUaDriverFactory factory = new OpcUaDriverFactory();
-      Optional<InstrumentConfig> ic = loaded.instruments().stream().filter(i -> i.id().equals(instrument)).findFirst();
+      Optional<InstrumentConfig> ic = scoped.instrument(instrument).filter(i -> i.info().driver().equals(OpcUaDriverFactory.NAME));
       if (ic.isEmpty()) {
         err.println("ferry: no instrument \"" + instrument + "\" with driver: opcua in " + config.resolve(ConfigLoader.INSTRUMENTS_DIR));
-        problems.all().stream().filter(p -> p.path().equals("id") || p.path().equals("driver")).limit(5).forEach(p -> err.println("  " + p));
+        scoped.problems().stream().filter(p -> p.path().equals("id") || p.path().equals("driver")).limit(5).forEach(p -> err.println("  " + p));
         return Optional.empty();
       }
       String file = ic.get().info().file();
       Optional<OpcUaPlan> plan = factory.opcUaPlan(ic.get());
-      ctx.finish();
-      List<Problem> mine = problems.all().stream().filter(p -> p.location().file().equals(file)).toList();
+      scoped.finish();
+      List<Problem> mine = scoped.in(file);
       if (plan.isEmpty()) {
         err.println("ferry: " + file + " is not valid:");
         mine.forEach(p -> err.println("  " + p));
         return Optional.empty();
       }
-      // This command knows only the OPC UA driver, not the uplinks: other problems are shown, `ferry check` judges them.
+      // Only this instrument's file: problems elsewhere are `ferry check`'s to report.
       mine.forEach(p -> err.println("note: " + p));
+      ConfigLoader.Loaded loaded = scoped.loaded();
       Path agentState = stateOverride != null ? stateOverride : loaded.agent().map(AgentConfig::stateDir).orElse(ConfigLoader.DEFAULT_STATE_DIR);
       return Optional.of(new Resolved(plan.get(), InstrumentState.dir(agentState, instrument)));
     }

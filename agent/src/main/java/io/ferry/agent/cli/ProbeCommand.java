@@ -1,18 +1,18 @@
 package io.ferry.agent.cli;
 
 import io.ferry.drivers.modbus.ModbusProbe;
-import io.ferry.drivers.modbus.ModbusTransport;
 import io.ferry.drivers.modbus.ProbeReport;
-import io.ferry.drivers.modbus.ReadResult;
-import io.ferry.drivers.modbus.Table;
+import io.ferry.drivers.modbus.codec.Table;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
+import io.ferry.drivers.modbus.transport.ReadResult;
 import io.ferry.drivers.serial.SerialSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code ferry probe modbus}: reads registers once and prints them raw and in every decoding,

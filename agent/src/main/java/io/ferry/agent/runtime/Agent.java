@@ -8,6 +8,7 @@ import io.ferry.agent.plan.PlannedUplink;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.SqliteBuffer;
+import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.SampleSink;
@@ -62,7 +63,7 @@ public final class Agent implements AutoCloseable {
     createDirectories(plan.stateDir());
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
-    uctx = new UplinkContext(buffer, clock, http, io.ferry.uplink.Sleeper.system(), new SplittableRandom());
+    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom());
     try {
       for (PlannedUplink pu : plan.uplinks()) {
         startUplink(pu);
@@ -93,7 +94,7 @@ public final class Agent implements AutoCloseable {
 
   /** Opens the buffer, starts uplinks, services and instruments. */
   public static Agent start(AgentPlan plan, InstantSource clock) {
-    return new Agent(plan, clock, Sleeper.system(clock), PollListener.NONE);
+    return new Agent(plan, clock, Sleeper.system(), PollListener.NONE);
   }
 
   /** As {@link #start(AgentPlan, InstantSource)}, with the scheduler waiting through {@code sleeper} (tests). */
@@ -203,7 +204,7 @@ public final class Agent implements AutoCloseable {
 
   /** The same, telling {@code pollListener} about every poll (the status server's latency histograms). */
   public static Agent start(AgentPlan plan, InstantSource clock, PollListener pollListener) {
-    return new Agent(plan, clock, Sleeper.system(clock), pollListener);
+    return new Agent(plan, clock, Sleeper.system(), pollListener);
   }
 
   /** What every part counts now, for health, metrics and the status page. Cheap enough for each request. */

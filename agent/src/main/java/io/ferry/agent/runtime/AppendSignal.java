@@ -1,6 +1,6 @@
 package io.ferry.agent.runtime;
 
-import io.ferry.uplink.Sleeper;
+import io.ferry.core.Sleeper;
 import java.time.Duration;
 
 /**
@@ -33,7 +33,7 @@ final class AppendSignal implements Sleeper {
 
   @Override
   public void sleep(Duration d) throws InterruptedException {
-    io.ferry.core.Sleeper.sleepOnThread(d);
+    Sleeper.sleepOnThread(d);
   }
 
   @Override

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /** One instrument's counters, written by its threads and read by the status line and health. */
 final class InstrumentCounters {
-  private static final Logger log = LoggerFactory.getLogger(InstrumentCounters.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InstrumentCounters.class);
 
   final String instrument;
   final AtomicLong polls = new AtomicLong();
@@ -54,11 +54,11 @@ final class InstrumentCounters {
         refused.addAndGet(batch.size());
         if (!refusing) {
           refusing = true;
-          log.warn("instrument {}: the buffer refused samples ({}); further refusals are counted", instrument, describe(failure));
+          LOG.warn("instrument {}: the buffer refused samples ({}); further refusals are counted", instrument, describe(failure));
         }
       } else if (refusing) {
         refusing = false;
-        log.info("instrument {}: the buffer accepts samples again", instrument);
+        LOG.info("instrument {}: the buffer accepts samples again", instrument);
       }
     });
   }

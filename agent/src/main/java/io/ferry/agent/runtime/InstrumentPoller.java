@@ -4,6 +4,7 @@ import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
 import java.time.InstantSource;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the driver, so a stuck driver costs only its own ticks (counted as missed).
  */
 final class InstrumentPoller {
-  private static final Logger log = LoggerFactory.getLogger(InstrumentPoller.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InstrumentPoller.class);
 
   private final InstrumentInfo info;
   private final PollingDriver driver;
@@ -122,13 +123,13 @@ final class InstrumentPoller {
 
   private void tickLoop() {
     long nextTick = startAfterNow ? Ticks.floor(now(), interval) + interval : Ticks.ceil(now(), interval);
-    log.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
+    LOG.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
         Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
     try {
       while (running) {
         long now = now();
         if (nextTick - now > interval) {
-          log.warn("instrument {}: the clock went back to {}; ticks realigned", info.id(), MicroTime.instant(now));
+          LOG.warn("instrument {}: the clock went back to {}; ticks realigned", info.id(), MicroTime.instant(now));
           nextTick = Ticks.ceil(now, interval);
         }
         PollAttempt attempt = current;
@@ -136,7 +137,7 @@ final class InstrumentPoller {
         long wake = watching ? Math.min(nextTick, attempt.deadlineMicros) : nextTick;
         if (now < wake) {
           dueMicros = wake;
-          sleeper.sleepUntil(MicroTime.instant(wake));
+          sleeper.sleepUntil(MicroTime.instant(wake), clock);
           continue;
         }
         if (watching && now >= attempt.deadlineMicros && attempt.abandon()) {
@@ -163,7 +164,7 @@ final class InstrumentPoller {
     } catch (InterruptedException e) {
       // stop() interrupts: leave quietly
     } catch (RuntimeException e) {
-      log.error("instrument {}: tick thread failed; polling stopped", info.id(), e);
+      LOG.error("instrument {}: tick thread failed; polling stopped", info.id(), e);
     }
   }
 
@@ -204,7 +205,7 @@ final class InstrumentPoller {
           failing = false;
           timingOut = false;
           skipping = false;
-          log.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
+          LOG.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
               counters.errors.get(), counters.timeouts.get(), counters.missedTicks.get());
         }
       }
@@ -218,7 +219,7 @@ final class InstrumentPoller {
     try {
       listener.polled(info.id(), System.nanoTime() - startedNanos, outcome);
     } catch (RuntimeException e) {
-      log.debug("instrument {}: poll listener failed: {}", info.id(), e.toString());
+      LOG.debug("instrument {}: poll listener failed: {}", info.id(), e.toString());
     }
   }
 
@@ -227,7 +228,7 @@ final class InstrumentPoller {
     counters.lastError = InstrumentCounters.describe(e);
     if (!failing) {
       failing = true;
-      log.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
+      LOG.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
     }
   }
 
@@ -236,7 +237,7 @@ final class InstrumentPoller {
     counters.lastError = "poll timed out after " + Durations.format(info.pollTimeout());
     if (!timingOut) {
       timingOut = true;
-      log.warn("instrument {}: poll of tick {} ran past its timeout of {}; interrupted, further timeouts are counted",
+      LOG.warn("instrument {}: poll of tick {} ran past its timeout of {}; interrupted, further timeouts are counted",
           info.id(), MicroTime.instant(attempt.tickMicros), Durations.format(info.pollTimeout()));
     }
   }
@@ -244,7 +245,7 @@ final class InstrumentPoller {
   private void onMissed(String why) {
     if (!skipping) {
       skipping = true;
-      log.warn("instrument {}: skipping ticks: {}; further skipped ticks are counted", info.id(), why);
+      LOG.warn("instrument {}: skipping ticks: {}; further skipped ticks are counted", info.id(), why);
     }
   }
 
@@ -254,8 +255,9 @@ final class InstrumentPoller {
     tickThread.interrupt();
   }
 
-  boolean joinTicks(long deadlineNanos) throws InterruptedException {
-    long ms = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+  /** Waits up to {@code nanos} for the tick thread to end. */
+  boolean joinTicks(long nanos) throws InterruptedException {
+    long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
     if (ms > 0) {
       tickThread.join(ms);
     }
@@ -271,7 +273,8 @@ final class InstrumentPoller {
     pollThread.shutdownNow();
   }
 
-  boolean awaitPoll(long deadlineNanos) throws InterruptedException {
-    return pollThread.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  /** Waits up to {@code nanos} for the poll thread to end. */
+  boolean awaitPoll(long nanos) throws InterruptedException {
+    return pollThread.awaitTermination(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 }

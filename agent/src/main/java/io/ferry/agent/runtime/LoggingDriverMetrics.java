@@ -1,5 +1,6 @@
 package io.ferry.agent.runtime;
 
+import io.ferry.core.LogGate;
 import io.ferry.drivers.spi.DriverMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,7 @@ final class LoggingDriverMetrics implements DriverMetrics {
   private static final Logger LOG = LoggerFactory.getLogger("io.ferry.drivers");
   private final String instrument;
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-  private volatile String state = "";
+  private final LogGate state = LogGate.onChange();
 
   LoggingDriverMetrics(String instrument) {
     this.instrument = instrument;
@@ -25,8 +26,7 @@ final class LoggingDriverMetrics implements DriverMetrics {
 
   @Override
   public void state(String newState) {
-    if (!newState.equals(state)) {
-      state = newState;
+    if (state.admit("state", newState).isPresent()) {
       LOG.info("instrument {}: {}", instrument, newState);
     }
   }

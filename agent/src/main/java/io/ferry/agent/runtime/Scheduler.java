@@ -1,11 +1,12 @@
 package io.ferry.agent.runtime;
 
 import io.ferry.config.InstrumentInfo;
+import io.ferry.core.Sleeper;
+import io.ferry.core.Ticker;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
 import io.ferry.drivers.spi.StreamingDriver;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -28,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * they keep their tick schedule.
  */
 public final class Scheduler implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
   private static final Duration UNWIND = Duration.ofMillis(200);
 
   private final InstantSource clock;
   private final Sleeper sleeper;
+  private final Ticker ticker;
   private final SampleSink sink;
   private final PollListener listener;
   // Concurrent: a reload adds and removes while status readers iterate.
@@ -49,24 +51,31 @@ public final class Scheduler implements AutoCloseable {
   /**
    * @param clock the time ticks align to (the same clock the drivers get)
    * @param sleeper how tick threads wait for that clock
+   * @param ticker elapsed time for the stop grace (a clock step must not shorten it)
    * @param sink where every sample goes (the buffer's append)
+   * @param listener told about every poll (its latency, for metrics)
    */
-  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink) {
-    this(clock, sleeper, sink, PollListener.NONE);
-  }
-
-  /** With a listener told about every poll (its latency, for metrics). */
-  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink, PollListener listener) {
+  public Scheduler(InstantSource clock, Sleeper sleeper, Ticker ticker, SampleSink sink, PollListener listener) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
-  /** On the system UTC clock. */
-  public static Scheduler system(SampleSink sink) {
-    Clock clock = Clock.systemUTC();
-    return new Scheduler(clock, Sleeper.system(clock), sink);
+  /** Without a poll listener. */
+  public Scheduler(InstantSource clock, Sleeper sleeper, Ticker ticker, SampleSink sink) {
+    this(clock, sleeper, ticker, sink, PollListener.NONE);
+  }
+
+  /** With the system ticker and a listener told about every poll (its latency, for metrics). */
+  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink, PollListener listener) {
+    this(clock, sleeper, Ticker.system(), sink, listener);
+  }
+
+  /** With the system ticker, without a poll listener. */
+  public Scheduler(InstantSource clock, Sleeper sleeper, SampleSink sink) {
+    this(clock, sleeper, Ticker.system(), sink, PollListener.NONE);
   }
 
   /**
@@ -115,11 +124,11 @@ public final class Scheduler implements AutoCloseable {
     }
     if (poller != null) {
       stopPollers(List.of(poller), grace);
-      log.info("instrument {}: stopped: {}", instrument, poller.counters.snapshot());
+      LOG.info("instrument {}: stopped: {}", instrument, poller.counters.snapshot());
     }
     if (streaming != null) {
       closeQuietly(instrument, streaming.driver());
-      log.info("instrument {}: stopped", instrument);
+      LOG.info("instrument {}: stopped", instrument);
     }
     return true;
   }
@@ -152,7 +161,7 @@ public final class Scheduler implements AutoCloseable {
     } catch (RuntimeException e) {
       s.counters().errors.incrementAndGet();
       s.counters().lastError = InstrumentCounters.describe(e);
-      log.error("instrument {}: streaming driver failed to start: {}", id, s.counters().lastError);
+      LOG.error("instrument {}: streaming driver failed to start: {}", id, s.counters().lastError);
     }
   }
 
@@ -164,7 +173,7 @@ public final class Scheduler implements AutoCloseable {
     state = State.RUNNING;
     pollers.values().forEach(InstrumentPoller::start);
     streams.forEach(this::startStreaming);
-    log.info("scheduler started: {} polled and {} streaming instrument(s)", pollers.size(), streams.size());
+    LOG.info("scheduler started: {} polled and {} streaming instrument(s)", pollers.size(), streams.size());
   }
 
   /** Counters of every instrument, in the order they were added. */
@@ -209,23 +218,23 @@ public final class Scheduler implements AutoCloseable {
     }
     stopPollers(List.copyOf(pollers.values()), grace);
     streams.forEach((id, s) -> closeQuietly(id, s.driver()));
-    log.info("scheduler stopped: {}", totals());
+    LOG.info("scheduler stopped: {}", totals());
   }
 
   /** Stops ticking, interrupts running polls, closes the drivers and waits up to {@code grace}. */
-  private static void stopPollers(List<InstrumentPoller> stopping, Duration grace) {
-    long deadline = System.nanoTime() + grace.toNanos();
+  private void stopPollers(List<InstrumentPoller> stopping, Duration grace) {
+    long deadline = ticker.nanos() + grace.toNanos();
     stopping.forEach(InstrumentPoller::signalStop);
     boolean interrupted = false;
     try {
       for (InstrumentPoller p : stopping) {
-        p.joinTicks(deadline);
+        p.joinTicks(deadline - ticker.nanos());
       }
       stopping.forEach(InstrumentPoller::abandonPoll);
       // Interrupted polls get a moment to unwind before their drivers are closed under them.
-      long unwind = Math.min(deadline, System.nanoTime() + UNWIND.toNanos());
+      long unwind = Math.min(deadline, ticker.nanos() + UNWIND.toNanos());
       for (InstrumentPoller p : stopping) {
-        p.awaitPoll(unwind);
+        p.awaitPoll(unwind - ticker.nanos());
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -233,8 +242,8 @@ public final class Scheduler implements AutoCloseable {
     stopping.forEach(p -> closeQuietly(p.id(), p.driver()));
     for (InstrumentPoller p : stopping) {
       try {
-        if (!p.awaitPoll(Math.max(deadline, System.nanoTime() + UNWIND.toNanos()))) {
-          log.warn("instrument {}: its poll thread did not stop (a driver ignoring interrupt and close); left behind as a daemon", p.id());
+        if (!p.awaitPoll(Math.max(deadline - ticker.nanos(), UNWIND.toNanos()))) {
+          LOG.warn("instrument {}: its poll thread did not stop (a driver ignoring interrupt and close); left behind as a daemon", p.id());
         }
       } catch (InterruptedException e) {
         interrupted = true;
@@ -254,7 +263,7 @@ public final class Scheduler implements AutoCloseable {
     try {
       driver.close();
     } catch (RuntimeException e) {
-      log.warn("instrument {}: closing the driver failed: {}", id, InstrumentCounters.describe(e));
+      LOG.warn("instrument {}: closing the driver failed: {}", id, InstrumentCounters.describe(e));
     }
   }
 }

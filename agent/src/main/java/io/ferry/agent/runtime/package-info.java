@@ -10,7 +10,7 @@
  * counted as a timeout and its result discarded; a tick that finds the previous poll still
  * running, or that passed while the thread was late, is skipped and counted, never queued; a
  * driver exception is counted and the next tick polls again. All waiting goes through the
- * injected {@link io.ferry.agent.runtime.Sleeper}, so tests drive time without sleeping.
+ * injected {@link io.ferry.core.Sleeper}, so tests drive time without sleeping.
  *
  * <p>Reload ({@link io.ferry.agent.runtime.Reloader}, {@link io.ferry.agent.runtime.ReloadDiff}):
  * the new configuration is planned completely before anything changes, and any problem leaves the

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.drivers.opcua.InstrumentState;
 import io.ferry.drivers.opcua.TestOpcUaServer;
-import io.ferry.drivers.opcua.Thumbprints;
+import io.ferry.drivers.opcua.security.Thumbprints;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

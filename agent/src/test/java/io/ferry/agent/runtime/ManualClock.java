@@ -1,5 +1,6 @@
 package io.ferry.agent.runtime;
 
+import io.ferry.core.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -46,7 +47,13 @@ final class ManualClock implements InstantSource, Sleeper {
   }
 
   @Override
-  public void sleepUntil(Instant deadline) throws InterruptedException {
+  public void sleep(Duration d) throws InterruptedException {
+    sleepUntil(now.plus(d), this);
+  }
+
+  /** Waits for any change of this clock (whatever {@code clock} is passed: the scheduler is given this one). */
+  @Override
+  public void sleepUntil(Instant deadline, InstantSource clock) throws InterruptedException {
     lock.lock();
     try {
       if (!now.isBefore(deadline)) {

@@ -1,2 +1,2 @@
-/** Test fixtures shared across the agent's packages (a hand-moved clock). Test sources only. */
+/** Test fixtures shared across the modules (a hand-moved clock, fixed randomness). Test sources only. */
 package io.ferry.core.testing;

@@ -1,5 +1,11 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.core.Backoff;
+import io.ferry.core.Ticker;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.transport.ModbusLink;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
+import io.ferry.drivers.modbus.transport.ReadResult;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -7,9 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +36,23 @@ final class ModbusBus {
   private final StateLog state;
   private Duration timeout = Duration.ZERO;
   private Duration pause = Duration.ZERO;
-  private Backoff reconnect;
+  private Backoff.State reconnect;
   private ModbusLink link;
-  private long lastRequestEnd = System.nanoTime();
+  private final Ticker ticker;
+  private long lastRequestEnd;
   private int silentInARow;
   /** After this many timeouts in a row with no answer from any unit, the port or socket is reopened. */
   static final int REOPEN_AFTER_SILENT = 3;
   private int users;
 
-  ModbusBus(ModbusTransport transport, Function<Duration, ModbusLink> links, InstantSource clock,
-      Duration backoffInitial, Duration backoffMax) {
+  ModbusBus(ModbusTransport transport, Function<Duration, ModbusLink> links, InstantSource clock, Ticker ticker,
+      Backoff backoff) {
     this.transport = transport;
     this.links = links;
     this.clock = clock;
-    this.reconnect = Backoff.of(backoffInitial, backoffMax);
+    this.ticker = ticker;
+    this.lastRequestEnd = ticker.nanos();
+    this.reconnect = backoff.start();
     this.state = new StateLog(LOG, "bus " + transport.busKey(), io.ferry.drivers.spi.DriverMetrics.NOOP);
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ferry-modbus " + transport.busKey());
@@ -120,13 +129,13 @@ final class ModbusBus {
         return new ReadResult.LinkDown(msg);
       }
     }
-    long wait = lastRequestEnd + p.toNanos() - System.nanoTime();
+    long wait = lastRequestEnd + p.toNanos() - ticker.nanos();
     if (wait > 0) {
       LockSupport.parkNanos(wait);
     }
     requests.incrementAndGet();
     ReadResult r = link.read(unit, request, t);
-    lastRequestEnd = System.nanoTime();
+    lastRequestEnd = ticker.nanos();
     if (r instanceof ReadResult.LinkDown d) {
       closeLink();
       reconnect = reconnect.failed(clock.instant());

@@ -1,5 +1,6 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.ChannelConfig;
 import io.ferry.config.DidYouMean;
 import io.ferry.config.Fields;
@@ -7,7 +8,17 @@ import io.ferry.config.InstrumentConfig;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.CounterSpec;
+import io.ferry.core.Backoff;
 import io.ferry.core.ValueKind;
+import io.ferry.drivers.modbus.codec.DataType;
+import io.ferry.drivers.modbus.codec.ModbusChannel;
+import io.ferry.drivers.modbus.codec.PlannerLimits;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.RequestPlanner;
+import io.ferry.drivers.modbus.codec.SplitMemory;
+import io.ferry.drivers.modbus.codec.Table;
+import io.ferry.drivers.modbus.codec.WordOrder;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.serial.SerialSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,12 +116,7 @@ final class ModbusConfigReader {
     int maxBits = c.integer("maxBitsPerRequest", 2000, 1, 2000);
     int maxGap = c.integer("maxGap", 10, 0, 124);
     int maxBitGap = c.integer("maxBitGap", 64, 0, 1999);
-    Duration backoffInitial = c.duration("backoffInitial", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1));
-    Duration backoffMax = c.duration("backoffMax", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(24));
-    if (backoffMax.compareTo(backoffInitial) < 0) {
-      c.error("backoffMax", "must not be shorter than backoffInitial");
-      backoffMax = backoffInitial;
-    }
+    Backoff backoff = BackoffKeys.read(c, Duration.ofSeconds(1), Duration.ofMinutes(1));
     boolean merge = !c.bool("oneRequestPerChannel", false);
     PlannerLimits limits = new PlannerLimits(maxRegs, maxBits, maxGap, maxBitGap, merge);
     Optional<List<ModbusChannel>> channels = readChannels(ic, limits);
@@ -119,7 +125,7 @@ final class ModbusConfigReader {
     }
     List<ReadRequest> requests = RequestPlanner.plan(channels.get(), limits, SplitMemory.NONE);
     return Optional.of(new ModbusPlan(withRegisterWraps(ic, channels.get()), transport.get(), unit, timeout, pause, limits,
-        backoffInitial, backoffMax, channels.get(), requests));
+        backoff, channels.get(), requests));
   }
 
   /** Modbus RTU: 3.5 character times of silence, fixed at 1.75 ms above 19200 baud. */

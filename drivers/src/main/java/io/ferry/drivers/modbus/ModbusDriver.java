@@ -1,7 +1,14 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import io.ferry.drivers.modbus.codec.ChannelDecoder;
+import io.ferry.drivers.modbus.codec.ModbusChannel;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.RequestPlanner;
+import io.ferry.drivers.modbus.codec.SplitMemory;
+import io.ferry.drivers.modbus.transport.ReadResult;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
 import java.io.IOException;
@@ -33,7 +40,7 @@ final class ModbusDriver implements PollingDriver {
   private final SplitStore splitStore;
   private volatile SplitMemory splits;
   private volatile List<ReadRequest> requests;
-  private volatile Backoff backoff;
+  private volatile Backoff.State backoff;
   private volatile boolean closed;
   private String lastDeviceError;
 
@@ -47,7 +54,7 @@ final class ModbusDriver implements PollingDriver {
     this.splitStore = new SplitStore(context.stateDir().resolve("modbus-splits.txt"));
     this.splits = splitStore.load();
     this.requests = RequestPlanner.plan(plan.channels(), plan.limits(), splits);
-    this.backoff = Backoff.of(plan.backoffInitial(), plan.backoffMax());
+    this.backoff = plan.backoff().start();
   }
 
   /** The reads one poll makes now (after any learned split). */
@@ -91,7 +98,7 @@ final class ModbusDriver implements PollingDriver {
       case UNIT -> {
         backoff = backoff.failed(after);
         state.set("unit", "backoff", scan.detail() + "; retrying this unit at most every "
-            + backoff.delayAfter(backoff.failures()).toMillis() + "ms, capped at " + plan.backoffMax().toMillis() + "ms");
+            + backoff.lastStep().toMillis() + "ms, capped at " + plan.backoff().max().toMillis() + "ms");
       }
       case LINK -> state.set("unit", "disconnected", scan.detail());
     }

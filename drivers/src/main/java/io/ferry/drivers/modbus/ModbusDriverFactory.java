@@ -1,6 +1,9 @@
 package io.ferry.drivers.modbus;
 
 import io.ferry.config.InstrumentConfig;
+import io.ferry.drivers.modbus.transport.DigitalPetriLink;
+import io.ferry.drivers.modbus.transport.ModbusLink;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.DriverFactory;
@@ -45,7 +48,7 @@ public final class ModbusDriverFactory implements DriverFactory {
     ModbusBus bus;
     synchronized (buses) {
       bus = buses.computeIfAbsent(key, k -> new ModbusBus(p.transport(), t -> links.apply(p.transport(), t),
-          context.clock(), p.backoffInitial(), p.backoffMax()));
+          context.clock(), context.ticker(), p.backoff()));
       bus.join(p);
     }
     ModbusBus b = bus;

@@ -1,6 +1,11 @@
 package io.ferry.drivers.modbus;
 
 import io.ferry.config.InstrumentInfo;
+import io.ferry.core.Backoff;
+import io.ferry.drivers.modbus.codec.ModbusChannel;
+import io.ferry.drivers.modbus.codec.PlannerLimits;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.spi.DriverPlan;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +25,7 @@ public record ModbusPlan(
     Duration timeout,
     Duration pause,
     PlannerLimits limits,
-    Duration backoffInitial,
-    Duration backoffMax,
+    Backoff backoff,
     List<ModbusChannel> channels,
     List<ReadRequest> requests)
     implements DriverPlan {

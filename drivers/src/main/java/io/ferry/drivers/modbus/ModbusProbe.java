@@ -1,5 +1,10 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.Table;
+import io.ferry.drivers.modbus.transport.DigitalPetriLink;
+import io.ferry.drivers.modbus.transport.ModbusTransport;
+import io.ferry.drivers.modbus.transport.ReadResult;
 import java.time.Duration;
 
 /** One read without an instrument file, for {@code ferry probe modbus}: connect, read, disconnect. */

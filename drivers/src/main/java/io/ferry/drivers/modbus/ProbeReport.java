@@ -1,5 +1,9 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.drivers.modbus.codec.DataType;
+import io.ferry.drivers.modbus.codec.RegisterDecoder;
+import io.ferry.drivers.modbus.codec.Table;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

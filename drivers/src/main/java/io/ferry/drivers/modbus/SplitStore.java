@@ -1,5 +1,7 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.drivers.modbus.codec.SplitMemory;
+import io.ferry.drivers.modbus.codec.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

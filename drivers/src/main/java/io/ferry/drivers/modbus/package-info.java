@@ -2,8 +2,9 @@
  * Modbus TCP, RTU and RTU over TCP on the digitalpetri client (no hand-written framing).
  *
  * <p>Invariants: configuration is validated once into an immutable {@link io.ferry.drivers.modbus.ModbusPlan};
- * planning ({@link io.ferry.drivers.modbus.RequestPlanner}) and decoding
- * ({@link io.ferry.drivers.modbus.RegisterDecoder}) are pure; one bus (a TCP host:port or a serial port)
+ * planning ({@link io.ferry.drivers.modbus.codec.RequestPlanner}) and decoding
+ * ({@link io.ferry.drivers.modbus.codec.RegisterDecoder}) are pure and live in {@code codec}, apart from the
+ * transport ({@code transport}: the link to a TCP host or serial port, and its settings); one bus (a TCP host:port or a serial port)
  * has exactly one thread and never has two requests in flight; a unit that does not answer is
  * backed off alone (exponential, capped) so the other units on its bus keep their rate; a read
  * never crosses an address the device rejected (learned from exception 2, kept in the

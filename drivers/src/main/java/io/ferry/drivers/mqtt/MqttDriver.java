@@ -1,11 +1,13 @@
 package io.ferry.drivers.mqtt;
 
+import io.ferry.core.Backoff;
+import io.ferry.core.LogGate;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import io.ferry.drivers.mqtt.MqttPlan.Connection;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.SampleSink;
 import io.ferry.drivers.spi.StreamingDriver;
-import io.ferry.drivers.mqtt.MqttPlan.Connection;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -56,10 +57,8 @@ final class MqttDriver implements StreamingDriver {
   private final PayloadDecoder decoder;
   private final Backoff backoff;
   private final ScheduledExecutorService scheduler;
-  private final SampledLog malformedLog;
-  private final SampledLog unmappedLog;
-  private final SampledLog refusedLog;
-  private final SampledLog failureLog;
+  /** Malformed payloads, unmapped fields, refused samples and connection failures: first at once, then one line a minute each. */
+  private final LogGate logs;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -86,17 +85,14 @@ final class MqttDriver implements StreamingDriver {
     this.conn = plan.connection();
     this.context = context;
     this.decoder = new PayloadDecoder(plan);
-    this.backoff = new Backoff(conn.reconnectMin(), conn.reconnectMax());
+    this.backoff = conn.backoff();
     String id = plan.instrument().id();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-mqtt-" + id);
       t.setDaemon(true);
       return t;
     });
-    this.malformedLog = new SampledLog(context.clock(), LOG_EVERY, m -> LOG.warn("{}: malformed MQTT payload: {}", id, m));
-    this.unmappedLog = new SampledLog(context.clock(), LOG_EVERY, m -> LOG.warn("{}: {}", id, m));
-    this.refusedLog = new SampledLog(context.clock(), LOG_EVERY, m -> LOG.warn("{}: {}", id, m));
-    this.failureLog = new SampledLog(context.clock(), LOG_EVERY, m -> LOG.warn("{}: {}", id, m));
+    this.logs = LogGate.sampled(context.clock(), LOG_EVERY);
   }
 
   @Override
@@ -147,7 +143,7 @@ final class MqttDriver implements StreamingDriver {
     }
     try {
       return SessionState.clientId(context.stateDir(), plan.instrument().id(),
-          () -> String.format("%08x", ThreadLocalRandom.current().nextInt()));
+          () -> String.format("%08x", context.random().nextInt()));
     } catch (IOException e) {
       String fallback = "ferry-" + plan.instrument().id();
       LOG.warn("{}: cannot keep a client id in {} ({}); using {} (set connection.clientId to choose one)",
@@ -265,10 +261,14 @@ final class MqttDriver implements StreamingDriver {
     }
     context.metrics().increment(counter);
     disconnectQuietly();
-    Duration delay = backoff.delay(failures++, ThreadLocalRandom.current().nextDouble());
+    Duration delay = backoff.delay(++failures, context.random());
     setState("backoff");
-    failureLog.report(what + ": " + describe(cause) + "; retrying in " + delay.toMillis() + " ms (failures in a row: " + failures + ")");
+    sampled("failure", what + ": " + describe(cause) + "; retrying in " + delay.toMillis() + " ms (failures in a row: " + failures + ")");
     scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void sampled(String kind, String message) {
+    logs.admit(kind, message).ifPresent(p -> LOG.warn("{}: {}{}", plan.instrument().id(), message, p.heldBackSuffix(LOG_EVERY)));
   }
 
   private void disconnectQuietly() {
@@ -352,7 +352,7 @@ final class MqttDriver implements StreamingDriver {
       s.acks.complete(ticket, t -> ack(s, t));
     } else if (d instanceof Decoding.Malformed m) {
       context.metrics().increment("malformed");
-      malformedLog.report(m.reason());
+      sampled("malformed", "malformed MQTT payload: " + m.reason());
       s.acks.complete(ticket, t -> ack(s, t));
     } else if (d instanceof Decoding.Values v) {
       values(s, ticket, v);
@@ -363,11 +363,11 @@ final class MqttDriver implements StreamingDriver {
   private void values(Session s, AckTracker.Ticket ticket, Decoding.Values v) {
     if (!v.problems().isEmpty()) {
       context.metrics().increment("malformed", v.problems().size());
-      v.problems().forEach(malformedLog::report);
+      v.problems().forEach(p -> sampled("malformed", "malformed MQTT payload: " + p));
     }
     if (!v.unmapped().isEmpty()) {
       context.metrics().increment("unmapped", v.unmapped().size());
-      v.unmapped().forEach(unmappedLog::report);
+      v.unmapped().forEach(u -> sampled("unmapped", u));
     }
     if (v.missing() > 0) {
       context.metrics().increment("missing", v.missing());
@@ -423,7 +423,7 @@ final class MqttDriver implements StreamingDriver {
    */
   private void refused(Session s, int count, Throwable error) {
     context.metrics().increment("refused", count);
-    refusedLog.report("the buffer refused " + count + " samples (" + describe(error)
+    sampled("refused", "the buffer refused " + count + " samples (" + describe(error)
         + "); reconnecting so that the broker delivers them again");
     scheduler.execute(() -> lost(s, "buffer refused samples", error, "bufferRefusals"));
   }

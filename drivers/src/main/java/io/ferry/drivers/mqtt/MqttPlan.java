@@ -3,6 +3,7 @@ package io.ferry.drivers.mqtt;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.config.Secret;
+import io.ferry.core.Backoff;
 import io.ferry.drivers.spi.DriverPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +50,7 @@ record MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscript
       Optional<Secret> password,
       Duration keepAlive,
       Duration connectTimeout,
-      Duration reconnectMin,
-      Duration reconnectMax,
+      Backoff backoff,
       int maxPending,
       int qos) {}
 
@@ -121,7 +121,7 @@ record MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscript
     }
     c.username().ifPresent(u -> lines.add("  user " + u + c.password().map(p -> ", password from " + p.source()).orElse("")));
     lines.add("  acknowledges each message only after the buffer stored it; at most " + c.maxPending() + " pending");
-    lines.add("  reconnect backoff " + c.reconnectMin().toMillis() + "ms .. " + c.reconnectMax().toMillis() + "ms");
+    lines.add("  reconnect backoff " + c.backoff().initial().toMillis() + "ms .. " + c.backoff().max().toMillis() + "ms, with jitter");
     for (Subscription s : subscriptions) {
       StringBuilder sb = new StringBuilder("  subscribe ").append(s.filter()).append(": ")
           .append(s.payload().name().toLowerCase(Locale.ROOT));

@@ -1,9 +1,11 @@
 package io.ferry.drivers.mqtt;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.ChannelConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Secret;
+import io.ferry.core.Backoff;
 import io.ferry.drivers.mqtt.MqttPlan.Connection;
 import io.ferry.drivers.mqtt.MqttPlan.PayloadFormat;
 import io.ferry.drivers.mqtt.MqttPlan.Subscription;
@@ -101,11 +103,8 @@ final class MqttPlanner {
     }
     Duration keepAlive = f.duration("keepAlive", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(18));
     Duration connectTimeout = f.duration("connectTimeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
-    Duration reconnectMin = f.duration("reconnectMin", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
-    Duration reconnectMax = f.duration("reconnectMax", Duration.ofMinutes(2), Duration.ofMillis(10), Duration.ofHours(1));
-    if (reconnectMax.compareTo(reconnectMin) < 0) {
-      f.error("reconnectMax", "must not be shorter than reconnectMin");
-    }
+    // Equal jitter: a fleet of gateways must not reconnect to a restarted broker in lock-step.
+    Backoff backoff = BackoffKeys.read(f, Duration.ofSeconds(1), Duration.ofMinutes(2)).withJitter(Backoff.EQUAL_JITTER);
     int maxPending = f.integer("maxPending", 1000, 1, 100_000);
     int qos = f.integer("qos", 1, 0, 2);
     if (qos == 2) {
@@ -115,7 +114,7 @@ final class MqttPlanner {
       return Optional.empty();
     }
     return Optional.of(new Connection(url.get(), tls, caFile, verifyHostname, clientId, username, password, keepAlive,
-        connectTimeout, reconnectMin, reconnectMax, maxPending, qos));
+        connectTimeout, backoff, maxPending, qos));
   }
 
   /** Normalises {@code tcp://host[:port]} or {@code ssl://host[:port]} (default ports 1883 and 8883). */

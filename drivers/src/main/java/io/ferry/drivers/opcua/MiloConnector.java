@@ -1,5 +1,9 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.drivers.opcua.security.ClientCertificate;
+import io.ferry.drivers.opcua.security.EndpointSelector;
+import io.ferry.drivers.opcua.security.Identity;
+import io.ferry.drivers.opcua.security.ServerTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

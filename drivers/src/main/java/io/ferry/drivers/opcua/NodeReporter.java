@@ -1,7 +1,7 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.core.LogGate;
 import io.ferry.drivers.spi.DriverMetrics;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -17,7 +17,7 @@ final class NodeReporter {
 
   private final String instrument;
   private final DriverMetrics metrics;
-  private final Map<String, String> reported = new ConcurrentHashMap<>();
+  private final LogGate reported = LogGate.onChange();
   private final Set<String> skipped = ConcurrentHashMap.newKeySet();
   /** A misconfigured file with thousands of bad nodes must not flood the journal. */
   private static final int MAX_WARNINGS = 20;
@@ -30,8 +30,7 @@ final class NodeReporter {
 
   void unusable(NodePlan node, String reason) {
     skipped.add(node.channel().channel());
-    String previous = reported.put(node.channel().channel(), reason);
-    if (!reason.equals(previous)) {
+    if (reported.admit(node.channel().channel(), reason).isPresent()) {
       metrics.increment("unusableNodes");
       if (warned.incrementAndGet() <= MAX_WARNINGS) {
         LOG.warn("{}: channel {} (node {}) skipped: {}; the other channels go on", instrument, node.channel().channel(), node.node(), reason);

@@ -1,6 +1,9 @@
 package io.ferry.drivers.opcua;
 
 import io.ferry.config.InstrumentInfo;
+import io.ferry.core.Backoff;
+import io.ferry.drivers.opcua.security.Identity;
+import io.ferry.drivers.opcua.security.SecurityChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -48,7 +51,7 @@ public final class OpcUaBrowser implements AutoCloseable {
   public static OpcUaBrowser connect(String endpoint, Path stateDir, Duration timeout) throws OpcUaConnectException {
     InstrumentInfo info = new InstrumentInfo("browse", OpcUaDriverFactory.NAME, "(command line)", "", Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(), List.of());
     ConnectionSettings c = new ConnectionSettings(endpoint, SecurityChoice.NONE, new Identity.Anonymous(), true, timeout, Duration.ofMinutes(1),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Optional.empty());
+        Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(1)), 0, Optional.empty());
     OpcUaPlan plan = new OpcUaPlan(info, AcquisitionMode.POLL, c, TimestampSource.SOURCE,
         new SubscriptionSettings(Duration.ofSeconds(1), 10, 33, 1000), List.of());
     return connect(plan, stateDir);

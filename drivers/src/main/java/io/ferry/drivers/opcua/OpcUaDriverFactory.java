@@ -1,6 +1,7 @@
 package io.ferry.drivers.opcua;
 
 import io.ferry.config.InstrumentConfig;
+import io.ferry.drivers.opcua.security.ServerTrust;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.DriverFactory;

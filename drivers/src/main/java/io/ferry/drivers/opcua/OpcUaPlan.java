@@ -2,6 +2,7 @@ package io.ferry.drivers.opcua;
 
 import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
+import io.ferry.drivers.opcua.security.Identity;
 import io.ferry.drivers.spi.DriverPlan;
 import java.util.ArrayList;
 import java.util.List;

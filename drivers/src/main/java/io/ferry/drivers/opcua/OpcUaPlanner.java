@@ -1,10 +1,14 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.ChannelConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Secret;
+import io.ferry.core.Backoff;
 import io.ferry.core.ChannelId;
+import io.ferry.drivers.opcua.security.Identity;
+import io.ferry.drivers.opcua.security.SecurityChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,18 +77,14 @@ final class OpcUaPlanner {
     boolean useEndpointHost = f.bool("useEndpointHost", true);
     Duration requestTimeout = f.duration("requestTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10));
     Duration sessionTimeout = f.duration("sessionTimeout", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(1));
-    Duration reconnectMin = f.duration("reconnectMin", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(10));
-    Duration reconnectMax = f.duration("reconnectMax", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofHours(1));
-    if (reconnectMax.compareTo(reconnectMin) < 0) {
-      f.error("reconnectMax", "must not be shorter than reconnectMin");
-    }
+    Backoff backoff = BackoffKeys.read(f, Duration.ofSeconds(1), Duration.ofMinutes(1));
     int maxNodesPerRead = f.integer("maxNodesPerRead", 0, 0, 100_000);
     Optional<Path> pkiDir = f.string("pkiDir").map(Path::of);
     if (endpoint.isEmpty() || security.isEmpty() || identity.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new ConnectionSettings(endpoint.get(), security.get(), identity.get(), useEndpointHost,
-        requestTimeout, sessionTimeout, reconnectMin, reconnectMax.compareTo(reconnectMin) < 0 ? reconnectMin : reconnectMax,
+        requestTimeout, sessionTimeout, backoff,
         maxNodesPerRead, pkiDir));
   }
 

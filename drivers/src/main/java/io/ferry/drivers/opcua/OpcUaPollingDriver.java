@@ -1,5 +1,6 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
@@ -60,7 +61,7 @@ final class OpcUaPollingDriver implements PollingDriver {
     this.context = context;
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
-    this.backoff = new Backoff(plan.connection().reconnectMin(), plan.connection().reconnectMax());
+    this.backoff = plan.connection().backoff();
   }
 
   @Override
@@ -161,10 +162,10 @@ final class OpcUaPollingDriver implements PollingDriver {
       c = connector.connect();
     } catch (OpcUaConnectException e) {
       failures++;
-      nextAttempt = context.clock().instant().plus(backoff.delay(failures));
+      nextAttempt = context.clock().instant().plus(backoff.step(failures));
       state("backoff");
       if (failures == 1 || e.needsOperator()) {
-        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().reconnectMax());
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().backoff().max());
       }
       context.metrics().increment("connectFailures");
       throw e;

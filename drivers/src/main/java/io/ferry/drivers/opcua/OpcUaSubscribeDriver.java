@@ -1,5 +1,6 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
@@ -73,7 +74,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     this.context = context;
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
-    this.backoff = new Backoff(plan.connection().reconnectMin(), plan.connection().reconnectMax());
+    this.backoff = plan.connection().backoff();
     this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-" + plan.instrument().id());
       t.setDaemon(true);
@@ -136,12 +137,12 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
       c = connector.connect();
     } catch (OpcUaConnectException e) {
       failures++;
-      Duration delay = backoff.delay(failures);
+      Duration delay = backoff.step(failures);
       nextAttempt = context.clock().instant().plus(delay);
       state("backoff");
       context.metrics().increment("connectFailures");
       if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
-        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().reconnectMax());
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().backoff().max());
       }
       return;
     }

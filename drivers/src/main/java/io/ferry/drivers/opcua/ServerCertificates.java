@@ -1,5 +1,6 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.drivers.opcua.security.EndpointSelector;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;

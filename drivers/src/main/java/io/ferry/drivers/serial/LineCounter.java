@@ -1,9 +1,8 @@
 package io.ferry.drivers.serial;
 
+import io.ferry.core.LogGate;
 import io.ferry.drivers.spi.DriverMetrics;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Set;
 import org.slf4j.Logger;
 
 /** Counts what happened to lines and logs each kind of trouble once (per connection), not per line. */
@@ -11,8 +10,9 @@ final class LineCounter {
   private final DriverMetrics metrics;
   private final Logger log;
   private final String who;
-  private final Set<String> logged = ConcurrentHashMap.newKeySet();
-  private volatile String state = "";
+  /** Each kind of trouble once per connection. */
+  private final LogGate once = LogGate.onChange();
+  private final LogGate states = LogGate.onChange();
 
   LineCounter(DriverMetrics metrics, Logger log, String who) {
     this.metrics = metrics;
@@ -44,23 +44,21 @@ final class LineCounter {
 
   /** Logs a state change once. */
   void state(String newState, String detail) {
-    if (!newState.equals(state)) {
-      String old = state;
-      state = newState;
+    states.admit("state", newState).ifPresent(pass -> {
       metrics.state(newState);
       if (newState.equals("connected")) {
-        logged.clear();
-        if (!old.isEmpty()) {
+        once.clear();
+        if (pass.previous().isPresent()) {
           log.info("{}: connected again", who);
         }
       } else {
         log.warn("{}: {}{}", who, newState, detail.isEmpty() ? "" : ": " + detail);
       }
-    }
+    });
   }
 
   private void once(String key, String message) {
-    if (logged.add(key)) {
+    if (once.admit(key, "logged").isPresent()) {
       log.warn("{}: {}", who, message);
     }
   }

@@ -1,8 +1,10 @@
 package io.ferry.drivers.serial;
 
+import io.ferry.config.BackoffKeys;
 import io.ferry.config.ChannelConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
+import io.ferry.core.Backoff;
 import io.ferry.core.ValueKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +50,7 @@ final class SerialConfigReader {
 
     Optional<SerialEndpoint> endpoint = Optional.empty();
     Duration timeout = Duration.ofSeconds(1);
-    Duration backoffInitial = Duration.ofSeconds(1);
-    Duration backoffMax = Duration.ofMinutes(1);
+    Backoff backoff = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
     if (ic.connection().isEmpty()) {
       f.error("missing required key \"connection\" ({port: /dev/ttyUSB0, baud: 9600} or {host: 10.0.0.9, port: 4001})");
     } else {
@@ -65,8 +66,7 @@ final class SerialConfigReader {
         endpoint = SerialSettings.read(c, 9600).map(SerialEndpoint.Port::new);
       }
       timeout = c.duration("timeout", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(5));
-      backoffInitial = c.duration("backoffInitial", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1));
-      backoffMax = c.duration("backoffMax", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(24));
+      backoff = BackoffKeys.read(c, Duration.ofSeconds(1), Duration.ofMinutes(1));
     }
 
     List<SerialChannel> channels = new ArrayList<>();
@@ -90,7 +90,7 @@ final class SerialConfigReader {
       return Optional.empty();
     }
     return Optional.of(new SerialPlan(ic.info(), endpoint.get(), mode, lineEnding, terminator, timeout, checksum, separator,
-        maxLineLength, skipFirst, backoffInitial, backoffMax, channels, linePattern));
+        maxLineLength, skipFirst, backoff, channels, linePattern));
   }
 
   private static Optional<SerialChannel> channel(ChannelConfig cc, SerialPlan.Mode mode, String command, String delimiter) {

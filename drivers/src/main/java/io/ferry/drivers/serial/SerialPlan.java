@@ -1,6 +1,7 @@
 package io.ferry.drivers.serial;
 
 import io.ferry.config.InstrumentInfo;
+import io.ferry.core.Backoff;
 import io.ferry.drivers.spi.DriverPlan;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,7 @@ public record SerialPlan(
     String checksumSeparator,
     int maxLineLength,
     boolean skipFirstLine,
-    Duration backoffInitial,
-    Duration backoffMax,
+    Backoff backoff,
     List<SerialChannel> channels,
     Optional<java.util.regex.Pattern> linePattern)
     implements DriverPlan {

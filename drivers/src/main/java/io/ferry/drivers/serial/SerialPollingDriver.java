@@ -1,8 +1,8 @@
 package io.ferry.drivers.serial;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
-import io.ferry.drivers.modbus.Backoff;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
 import java.io.IOException;
@@ -28,7 +28,7 @@ final class SerialPollingDriver implements PollingDriver {
   private final LineParser parser;
   private final LineCounter counter;
   private ByteLink link;
-  private Backoff backoff;
+  private Backoff.State backoff;
   private boolean dirty;
   private final byte[] buf = new byte[4096];
 
@@ -39,7 +39,7 @@ final class SerialPollingDriver implements PollingDriver {
     this.parser = new LineParser(plan.checksum(), plan.checksumSeparator(), plan.linePattern());
     this.counter = new LineCounter(context.metrics(), LOG, "instrument " + plan.instrument().id() + " ("
         + plan.instrument().file() + ", " + plan.endpoint().describe() + ")");
-    this.backoff = Backoff.of(plan.backoffInitial(), plan.backoffMax());
+    this.backoff = plan.backoff().start();
   }
 
   @Override
@@ -93,9 +93,9 @@ final class SerialPollingDriver implements PollingDriver {
   private String ask(String command, List<SerialChannel> channels, List<Sample> out) throws IOException {
     framer.reset();
     link.write((command + plan.lineEnding()).getBytes(StandardCharsets.ISO_8859_1));
-    long deadline = System.nanoTime() + plan.timeout().toNanos();
+    long deadline = context.ticker().nanos() + plan.timeout().toNanos();
     long overlongBefore = framer.overlong();
-    while (System.nanoTime() < deadline) {
+    while (context.ticker().nanos() - deadline < 0) {
       int n = link.read(buf);
       if (n == 0) {
         continue;

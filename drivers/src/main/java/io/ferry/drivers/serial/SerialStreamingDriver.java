@@ -1,8 +1,8 @@
 package io.ferry.drivers.serial;
 
+import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
-import io.ferry.drivers.modbus.Backoff;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.SampleSink;
 import io.ferry.drivers.spi.StreamingDriver;
@@ -50,7 +50,7 @@ final class SerialStreamingDriver implements StreamingDriver {
   }
 
   private void run(SampleSink sink) {
-    Backoff backoff = Backoff.of(plan.backoffInitial(), plan.backoffMax());
+    Backoff.State backoff = plan.backoff().start();
     byte[] buf = new byte[4096];
     while (closed.getCount() > 0) {
       try {
@@ -101,7 +101,7 @@ final class SerialStreamingDriver implements StreamingDriver {
       }
       try {
         // real waiting: the injected clock stamps samples, it does not pace reconnects
-        closed.await(backoff.delayAfter(Math.max(1, backoff.failures())).toMillis(), TimeUnit.MILLISECONDS);
+        closed.await(plan.backoff().step(Math.max(1, backoff.failures())).toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
       }

@@ -1,13 +1,13 @@
 package io.ferry.drivers.modbus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.testsupport.TestConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every mistake names file, line, column and path, and explains itself. */
 class ModbusConfigTest {

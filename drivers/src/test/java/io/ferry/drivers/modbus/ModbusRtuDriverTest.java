@@ -1,12 +1,8 @@
 package io.ferry.drivers.modbus;
 
-import static io.ferry.drivers.modbus.ModbusTestSupport.byName;
-import static io.ferry.drivers.modbus.ModbusTestSupport.open;
-import static io.ferry.drivers.modbus.ModbusTestSupport.plan;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.ferry.core.Sample;
+import io.ferry.drivers.modbus.codec.RegisterDecoder;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import io.ferry.drivers.testsupport.CountingMetrics;
 import io.ferry.drivers.testsupport.FakeClock;
 import io.ferry.drivers.testsupport.PtyPair;
@@ -19,6 +15,11 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static io.ferry.drivers.modbus.ModbusTestSupport.byName;
+import static io.ferry.drivers.modbus.ModbusTestSupport.open;
+import static io.ferry.drivers.modbus.ModbusTestSupport.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** RTU framing: over TCP (a serial device server) and on a real serial line (a socat pty pair). */
 class ModbusRtuDriverTest {

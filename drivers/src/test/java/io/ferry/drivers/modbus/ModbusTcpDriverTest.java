@@ -1,14 +1,10 @@
 package io.ferry.drivers.modbus;
 
-import static io.ferry.drivers.modbus.ModbusTestSupport.byName;
-import static io.ferry.drivers.modbus.ModbusTestSupport.open;
-import static io.ferry.drivers.modbus.ModbusTestSupport.plan;
-import static io.ferry.drivers.modbus.ModbusTestSupport.tcpYaml;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.RegisterDecoder;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import io.ferry.drivers.testsupport.CountingMetrics;
 import io.ferry.drivers.testsupport.FakeClock;
 import io.ferry.drivers.testsupport.TcpProxy;
@@ -25,6 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static io.ferry.drivers.modbus.ModbusTestSupport.byName;
+import static io.ferry.drivers.modbus.ModbusTestSupport.open;
+import static io.ferry.drivers.modbus.ModbusTestSupport.plan;
+import static io.ferry.drivers.modbus.ModbusTestSupport.tcpYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The driver against the digitalpetri server over Modbus TCP on loopback. */
 class ModbusTcpDriverTest {

@@ -1,11 +1,13 @@
 package io.ferry.drivers.modbus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.ferry.drivers.modbus.codec.DataType;
+import io.ferry.drivers.modbus.codec.RegisterDecoder;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RegisterDecoderTest {
   private static byte[] hex(String s) {

@@ -1,9 +1,15 @@
 package io.ferry.drivers.modbus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.ferry.core.ChannelId;
 import io.ferry.core.ValueKind;
+import io.ferry.drivers.modbus.codec.DataType;
+import io.ferry.drivers.modbus.codec.ModbusChannel;
+import io.ferry.drivers.modbus.codec.PlannerLimits;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.RequestPlanner;
+import io.ferry.drivers.modbus.codec.SplitMemory;
+import io.ferry.drivers.modbus.codec.Table;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -16,6 +22,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Properties of the planner over random sparse maps: every channel is covered by exactly one

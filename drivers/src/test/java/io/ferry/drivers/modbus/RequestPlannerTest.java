@@ -1,16 +1,23 @@
 package io.ferry.drivers.modbus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.ferry.core.ChannelId;
 import io.ferry.core.ValueKind;
+import io.ferry.drivers.modbus.codec.DataType;
+import io.ferry.drivers.modbus.codec.ModbusChannel;
+import io.ferry.drivers.modbus.codec.PlannerLimits;
+import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.RequestPlanner;
+import io.ferry.drivers.modbus.codec.SplitMemory;
+import io.ferry.drivers.modbus.codec.Table;
+import io.ferry.drivers.modbus.codec.WordOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Table tests. A layout is written {@code table:address/count ...}; the expected plan as

@@ -107,7 +107,7 @@ class MqttDriverBrokerTest {
     return """
         id: plant
         driver: mqtt
-        connection: {url: "%s", clientId: %s, reconnectMin: 50ms, reconnectMax: 500ms}
+        connection: {url: "%s", clientId: %s, backoffInitial: 50ms, backoffMax: 500ms}
         subscriptions:
           - {topic: "%s", payload: number, channel: v}
         channels:
@@ -269,7 +269,7 @@ class MqttDriverBrokerTest {
   @Test
   void atMostMaxPendingMessagesWaitForTheBufferAndAllAreAcknowledgedOnceStored() throws Exception {
     Path state = dir.resolve("state");
-    String yaml = numberInstrument("it-pending", "pending/m").replace("reconnectMax: 500ms}", "reconnectMax: 500ms, maxPending: 2}");
+    String yaml = numberInstrument("it-pending", "pending/m").replace("backoffMax: 500ms}", "backoffMax: 500ms, maxPending: 2}");
     RecordingSink slow = new RecordingSink();
     slow.hold = true;
     CountingMetrics m = new CountingMetrics();
@@ -396,8 +396,8 @@ class MqttDriverBrokerTest {
           username: ferry
           password: ${env:MQTT_PASSWORD}
           tls: {caFile: "%s", verifyHostname: %s}
-          reconnectMin: 50ms
-          reconnectMax: 200ms
+          backoffInitial: 50ms
+          backoffMax: 200ms
         subscriptions:
           - {topic: "tls/m", payload: number, channel: v}
         channels:
@@ -439,7 +439,7 @@ class MqttDriverBrokerTest {
     open("""
         id: plant
         driver: mqtt
-        connection: {url: "%s", clientId: it-badpw, username: ferry, password: "${env:PW}", reconnectMin: 20ms, reconnectMax: 100ms}
+        connection: {url: "%s", clientId: it-badpw, username: ferry, password: "${env:PW}", backoffInitial: 20ms, backoffMax: 100ms}
         subscriptions:
           - {topic: "pw/m", payload: number, channel: v}
         channels:

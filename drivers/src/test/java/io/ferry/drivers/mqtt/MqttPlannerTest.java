@@ -37,8 +37,8 @@ class MqttPlannerTest {
           password: ${env:MQTT_PW}
           tls: {caFile: %s, verifyHostname: false}
           keepAlive: 20s
-          reconnectMin: 500ms
-          reconnectMax: 30s
+          backoffInitial: 500ms
+          backoffMax: 30s
           maxPending: 50
         subscriptions:
           - topic: plant/+/env
@@ -100,7 +100,8 @@ class MqttPlannerTest {
       tls on tcp       | connection: {url: "tcp://h", tls: {verifyHostname: true}}                     | TLS settings need an ssl:// url
       missing ca       | connection: {url: "ssl://h", tls: {caFile: /nonexistent/ca.pem}}              | cannot read /nonexistent/ca.pem
       qos 2            | connection: {url: "tcp://h", qos: 2}                                          | QoS 2 is not supported
-      backoff order    | connection: {url: "tcp://h", reconnectMin: 10s, reconnectMax: 1s}             | must not be shorter than reconnectMin
+      backoff order    | connection: {url: "tcp://h", backoffInitial: 10s, backoffMax: 1s}             | must not be shorter than backoffInitial (10s)
+      old spelling     | connection: {url: "tcp://h", reconnectMin: 1s}                                | unknown key "reconnectMin", did you mean "backoffInitial"?
       """)
   void connectionProblemsNameTheKey(String name, String connection, String expected) {
     var out = TestPlans.plan(dir, """

@@ -1,12 +1,12 @@
 package io.ferry.drivers.opcua;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.ferry.drivers.opcua.security.Identity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shipped example instrument plans without a problem (secrets and uplinks pointed at test values). */
 class ExampleInstrumentTest {

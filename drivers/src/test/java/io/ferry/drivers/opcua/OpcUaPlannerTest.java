@@ -1,8 +1,8 @@
 package io.ferry.drivers.opcua;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.ferry.config.Problem;
+import io.ferry.drivers.opcua.security.Identity;
+import io.ferry.drivers.opcua.security.SecurityChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Planning is pure: YAML in, an immutable plan or located problems out. */
 class OpcUaPlannerTest {

@@ -37,7 +37,7 @@ class OpcUaReconnectTest {
 
   private OpcUaPlan plan(String mode) {
     String yaml = "id: line\ndriver: opcua\nmode: " + mode + "\npoll: 1s\nconnection:\n  endpoint: " + server.endpoint()
-        + "\n  reconnectMin: 200ms\n  reconnectMax: 1s\n"
+        + "\n  backoffInitial: 200ms\n  backoffMax: 1s\n"
         + (mode.equals("subscribe") ? "subscription: {publishingInterval: 100ms, keepAliveCount: 5}\n" : "")
         + "channels:\n  - {name: speed, node: \"ns=2;s=Plant/Speed\"}\n";
     return Plans.valid(tmp.resolve("cfg"), yaml, Map.of());

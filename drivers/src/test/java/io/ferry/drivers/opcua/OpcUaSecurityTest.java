@@ -1,9 +1,9 @@
 package io.ferry.drivers.opcua;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 import io.ferry.core.Sample;
+import io.ferry.drivers.opcua.security.ClientCertificate;
+import io.ferry.drivers.opcua.security.ServerTrust;
+import io.ferry.drivers.opcua.security.Thumbprints;
 import io.ferry.drivers.spi.DriverContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Secure endpoints: server-certificate trust, SignAndEncrypt with a username, every supported policy. */
 class OpcUaSecurityTest {
@@ -33,7 +35,7 @@ class OpcUaSecurityTest {
   private OpcUaPollingDriver open(String policy, String mode, String password) {
     String yaml = "id: press1\ndriver: opcua\npoll: 1s\nconnection:\n  endpoint: " + server.endpoint() + "\n"
         + "  securityPolicy: " + policy + "\n  securityMode: " + mode + "\n"
-        + "  username: " + TestOpcUaServer.USER + "\n  password: ${env:OPC_PASSWORD}\n  reconnectMin: 100ms\n"
+        + "  username: " + TestOpcUaServer.USER + "\n  password: ${env:OPC_PASSWORD}\n  backoffInitial: 100ms\n"
         + "  pkiDir: " + tmp.resolve("pki") + "\n"
         + "channels:\n  - {name: pressure, node: \"ns=2;s=Plant/Pressure\"}\n";
     OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of("OPC_PASSWORD", password));

@@ -1,8 +1,6 @@
 package io.ferry.drivers.opcua;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.ferry.core.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +8,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Chunking, backoff and staleness: the small decisions, as tables. */
 class PureFunctionsTest {
@@ -33,7 +33,7 @@ class PureFunctionsTest {
   @ParameterizedTest(name = "after {0} failures wait {1} ms")
   @CsvSource({"0, 0", "1, 500", "2, 1000", "3, 2000", "5, 8000", "6, 10000", "60, 10000"})
   void backoffDoublesUpToTheCap(int failures, long millis) {
-    assertThat(new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10)).delay(failures)).isEqualTo(Duration.ofMillis(millis));
+    assertThat(Backoff.of(Duration.ofMillis(500), Duration.ofSeconds(10)).step(failures)).isEqualTo(Duration.ofMillis(millis));
   }
 
   @ParameterizedTest(name = "silent {0} ms with limit {1} ms -> stale {2}")

@@ -14,7 +14,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import org.slf4j.Logger;
@@ -40,17 +39,11 @@ public final class AtomscaleStreams {
   private final AtomscalePlan plan;
   private final KeyValueStore state;
   private final InstantSource clock;
-  private final AtomicLong orphans = new AtomicLong();
 
   public AtomscaleStreams(AtomscalePlan plan, KeyValueStore state, InstantSource clock) {
     this.plan = plan;
     this.state = state;
     this.clock = clock;
-  }
-
-  /** Initialize calls whose outcome was unknown (a stream may exist on the server unused). */
-  public long orphans() {
-    return orphans.get();
   }
 
   public Optional<String> dataId(String instrument) {
@@ -145,7 +138,6 @@ public final class AtomscaleStreams {
     try {
       reply = Redact.echo(exchange.send(request), plan.apiKey());
     } catch (IOException e) {
-      orphans.incrementAndGet();
       String why = Redact.describe(e, plan.apiKey());
       LOG.warn("uplink {}: initialize of the stream for {} ended without an answer ({}): the server may hold a stream Ferry "
           + "will never use; initialize is not safe to retry, so the next attempt creates a new stream", plan.name(), instrument, why);
@@ -171,7 +163,6 @@ public final class AtomscaleStreams {
           + HttpClassifier.notTheApi(reply.status(), reply.body(), reply.headers()).reason()));
     }
     if (id.isEmpty()) {
-      orphans.incrementAndGet();
       LOG.warn("uplink {}: initialize for {} answered HTTP {} without a data_id{}; a new stream is created on the next attempt",
           plan.name(), instrument, reply.status(), HttpClassifier.snippet(reply.body()));
       return Optional.of(new Delivery.Retry(Optional.empty(), "initialize for " + instrument + ": no data_id in the answer"));

@@ -1,5 +1,6 @@
 package io.ferry.uplink.clarify;
 
+import io.ferry.core.RetryAfter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.ferry.uplink.HttpClassifier;
@@ -63,7 +64,7 @@ public final class ClarifyClassifier {
     String reason = "Clarify error " + code + " " + error.path("message").asText("") + details(error.path("data"))
         + (status == 200 ? "" : " (HTTP " + status + ")");
     return switch (code) {
-      case -32015, -32603, -32000 -> new Verdict.RetryAfter(HttpClassifier.retryAfter(headers.get("Retry-After"), now), reason);
+      case -32015, -32603, -32000 -> new Verdict.RetryAfter(RetryAfter.parse(headers.get("Retry-After"), now), reason);
       case -32602, -32001, -32002, -32009, -32021 -> new Verdict.Reject(reason);
       case -32003 -> new Verdict.Unauthorized(reason);
       case -32700, -32600, -32601 -> new Verdict.Misconfigured(reason + ": Ferry's request was not understood (API version "
