@@ -6,6 +6,7 @@ import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
+import io.ferry.drivers.spi.StillConnectingException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +40,7 @@ final class InstrumentPoller {
   private volatile boolean failing;
   private volatile boolean timingOut;
   private volatile boolean skipping;
+  private volatile boolean connecting;
 
   InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink) {
     this.info = info;
@@ -140,6 +142,11 @@ final class InstrumentPoller {
       List<Sample> samples;
       try {
         samples = driver.poll();
+      } catch (StillConnectingException e) {
+        if (attempt.complete()) {
+          onConnecting(e);
+        }
+        return;
       } catch (Exception | LinkageError | AssertionError e) {
         if (attempt.complete()) {
           onError(e);
@@ -154,8 +161,12 @@ final class InstrumentPoller {
           failing = false;
           timingOut = false;
           skipping = false;
+          connecting = false;
           log.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
               counters.errors.get(), counters.timeouts.get(), counters.missedTicks.get());
+        } else if (connecting) {
+          connecting = false;
+          log.info("instrument {}: connected; polling ({} tick(s) skipped while connecting)", info.id(), counters.skippedConnecting.get());
         }
       }
     } finally {
@@ -170,6 +181,15 @@ final class InstrumentPoller {
     if (!failing) {
       failing = true;
       log.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
+    }
+  }
+
+  /** Connecting is not polling: the tick is skipped, not counted as a failure or a timeout. */
+  private void onConnecting(StillConnectingException e) {
+    counters.skippedConnecting.incrementAndGet();
+    if (!connecting) {
+      connecting = true;
+      log.info("instrument {}: {}; ticks are skipped until connected", info.id(), e.getMessage());
     }
   }
 

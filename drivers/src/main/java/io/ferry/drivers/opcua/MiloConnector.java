@@ -35,9 +35,9 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 /**
  * Opens a Milo client for a plan: GetEndpoints, endpoint selection, application certificate,
- * server-certificate trust, user identity, connect. Once connected, Milo itself keeps the channel
- * and session alive (reconnecting with its own backoff, transferring subscriptions); a failed first
- * connection is closed here so nothing retries behind the driver's back.
+ * server-certificate trust, user identity, connect. A failed connection is closed here so nothing
+ * retries behind the driver's back; a client whose session is lost is {@link #abandon abandoned} by
+ * the drivers, which reconnect with their own configured backoff (Milo's reaches 16 s).
  */
 final class MiloConnector {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MiloConnector.class);
@@ -162,6 +162,18 @@ final class MiloConnector {
       // best effort: the server will expire the session
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Lets go of a client whose connection was lost, without waiting: disconnecting stops Milo's
+   * own session reconnect, and a server that is down cannot answer CloseSession anyway.
+   */
+  static void abandon(OpcUaClient client) {
+    try {
+      client.disconnectAsync();
+    } catch (RuntimeException e) {
+      // best effort: the server will expire the session
     }
   }
 
