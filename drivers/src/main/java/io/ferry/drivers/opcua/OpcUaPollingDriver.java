@@ -5,14 +5,15 @@ import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.StillConnectingException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * MaxNodesPerRead (or the configured cap). Polls run on the scheduler's thread; connecting runs on
  * a connect thread of the driver's own, started when the driver opens and again after a lost
  * session, so a slow (secure) handshake is never cut by the poll timeout. Polls during an attempt
- * are skipped as "connecting"; after a failed attempt the next one waits out an exponential
- * backoff ({@code reconnectMin} to {@code reconnectMax}) and polls in between fail fast with the
- * connect error. The nodes are resolved again for every new session.
+ * are skipped as "connecting"; after a failed attempt the connect thread schedules the next one
+ * after an exponential backoff ({@code reconnectMin} to {@code reconnectMax}) and polls in between
+ * fail fast with the connect error. The nodes are resolved again for every new session.
  */
 final class OpcUaPollingDriver implements PollingDriver {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaPollingDriver.class);
@@ -52,10 +53,10 @@ final class OpcUaPollingDriver implements PollingDriver {
   private final AtomicBoolean sessionChanged = new AtomicBoolean(true);
 
   /** The connect thread: connecting (a secure handshake can take seconds) never runs inside a poll and its timeout. */
-  private final ExecutorService connectThread;
+  private final ScheduledExecutorService connectThread;
   private volatile OpcUaClient client;
-  private Future<?> attempt; // guarded by this
-  private volatile OpcUaConnectException lastConnectError;
+  /** The last attempt's failure while the next one waits out the backoff; null while connecting or connected. */
+  private volatile OpcUaConnectException waiting;
   private volatile Instant nextAttempt = Instant.MIN;
   private int failures; // connect thread only
   private Map<NodePlan, NodeId> resolved = Map.of();
@@ -71,7 +72,7 @@ final class OpcUaPollingDriver implements PollingDriver {
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = new Backoff(plan.connection().reconnectMin(), plan.connection().reconnectMax());
-    this.connectThread = Executors.newSingleThreadExecutor(r -> {
+    this.connectThread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-connect-" + plan.instrument().id());
       t.setDaemon(true);
       return t;
@@ -163,32 +164,47 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
   }
 
-  /**
-   * Starts connecting on the connect thread unless an attempt is running or the client is up.
-   * Called when the driver opens, and by a poll once a failed attempt's backoff has passed.
-   */
+  /** Starts connecting on the connect thread: when the driver opens, and after a lost session. */
   synchronized void startConnecting() {
-    if (closed || client != null || attempt != null && !attempt.isDone()) {
+    if (closed || client != null) {
       return;
     }
-    state("connecting");
-    attempt = connectThread.submit(this::connectOnce);
+    waiting = null;
+    connectThread.execute(this::connectOnce);
   }
 
-  /** On the connect thread: one attempt; on failure the next one waits out the backoff. */
+  /**
+   * On the connect thread: one attempt. On failure the connect thread itself schedules the next
+   * one after the backoff (so a long poll interval does not stretch it); polls in between fail
+   * fast with this failure.
+   */
   private void connectOnce() {
+    if (closed) {
+      return;
+    }
+    waiting = null;
+    state("connecting");
     OpcUaClient c;
     try {
       c = connector.connect();
     } catch (OpcUaConnectException e) {
+      if (closed) {
+        return; // close() interrupted the attempt: not a failure to report
+      }
       failures++;
-      lastConnectError = e;
-      nextAttempt = context.clock().instant().plus(backoff.delay(failures));
+      Duration delay = backoff.delay(failures);
+      nextAttempt = context.clock().instant().plus(delay);
+      waiting = e;
       state("backoff");
       if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
         LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().reconnectMax());
       }
       context.metrics().increment("connectFailures");
+      try {
+        connectThread.schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // close() shut the thread down
+      }
       return;
     }
     failures = 0;
@@ -226,7 +242,6 @@ final class OpcUaPollingDriver implements PollingDriver {
         return;
       }
       client = null;
-      nextAttempt = Instant.MIN;
       state("reconnecting");
     }
     LOG.warn("{}: connection to {} lost; reconnecting", plan.instrument().id(), plan.connection().endpoint());
@@ -239,19 +254,10 @@ final class OpcUaPollingDriver implements PollingDriver {
     if (c != null) {
       return c;
     }
-    synchronized (this) {
-      if (client != null) {
-        return client;
-      }
-      if (attempt == null || attempt.isDone()) {
-        Instant next = nextAttempt;
-        if (context.clock().instant().isBefore(next)) {
-          OpcUaConnectException last = lastConnectError;
-          throw new OpcUaConnectException(plan.instrument().id() + ": not connected: " + (last == null ? "" : last.getMessage())
-              + " (next attempt at " + next + ")", last != null && last.needsOperator(), null);
-        }
-        startConnecting();
-      }
+    OpcUaConnectException failed = waiting;
+    if (failed != null) {
+      throw new OpcUaConnectException(plan.instrument().id() + ": not connected: " + failed.getMessage() + " (next attempt at "
+          + nextAttempt + ")", failed.needsOperator(), null);
     }
     throw new StillConnectingException("connecting to " + plan.connection().endpoint());
   }

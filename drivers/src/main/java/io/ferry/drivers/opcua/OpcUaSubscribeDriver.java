@@ -36,11 +36,11 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 /**
  * Subscribe mode: one subscription with one monitored item per channel. A single supervisor
  * thread per instrument connects (with backoff), creates the subscription and its items, and
- * watches it: when the session is lost, the client is dropped and the supervisor reconnects with
- * the configured backoff (not Milo's, which reaches 16 s); when Milo reports that the subscription could not be transferred to a new session
- * (server restart), that it timed out, or when neither data nor keep-alive arrived within
- * {@code staleIntervals} publishing intervals, the subscription is deleted (best effort) and
- * created again with all its items. Nothing outside the driver restarts.
+ * watches it. When the session is lost, the client is dropped and the supervisor reconnects with
+ * the configured backoff (not Milo's, which reaches 16 s) and subscribes afresh. When Milo reports
+ * that the subscription could not be transferred or timed out, or when neither data nor
+ * keep-alive arrived within {@code staleIntervals} publishing intervals, the subscription is
+ * deleted (best effort) and created again with all its items. Nothing outside the driver restarts.
  */
 final class OpcUaSubscribeDriver implements StreamingDriver {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaSubscribeDriver.class);

@@ -2,6 +2,7 @@ package io.ferry.drivers.opcua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
@@ -60,5 +61,23 @@ class OpcUaSlowConnectTest {
     assertThat(metrics.count("connectFailures")).isZero();
     assertThat(metrics.count("errors")).isZero();
     assertThat(metrics.states).containsSubsequence("connecting", "connected");
+  }
+
+  @Test
+  void aFailedConnectionIsRetriedByTheDriverItselfAndPollsMeanwhileReportTheFailure() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
+      proxy.cut(); // the port refuses: the server is not there yet
+      try (OpcUaPollingDriver driver = open(proxy.port(), metrics)) {
+        await().atMost(Connecting.LIMIT).until(() -> metrics.count("connectFailures") >= 1);
+        // An unreachable server is a failure the operator must see, not "connecting".
+        assertThat(Connecting.awaitFailure(driver)).isInstanceOf(OpcUaConnectException.class).hasMessageContaining("not connected");
+
+        proxy.start();
+        // No poll is needed to try again: the next attempt is the driver's own, after the backoff.
+        Connecting.awaitConnected(driver);
+        assertThat(driver.poll()).extracting(Sample::value).containsExactly(2.25);
+      }
+    }
   }
 }
