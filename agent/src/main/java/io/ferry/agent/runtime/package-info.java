@@ -9,7 +9,10 @@
  * never polled by two threads at once; a poll running past {@code pollTimeout} is interrupted,
  * counted as a timeout and its result discarded; a tick that finds the previous poll still
  * running, or that passed while the thread was late, is skipped and counted, never queued; a
- * driver exception is counted and the next tick polls again. All waiting goes through the
+ * driver exception is counted and the next tick polls again, except
+ * {@link io.ferry.drivers.spi.StillConnectingException}: a driver still connecting on its own
+ * thread is neither failing nor timing out, and the tick is counted as skipped while connecting.
+ * All waiting goes through the
  * injected {@link io.ferry.agent.runtime.Sleeper}, so tests drive time without sleeping.
  */
 package io.ferry.agent.runtime;

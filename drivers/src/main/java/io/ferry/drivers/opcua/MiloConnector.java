@@ -191,10 +191,21 @@ final class MiloConnector {
     }
     if (root instanceof UaException ua) {
       String name = StatusCodes.lookup(ua.getStatusCode().getValue()).map(s -> s[0]).orElse(ua.getStatusCode().toString());
-      String msg = ua.getMessage();
+      String msg = ua.getMessage() == null ? null : withoutClassNames(ua.getMessage());
       return msg == null || msg.isBlank() || msg.equals(name) ? name : name + ": " + msg;
     }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+    if (root.getMessage() != null && !root.getMessage().isBlank()) {
+      return withoutClassNames(root.getMessage());
+    }
+    return root instanceof TimeoutException ? "no answer in time" : "unexpected error without details";
+  }
+
+  /** Qualified exception class names ({@code io.netty.…ConnectException: }) that Milo and Netty put in messages. */
+  private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Za-z][\\w$]*(?:Exception|Error): ");
+
+  /** An operator reads the cause in words; the Java class that carried it says nothing to them. */
+  static String withoutClassNames(String message) {
+    return CLASS_NAME.matcher(message).replaceAll("");
   }
 
   private static IdentityProvider identity(Identity identity, CertificateValidator validator) throws OpcUaConnectException {
