@@ -197,7 +197,8 @@ final class OpcUaPollingDriver implements PollingDriver {
       waiting = e;
       state("backoff");
       if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
-        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().reconnectMax());
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(),
+            io.ferry.config.Durations.format(plan.connection().reconnectMax()));
       }
       context.metrics().increment("connectFailures");
       try {

@@ -169,7 +169,8 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
       state("backoff");
       context.metrics().increment("connectFailures");
       if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
-        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().reconnectMax());
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(),
+            io.ferry.config.Durations.format(plan.connection().reconnectMax()));
       }
       return;
     }
