@@ -20,6 +20,7 @@ final class InstrumentCounters {
   final AtomicLong timeouts = new AtomicLong();
   final AtomicLong missedTicks = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
+  final AtomicLong skippedConnecting = new AtomicLong();
   volatile boolean pollInFlight;
   volatile long lastPollMicros;
   volatile String lastError = "";
@@ -31,7 +32,7 @@ final class InstrumentCounters {
 
   PollStats snapshot() {
     return new PollStats(instrument, polls.get(), samples.get(), errors.get(), timeouts.get(), missedTicks.get(),
-        refused.get(), pollInFlight, lastPollMicros, lastError);
+        refused.get(), skippedConnecting.get(), pollInFlight, lastPollMicros, lastError);
   }
 
   /**

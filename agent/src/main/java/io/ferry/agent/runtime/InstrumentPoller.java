@@ -7,6 +7,7 @@ import io.ferry.core.Sample;
 import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
+import io.ferry.drivers.spi.StillConnectingException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,7 @@ final class InstrumentPoller {
   /** When the tick thread next means to wake (micros); it is blocked when this lies well in the past. */
   private volatile long dueMicros;
   private volatile boolean startAfterNow;
+  private volatile boolean connecting;
 
   InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink) {
     this(info, driver, clock, sleeper, sink, PollListener.NONE);
@@ -189,6 +191,11 @@ final class InstrumentPoller {
       long started = System.nanoTime();
       try {
         samples = driver.poll();
+      } catch (StillConnectingException e) {
+        if (attempt.complete()) {
+          onConnecting(e);
+        }
+        return;
       } catch (Exception | LinkageError | AssertionError e) {
         if (attempt.complete()) {
           onError(e);
@@ -205,8 +212,12 @@ final class InstrumentPoller {
           failing = false;
           timingOut = false;
           skipping = false;
+          connecting = false;
           LOG.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
               counters.errors.get(), counters.timeouts.get(), counters.missedTicks.get());
+        } else if (connecting) {
+          connecting = false;
+          LOG.info("instrument {}: connected; polling ({} tick(s) skipped while connecting)", info.id(), counters.skippedConnecting.get());
         }
       }
     } finally {
@@ -229,6 +240,15 @@ final class InstrumentPoller {
     if (!failing) {
       failing = true;
       LOG.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
+    }
+  }
+
+  /** Connecting is not polling: the tick is skipped, not counted as a failure or a timeout. */
+  private void onConnecting(StillConnectingException e) {
+    counters.skippedConnecting.incrementAndGet();
+    if (!connecting) {
+      connecting = true;
+      LOG.info("instrument {}: {}; ticks are skipped until connected", info.id(), e.getMessage());
     }
   }
 

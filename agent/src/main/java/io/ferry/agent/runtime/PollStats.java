@@ -12,6 +12,7 @@ import java.util.Collection;
  * @param timeouts polls that ran past {@code pollTimeout}: interrupted, result discarded
  * @param missedTicks ticks skipped because the previous poll was still running or the tick thread woke late
  * @param refused samples the sink refused or failed to store (its future completed exceptionally)
+ * @param skippedConnecting ticks skipped because the driver was still connecting (not failures, not timeouts)
  * @param pollInFlight a poll is running now (true for long means the driver ignores interrupts: it is stuck)
  * @param lastPollMicros when the last successful poll returned (0 = never)
  * @param lastError the last driver error as {@code Class: message} ("" = none); drivers keep secrets out of messages
@@ -24,6 +25,7 @@ public record PollStats(
     long timeouts,
     long missedTicks,
     long refused,
+    long skippedConnecting,
     boolean pollInFlight,
     long lastPollMicros,
     String lastError) {
@@ -35,6 +37,7 @@ public record PollStats(
     long timeouts = 0;
     long missed = 0;
     long refused = 0;
+    long connecting = 0;
     boolean inFlight = false;
     long last = 0;
     for (PollStats s : all) {
@@ -44,9 +47,10 @@ public record PollStats(
       timeouts += s.timeouts;
       missed += s.missedTicks;
       refused += s.refused;
+      connecting += s.skippedConnecting;
       inFlight |= s.pollInFlight;
       last = Math.max(last, s.lastPollMicros);
     }
-    return new PollStats("*", polls, samples, errors, timeouts, missed, refused, inFlight, last, "");
+    return new PollStats("*", polls, samples, errors, timeouts, missed, refused, connecting, inFlight, last, "");
   }
 }

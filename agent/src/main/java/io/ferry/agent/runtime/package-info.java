@@ -9,8 +9,11 @@
  * never polled by two threads at once; a poll running past {@code pollTimeout} is interrupted,
  * counted as a timeout and its result discarded; a tick that finds the previous poll still
  * running, or that passed while the thread was late, is skipped and counted, never queued; a
- * driver exception is counted and the next tick polls again. All waiting goes through the
- * injected {@link io.ferry.core.Sleeper}, so tests drive time without sleeping.
+ * driver exception is counted and the next tick polls again, except
+ * {@link io.ferry.drivers.spi.StillConnectingException}: a driver still connecting on its own
+ * thread is neither failing nor timing out, and the tick is counted as skipped while connecting.
+ * All waiting goes through the injected {@link io.ferry.core.Sleeper}, so tests drive time without
+ * sleeping.
  *
  * <p>Reload ({@link io.ferry.agent.runtime.Reloader}, {@link io.ferry.agent.runtime.ReloadDiff}):
  * the new configuration is planned completely before anything changes, and any problem leaves the

@@ -26,7 +26,7 @@ class HealthRuleTest {
   static final HealthRule.Planned KILN = new HealthRule.Planned("kiln", Duration.ofSeconds(10), Duration.ofSeconds(2));
 
   static PollStats poll(Instant lastSuccess, long errors) {
-    return new PollStats("kiln", 5, 10, errors, 0, 0, 0, false, lastSuccess == null ? 0 : MicroTime.micros(lastSuccess), "");
+    return new PollStats("kiln", 5, 10, errors, 0, 0, 0, 0, false, lastSuccess == null ? 0 : MicroTime.micros(lastSuccess), "");
   }
 
   static Stream<Arguments> instruments() {

@@ -15,6 +15,7 @@ import io.ferry.drivers.simulated.SimulatedPlan;
 import io.ferry.drivers.simulated.Waveform;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
+import io.ferry.drivers.spi.StillConnectingException;
 import io.ferry.drivers.spi.StreamingDriver;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,6 +201,35 @@ class SchedulerTest {
     assertThat(scheduler.totals().errors()).isEqualTo(9);
     assertThat(scheduler.totals().polls()).isEqualTo(3);
     assertThat(stored).hasSize(3);
+  }
+
+  @Test
+  void ticksWhileTheDriverIsStillConnectingAreSkippedNotFailed() {
+    AtomicBoolean connected = new AtomicBoolean();
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("connecting", 1000, 500), new TestDriver(() -> {
+      if (!connected.get()) {
+        throw new StillConnectingException("connecting to opc.tcp://plc:4840");
+      }
+      return List.of(Sample.of(ChannelId.of("connecting", "x"), MicroTime.micros(clock.instant()), 1));
+    }));
+    scheduler.start();
+    awaitTrue(() -> asleep("connecting"));
+    for (int i = 0; i < 3; i++) {
+      clock.set(T0.plusSeconds(i));
+      settle("connecting");
+    }
+    connected.set(true);
+    clock.set(T0.plusSeconds(3));
+    settle("connecting");
+
+    PollStats s = stats("connecting");
+    assertThat(s.skippedConnecting()).isEqualTo(3);
+    assertThat(List.of(s.errors(), s.timeouts(), s.missedTicks())).containsOnly(0L);
+    assertThat(s.lastError()).isEmpty();
+    assertThat(s.polls()).isEqualTo(1);
+    assertThat(stored).extracting(Sample::timeMicros).containsExactly(MicroTime.micros(T0.plusSeconds(3)));
+    assertThat(scheduler.totals().skippedConnecting()).isEqualTo(3);
   }
 
   @Test

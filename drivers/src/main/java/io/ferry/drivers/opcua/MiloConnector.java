@@ -39,9 +39,9 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 /**
  * Opens a Milo client for a plan: GetEndpoints, endpoint selection, application certificate,
- * server-certificate trust, user identity, connect. Once connected, Milo itself keeps the channel
- * and session alive (reconnecting with its own backoff, transferring subscriptions); a failed first
- * connection is closed here so nothing retries behind the driver's back.
+ * server-certificate trust, user identity, connect. A failed connection is closed here so nothing
+ * retries behind the driver's back; a client whose session is lost is {@link #abandon abandoned} by
+ * the drivers, which reconnect with their own configured backoff (Milo's reaches 16 s).
  */
 final class MiloConnector {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MiloConnector.class);
@@ -169,6 +169,18 @@ final class MiloConnector {
     }
   }
 
+  /**
+   * Lets go of a client whose connection was lost, without waiting: disconnecting stops Milo's
+   * own session reconnect, and a server that is down cannot answer CloseSession anyway.
+   */
+  static void abandon(OpcUaClient client) {
+    try {
+      client.disconnectAsync();
+    } catch (RuntimeException e) {
+      // best effort: the server will expire the session
+    }
+  }
+
   private static boolean operatorStatus(long status) {
     long code = status & 0xFFFF0000L;
     return code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_IdentityTokenRejected
@@ -183,10 +195,21 @@ final class MiloConnector {
     }
     if (root instanceof UaException ua) {
       String name = StatusCodes.lookup(ua.getStatusCode().getValue()).map(s -> s[0]).orElse(ua.getStatusCode().toString());
-      String msg = ua.getMessage();
+      String msg = ua.getMessage() == null ? null : withoutClassNames(ua.getMessage());
       return msg == null || msg.isBlank() || msg.equals(name) ? name : name + ": " + msg;
     }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+    if (root.getMessage() != null && !root.getMessage().isBlank()) {
+      return withoutClassNames(root.getMessage());
+    }
+    return root instanceof TimeoutException ? "no answer in time" : "unexpected error without details";
+  }
+
+  /** Qualified exception class names ({@code io.netty.…ConnectException: }) that Milo and Netty put in messages. */
+  private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Za-z][\\w$]*(?:Exception|Error): ");
+
+  /** An operator reads the cause in words; the Java class that carried it says nothing to them. */
+  static String withoutClassNames(String message) {
+    return CLASS_NAME.matcher(message).replaceAll("");
   }
 
   private static IdentityProvider identity(Identity identity, CertificateValidator validator) throws OpcUaConnectException {

@@ -34,7 +34,12 @@ public final class OpcUaDriverFactory implements DriverFactory {
     if (!(plan instanceof OpcUaPlan p)) {
       throw new IllegalArgumentException("not an OPC UA plan: " + plan.getClass().getName());
     }
-    return p.mode() == AcquisitionMode.POLL ? new OpcUaPollingDriver(p, context) : new OpcUaSubscribeDriver(p, context);
+    if (p.mode() == AcquisitionMode.POLL) {
+      OpcUaPollingDriver driver = new OpcUaPollingDriver(p, context);
+      driver.startConnecting(); // on the driver's connect thread: open() does not block
+      return driver;
+    }
+    return new OpcUaSubscribeDriver(p, context);
   }
 
   /** Where an instrument's server-certificate trust lives, given its private state directory. */

@@ -5,11 +5,16 @@ import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
+import io.ferry.drivers.spi.StillConnectingException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,10 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Poll mode: one batched Read of every usable node per tick, split into chunks of the server's
- * MaxNodesPerRead (or the configured cap). Runs on the scheduler's thread; connects lazily and
- * after a failure waits out an exponential backoff (polls in between fail fast). Once connected,
- * Milo keeps the session alive and reconnects by itself; this driver re-resolves the nodes
- * whenever a new session becomes active.
+ * MaxNodesPerRead (or the configured cap). Polls run on the scheduler's thread; connecting runs on
+ * a connect thread of the driver's own, started when the driver opens and again after a lost
+ * session, so a slow (secure) handshake is never cut by the poll timeout. Polls during an attempt
+ * are skipped as "connecting"; after a failed attempt the connect thread schedules the next one
+ * after an exponential backoff ({@code backoffInitial} to {@code backoffMax}) and polls in between
+ * fail fast with the connect error. The nodes are resolved again for every new session.
  */
 final class OpcUaPollingDriver implements PollingDriver {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaPollingDriver.class);
@@ -46,13 +53,17 @@ final class OpcUaPollingDriver implements PollingDriver {
   private final Backoff backoff;
   private final AtomicBoolean sessionChanged = new AtomicBoolean(true);
 
+  /** The connect thread: connecting (a secure handshake can take seconds) never runs inside a poll and its timeout. */
+  private final ScheduledExecutorService connectThread;
   private volatile OpcUaClient client;
+  /** The last attempt's failure while the next one waits out the backoff; null while connecting or connected. */
+  private volatile OpcUaConnectException waiting;
+  private volatile Instant nextAttempt = Instant.MIN;
+  private int failures; // connect thread only
   private Map<NodePlan, NodeId> resolved = Map.of();
   /** The source time last delivered per node: a poll returning it again is not a new sample. */
   private final Map<NodePlan, Long> lastSourceTime = new java.util.HashMap<>();
   private int chunkSize;
-  private int failures;
-  private Instant nextAttempt = Instant.MIN;
   private String state = "";
   private volatile boolean closed;
 
@@ -62,10 +73,16 @@ final class OpcUaPollingDriver implements PollingDriver {
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = plan.connection().backoff();
+    this.connectThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ferry-opcua-connect-" + plan.instrument().id());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   @Override
   public List<Sample> poll() throws Exception {
+    // throws StillConnectingException while the connect thread is at work, the connect error during a backoff
     if (closed) {
       throw new IllegalStateException("driver closed");
     }
@@ -148,49 +165,108 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
   }
 
-  private OpcUaClient connected() throws OpcUaConnectException {
-    OpcUaClient c = client;
-    if (c != null) {
-      return c;
+  /** Starts connecting on the connect thread: when the driver opens, and after a lost session. */
+  synchronized void startConnecting() {
+    if (closed || client != null) {
+      return;
     }
-    Instant now = context.clock().instant();
-    if (now.isBefore(nextAttempt)) {
-      throw new OpcUaConnectException(plan.instrument().id() + ": not connected; next attempt at " + nextAttempt, false, null);
+    waiting = null;
+    connectThread.execute(this::connectOnce);
+  }
+
+  /**
+   * On the connect thread: one attempt. On failure the connect thread itself schedules the next
+   * one after the backoff (so a long poll interval does not stretch it); polls in between fail
+   * fast with this failure.
+   */
+  private void connectOnce() {
+    if (closed) {
+      return;
     }
+    waiting = null;
     state("connecting");
+    OpcUaClient c;
     try {
       c = connector.connect();
     } catch (OpcUaConnectException e) {
+      if (closed) {
+        return; // close() interrupted the attempt: not a failure to report
+      }
       failures++;
-      nextAttempt = context.clock().instant().plus(backoff.step(failures));
+      Duration delay = backoff.step(failures);
+      nextAttempt = context.clock().instant().plus(delay);
+      waiting = e;
       state("backoff");
-      if (failures == 1 || e.needsOperator()) {
-        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().backoff().max());
+      if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(),
+            io.ferry.config.Durations.format(plan.connection().backoff().max()));
       }
       context.metrics().increment("connectFailures");
-      throw e;
+      try {
+        connectThread.schedule(this::connectOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // close() shut the thread down
+      }
+      return;
     }
     failures = 0;
     c.addSessionActivityListener(new SessionActivityListener() {
       @Override
       public void onSessionActive(UaSession session) {
         sessionChanged.set(true);
-        state("connected");
       }
 
       @Override
       public void onSessionInactive(UaSession session) {
-        state("reconnecting");
+        lost(c);
       }
     });
-    sessionChanged.set(true);
-    state("connected");
-    LOG.info("{}: connected to {} ({})", plan.instrument().id(), plan.connection().endpoint(), plan.connection().security());
-    client = c;
-    if (closed) {
-      close();
+    synchronized (this) {
+      if (closed) {
+        MiloConnector.close(c);
+        return;
+      }
+      sessionChanged.set(true);
+      client = c;
+      state("connected");
     }
-    return c;
+    LOG.info("{}: connected to {} ({})", plan.instrument().id(), plan.connection().endpoint(), plan.connection().security());
+  }
+
+  /**
+   * The session of {@code c} went away. Milo would reconnect by itself, but with its own backoff
+   * (up to 16 s, whatever {@code backoffMax} says): the client is dropped and the driver
+   * reconnects on the connect thread with the configured backoff, the first attempt right away.
+   */
+  private void lost(OpcUaClient c) {
+    synchronized (this) {
+      if (client != c) {
+        return;
+      }
+      client = null;
+      state("reconnecting");
+    }
+    LOG.warn("{}: connection to {} lost; reconnecting", plan.instrument().id(), plan.connection().endpoint());
+    MiloConnector.abandon(c);
+    startConnecting();
+  }
+
+  private OpcUaClient connected() throws OpcUaConnectException, StillConnectingException {
+    OpcUaClient c = client;
+    if (c != null) {
+      return c;
+    }
+    OpcUaConnectException failed = waiting;
+    if (failed != null) {
+      throw new OpcUaConnectException(plan.instrument().id() + ": not connected: " + failed.getMessage() + " (next attempt at "
+          + nextAttempt + ")", failed.needsOperator(), null);
+    }
+    throw new StillConnectingException("connecting to " + plan.connection().endpoint());
+  }
+
+  /** True once a session is up (tests await it before their first poll; health). */
+  boolean isConnected() {
+    return client != null;
   }
 
   private synchronized void state(String s) {
@@ -212,9 +288,13 @@ final class OpcUaPollingDriver implements PollingDriver {
 
   @Override
   public void close() {
-    closed = true;
-    OpcUaClient c = client;
-    client = null;
+    OpcUaClient c;
+    synchronized (this) {
+      closed = true;
+      c = client;
+      client = null;
+    }
+    connectThread.shutdownNow(); // interrupts a running attempt, which then closes its half-made client
     if (c != null) {
       MiloConnector.close(c);
     }

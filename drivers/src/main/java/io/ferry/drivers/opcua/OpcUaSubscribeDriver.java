@@ -37,10 +37,11 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 /**
  * Subscribe mode: one subscription with one monitored item per channel. A single supervisor
  * thread per instrument connects (with backoff), creates the subscription and its items, and
- * watches it: when Milo reports that the subscription could not be transferred to a new session
- * (server restart), that it timed out, or when neither data nor keep-alive arrived within
- * {@code staleIntervals} publishing intervals, the subscription is deleted (best effort) and
- * created again with all its items. Nothing outside the driver restarts.
+ * watches it. When the session is lost, the client is dropped and the supervisor reconnects with
+ * the configured backoff (not Milo's, which reaches 16 s) and subscribes afresh. When Milo reports
+ * that the subscription could not be transferred or timed out, or when neither data nor
+ * keep-alive arrived within {@code staleIntervals} publishing intervals, the subscription is
+ * deleted (best effort) and created again with all its items. Nothing outside the driver restarts.
  */
 final class OpcUaSubscribeDriver implements StreamingDriver {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaSubscribeDriver.class);
@@ -53,7 +54,8 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
   private final ScheduledExecutorService supervisor;
   private final AtomicBoolean recreate = new AtomicBoolean();
   private final AtomicBoolean sessionChanged = new AtomicBoolean();
-  private final AtomicBoolean sessionActive = new AtomicBoolean();
+  /** The session of the current client is active; a fresh flag per client, so a dropped client's events cannot touch its successor. */
+  private volatile AtomicBoolean sessionActive = new AtomicBoolean();
   private final AtomicBoolean pendingItems = new AtomicBoolean();
   private final AtomicLong lastActivityMillis = new AtomicLong();
   private final AtomicLong recreations = new AtomicLong();
@@ -103,7 +105,9 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
         return;
       }
       if (!sessionActive.get()) {
-        return; // Milo is reconnecting the session; the subscription is transferred or recreated once it is back
+        dropLostClient();
+        connect();
+        return;
       }
       if (subscription == null || recreate.getAndSet(false) || sessionChanged.get() && subscription.getSubscriptionId().isEmpty()) {
         createSubscription();
@@ -126,6 +130,30 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     }
   }
 
+  /**
+   * The session went away. Milo would reconnect by itself, but with its own backoff (up to 16 s,
+   * whatever {@code backoffMax} says), so the client is let go and {@link #connect} takes over
+   * with the configured backoff, the first attempt right away; the new session gets a new
+   * subscription (the server sends each item's current value when it is created).
+   */
+  private void dropLostClient() {
+    OpcUaClient lost = client;
+    client = null;
+    OpcUaSubscription old = subscription;
+    subscription = null;
+    if (old != null) {
+      old.setSubscriptionListener(null);
+      recreations.incrementAndGet();
+    }
+    pendingItems.set(false);
+    recreate.set(false);
+    failures = 0;
+    nextAttempt = Instant.MIN;
+    state("reconnecting");
+    LOG.warn("{}: connection to {} lost; reconnecting", plan.instrument().id(), plan.connection().endpoint());
+    MiloConnector.abandon(lost);
+  }
+
   private void connect() {
     Instant now = context.clock().instant();
     if (now.isBefore(nextAttempt)) {
@@ -142,27 +170,26 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
       state("backoff");
       context.metrics().increment("connectFailures");
       if (failures == 1 || e.needsOperator() && failures % 10 == 1) {
-        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(), plan.connection().backoff().max());
+        LOG.warn("{}: {} (retrying with backoff up to {})", plan.instrument().id(), e.getMessage(),
+            io.ferry.config.Durations.format(plan.connection().backoff().max()));
       }
       return;
     }
     failures = 0;
+    AtomicBoolean active = new AtomicBoolean(true);
     c.addSessionActivityListener(new SessionActivityListener() {
       @Override
       public void onSessionActive(UaSession session) {
         sessionChanged.set(true);
-        sessionActive.set(true);
         touch();
-        state("connected");
       }
 
       @Override
       public void onSessionInactive(UaSession session) {
-        sessionActive.set(false);
-        state("reconnecting");
+        active.set(false); // the supervisor drops this client and reconnects with the configured backoff
       }
     });
-    sessionActive.set(true);
+    sessionActive = active;
     client = c;
     state("connected");
     LOG.info("{}: connected to {} ({})", plan.instrument().id(), plan.connection().endpoint(), plan.connection().security());

@@ -14,9 +14,12 @@
  *   <li>The client certificate is generated once and kept in the instrument's state directory.
  *   <li>Secrets (passwords, key store passwords) leave {@link io.ferry.config.Secret} only on the
  *       way to Milo; no message or log carries them.
- *   <li>A driver never needs a restart: connection attempts back off, Milo keeps a connected
- *       session alive, and the subscribe driver recreates a subscription that was lost or went
- *       silent. Unknown or unreadable nodes are reported once and skipped; the others go on.
+ *   <li>A driver never needs a restart: connection attempts back off between
+ *       {@code backoffInitial} and {@code backoffMax}, a lost session is replaced by the driver's
+ *       own reconnect (never Milo's, whose backoff ignores those bounds), and the subscribe driver
+ *       recreates a subscription that was lost or went silent.
+ *   <li>Connecting never runs inside a poll: the polling driver connects on its own thread and
+ *       answers polls meanwhile with {@code StillConnectingException}. Unknown or unreadable nodes are reported once and skipped; the others go on.
  *   <li>Time comes from the injected clock; a sample carries the source timestamp where the server
  *       gives one (configurable).
  * </ul>

@@ -9,7 +9,9 @@ public non-sealed interface PollingDriver extends Driver {
    * Reads every channel once and returns what was read, stamped with the source time or the
    * moment each read completed. A channel that failed is left out (or returned with quality
    * BAD when the device said so); throw only when nothing at all could be read. May block up to
-   * the instrument's poll timeout; the scheduler interrupts it past that.
+   * the instrument's poll timeout; the scheduler interrupts it past that. Connecting is not
+   * polling: a driver whose connection takes long connects on its own thread and throws
+   * {@link StillConnectingException} until it is connected.
    */
   List<Sample> poll() throws Exception;
 }

@@ -43,7 +43,8 @@ class OpcUaPollingDriverTest {
 
   private OpcUaPollingDriver open(String yaml, InstantSource clock, RecordingMetrics metrics) {
     OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml, Map.of());
-    return (OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, new DriverContext(clock, state, metrics));
+    // Connecting is not polling: the driver connects on its own thread; these tests check what polls read.
+    return Connecting.awaitConnected((OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, new DriverContext(clock, state, metrics)));
   }
 
   private static Map<String, Sample> byChannel(List<Sample> samples) {

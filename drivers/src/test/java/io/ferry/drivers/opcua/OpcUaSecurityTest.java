@@ -1,5 +1,7 @@
 package io.ferry.drivers.opcua;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.ferry.core.Sample;
 import io.ferry.drivers.opcua.security.ClientCertificate;
 import io.ferry.drivers.opcua.security.ServerTrust;
@@ -49,7 +51,7 @@ class OpcUaSecurityTest {
   @Test
   void untrustedServerCertificateIsRejectedWithTheDocumentedMessage() throws Exception {
     try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", TestOpcUaServer.PASSWORD)) {
-      Throwable t = catchThrowable(driver::poll);
+      Throwable t = Connecting.awaitFailure(driver);
       String thumbprint = Thumbprints.colons(Thumbprints.sha1(serverCert));
       assertThat(t).isInstanceOf(OpcUaConnectException.class)
           .hasMessageContaining("server certificate of " + server.endpoint() + " is not trusted")
@@ -65,7 +67,7 @@ class OpcUaSecurityTest {
   void signAndEncryptWithUsernameOnceTheServerIsTrusted() throws Exception {
     trustServer();
     try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", TestOpcUaServer.PASSWORD)) {
-      assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
+      assertThat(Connecting.awaitConnected(driver).poll()).extracting(Sample::value).containsExactly(4.5);
     }
     assertThat(Files.exists(ClientCertificate.file(state))).isTrue();
   }
@@ -75,7 +77,7 @@ class OpcUaSecurityTest {
   void everySupportedPolicyConnects(String policy, String mode) throws Exception {
     trustServer();
     try (OpcUaPollingDriver driver = open(policy, mode, TestOpcUaServer.PASSWORD)) {
-      assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
+      assertThat(Connecting.awaitConnected(driver).poll()).extracting(Sample::value).containsExactly(4.5);
     }
   }
 
@@ -108,10 +110,10 @@ class OpcUaSecurityTest {
   void x509UserIdentityIsAcceptedOrRefusedByTheServer() throws Exception {
     trustServer();
     try (OpcUaPollingDriver driver = openWithUserCertificate(userKeyStore(TestOpcUaServer.X509_USER, "p12-pw"))) {
-      assertThat(driver.poll()).extracting(Sample::value).containsExactly(4.5);
+      assertThat(Connecting.awaitConnected(driver).poll()).extracting(Sample::value).containsExactly(4.5);
     }
     try (OpcUaPollingDriver driver = openWithUserCertificate(userKeyStore("Somebody else", "p12-pw"))) {
-      assertThat(catchThrowable(driver::poll)).isInstanceOf(OpcUaConnectException.class).hasMessageContaining("certificate");
+      assertThat(Connecting.awaitFailure(driver)).isInstanceOf(OpcUaConnectException.class).hasMessageContaining("certificate");
     }
   }
 
@@ -120,7 +122,7 @@ class OpcUaSecurityTest {
     trustServer();
     String wrong = "not-the-password-42";
     try (OpcUaPollingDriver driver = open("Basic256Sha256", "SignAndEncrypt", wrong)) {
-      Throwable t = catchThrowable(driver::poll);
+      Throwable t = Connecting.awaitFailure(driver);
       assertThat(t).isInstanceOf(OpcUaConnectException.class).hasMessageContaining("cannot connect").hasMessageNotContaining(wrong);
       assertThat(((OpcUaConnectException) t).needsOperator()).isTrue();
     }

@@ -57,4 +57,14 @@ class PureFunctionsTest {
     });
     assertThat(OpcUaSubscribeDriver.filter(new Deadband.Percent(2))).hasValueSatisfying(f -> assertThat(f.getDeadbandType().intValue()).isEqualTo(2));
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: /127.0.0.1:4840 | Connection refused: /127.0.0.1:4840",
+      "java.util.concurrent.CompletionException: java.net.UnknownHostException: plc1 | plc1",
+      "cannot reach opc.tcp://10.0.0.5:4840/path | cannot reach opc.tcp://10.0.0.5:4840/path",
+      "value 1.5 out of range | value 1.5 out of range"})
+  void connectionReasonsCarryNoJavaClassNames(String message, String expected) {
+    assertThat(MiloConnector.withoutClassNames(message)).isEqualTo(expected);
+  }
 }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A loopback TCP proxy in front of a test server that a test can cut (every connection closed,
@@ -21,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket listener;
   /** When set, requests are not forwarded; these bytes are answered instead. */
   public volatile byte[] garbage;
+  /** When set, new connections are accepted but not forwarded until it opens: a server slow to answer a connect. */
+  public volatile CountDownLatch hold;
 
   public TcpProxy(int target) throws IOException {
     this.target = target;
@@ -55,12 +58,19 @@ public final class TcpProxy implements AutoCloseable {
     while (!ss.isClosed()) {
       try {
         Socket client = ss.accept();
+        CountDownLatch gate = hold;
+        if (gate != null) {
+          gate.await();
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         sockets.add(client);
         sockets.add(upstream);
         pump(client, upstream, true);
         pump(upstream, client, false);
       } catch (IOException e) {
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
     }
