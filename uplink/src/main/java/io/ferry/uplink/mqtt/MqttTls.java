@@ -1,14 +1,12 @@
 package io.ferry.uplink.mqtt;
 
+import io.ferry.config.TrustStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -25,25 +23,7 @@ final class MqttTls {
 
   static SSLSocketFactory socketFactory(Optional<Path> caFile, Optional<Path> clientKeyStore, char[] keyStorePassword)
       throws GeneralSecurityException, IOException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    if (caFile.isPresent()) {
-      Collection<? extends Certificate> certs;
-      try (InputStream in = Files.newInputStream(caFile.get())) {
-        certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      }
-      if (certs.isEmpty()) {
-        throw new GeneralSecurityException("no certificate in " + caFile.get());
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        trust.setCertificateEntry("ca-" + i++, c);
-      }
-      tmf.init(trust);
-    } else {
-      tmf.init((KeyStore) null);
-    }
+    TrustManagerFactory tmf = TrustStores.fromCaFile(caFile);
     KeyManagerFactory kmf = null;
     if (clientKeyStore.isPresent()) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
