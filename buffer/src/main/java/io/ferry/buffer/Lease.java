@@ -14,7 +14,12 @@ import java.util.List;
 public interface Lease {
   String uplink();
 
-  /** Raw samples, ordered by channel (instrument, channel), then time. */
+  /**
+   * Raw samples, ordered by channel (instrument, channel), then time. The list may be compact
+   * (primitive arrays) and build a new record on each read: records compare equal by value and
+   * completion matches them by id, but a caller that matches records by identity must read them
+   * once and keep what it got.
+   */
   List<SampleRecord> samples();
 
   /** Closed interval rollups, ordered by channel, then interval start. */

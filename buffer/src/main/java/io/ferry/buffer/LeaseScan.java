@@ -1,8 +1,6 @@
 package io.ferry.buffer;
 
 import io.ferry.core.ChannelId;
-import io.ferry.core.Quality;
-import io.ferry.core.Sample;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +44,7 @@ final class LeaseScan {
    */
   RawRows raw(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments, long nextSeq)
       throws SQLException {
-    RawRows rows = new RawRows(Math.max(16, Math.min(limit, 10_000)));
+    RawRows rows = RawRows.forLease(limit, budget[0]);
     long pos = u.rawFloor;
     boolean fromFloor = true;
     long newFloor = Long.MAX_VALUE;
@@ -121,7 +119,7 @@ final class LeaseScan {
    */
   RawRows rawByChannel(UplinkLeases u, int limit, long[] budget, List<UplinkLeases.Segment> segments, long nextSeq,
       int maxChannels, int maxPerChannel, long maxScanned) throws SQLException {
-    RawRows rows = new RawRows(Math.max(16, Math.min(limit, 10_000)));
+    RawRows rows = RawRows.forLease(limit, budget[0]);
     // Per channel key: -1 not chosen, else samples taken (array lookups: this runs per row read).
     int[] taken = new int[channels.keyBound()];
     java.util.Arrays.fill(taken, -1);
@@ -293,11 +291,15 @@ final class LeaseScan {
       rank = new int[capacity];
     }
 
+    /** Capacity the arrays never need to pass (rows the limit and byte budget allow). */
+    int maxRows = Integer.MAX_VALUE;
+
     void ensureRoom() {
       if (n < seq.length) {
         return;
       }
-      int c = seq.length * 2;
+      // Doubling, but never past maxRows: a full lease's arrays are then not up to twice its rows.
+      int c = (int) Math.min(Math.max(seq.length + 1L, maxRows), seq.length * 2L);
       seq = java.util.Arrays.copyOf(seq, c);
       t = java.util.Arrays.copyOf(t, c);
       v = java.util.Arrays.copyOf(v, c);
@@ -307,6 +309,14 @@ final class LeaseScan {
       if (txt != null) {
         txt = java.util.Arrays.copyOf(txt, c);
       }
+    }
+
+    /** Arrays for at most {@code limit} rows and a byte budget (at least {@link BufferStore#SAMPLE_BYTES} a row). */
+    static RawRows forLease(int limit, long budgetBytes) {
+      long maxRows = Math.max(1, Math.min(limit, budgetBytes / BufferStore.SAMPLE_BYTES + 1));
+      RawRows rows = new RawRows((int) Math.max(16, Math.min(maxRows, 10_000)));
+      rows.maxRows = (int) Math.min(Integer.MAX_VALUE, maxRows);
+      return rows;
     }
 
     void text(int i, String s) {
@@ -351,16 +361,61 @@ final class LeaseScan {
         }
       }
     }
-    SampleRecord[] out = new SampleRecord[n];
-    for (int k = 0; k < n; k++) {
-      int i = order[k];
-      ChannelId ch = channels.channel(rows.ch[i]);
-      Quality q = Quality.ofCode(rows.q[i]);
-      String txt = rows.txt == null ? null : rows.txt[i];
-      Sample sample = txt == null ? new Sample(ch, t[i], rows.v[i], null, q) : Sample.text(ch, t[i], txt, q);
-      out[k] = new SampleRecord(rows.seq[i], sample);
+    // The scan's arrays are permuted into lease order in place (following the permutation's
+    // cycles): no second copy and no record object per sample while the lease is out.
+    long[] seq = rows.seq;
+    double[] v = rows.v;
+    byte[] q = rows.q;
+    int[] ch = rows.ch;
+    String[] txt = rows.txt;
+    for (int s = 0; s < n; s++) {
+      if (order[s] < 0) {
+        continue;
+      }
+      long seq0 = seq[s];
+      long t0 = t[s];
+      double v0 = v[s];
+      byte q0 = q[s];
+      int ch0 = ch[s];
+      String txt0 = txt == null ? null : txt[s];
+      int j = s;
+      while (true) {
+        int k = order[j];
+        order[j] = ~k;
+        if (k == s) {
+          seq[j] = seq0;
+          t[j] = t0;
+          v[j] = v0;
+          q[j] = q0;
+          ch[j] = ch0;
+          if (txt != null) {
+            txt[j] = txt0;
+          }
+          break;
+        }
+        seq[j] = seq[k];
+        t[j] = t[k];
+        v[j] = v[k];
+        q[j] = q[k];
+        ch[j] = ch[k];
+        if (txt != null) {
+          txt[j] = txt[k];
+        }
+        j = k;
+      }
     }
-    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
+    rows.rank = null; // only the ordering needed it
+    ChannelId[] channelOf = new ChannelId[channels.keyBound()];
+    for (int k = 0; k < n; k++) {
+      int key = ch[k];
+      if (key >= channelOf.length) {
+        channelOf = java.util.Arrays.copyOf(channelOf, Math.max(key + 1, channelOf.length * 2));
+      }
+      if (channelOf[key] == null) {
+        channelOf[key] = channels.channel(key);
+      }
+    }
+    return new CompactSamples(seq, t, v, q, ch, channelOf, txt, n);
   }
 
   /** The rare out-of-order run: by time, then by scan index (= sequence order). */

@@ -130,6 +130,12 @@ final class SqliteLease implements Lease {
 
   private static Set<Long> all(List<? extends BufferRecord> records) {
     Set<Long> ids = new HashSet<>(records.size() * 2);
+    if (records instanceof CompactSamples c) { // ids without building the records
+      for (int k = 0; k < c.size(); k++) {
+        ids.add(c.id(k));
+      }
+      return ids;
+    }
     for (BufferRecord r : records) {
       ids.add(r.id());
     }

@@ -39,6 +39,7 @@
  * BufferStore         transactions on the writer connection: append orchestration, lease records, acks, stats
  *   ChannelDictionary channel table in memory: keys, ranks in (instrument, channel) order, ensure
  *   LeaseScan         reading a lease: raw rows from the uplink's floor, closed rollups, lease ordering
+ *   CompactSamples    a lease's raw samples as primitive arrays in lease order; records built on read
  *   RollupWriter      folding an append batch into rollup_open (RollupCloser closes intervals)
  *   Increments        counter/event deltas into incr and counter_state; scan and seal of ended buckets
  *   Shedding          byte budget (inside the append transaction) and maxAge (chunked transactions)

@@ -324,4 +324,35 @@ class BufferContractTest {
         b.lease("cloud", new LeaseRequest(1000, 4 * BufferStore.SAMPLE_BYTES, Duration.ofMinutes(1)).byChannel(5, 0));
     assertThat(bytes.samples()).hasSize(4);
   }
+
+  /**
+   * A lease holds its samples as arrays permuted into lease order: every sample comes back with
+   * its value, text and quality, in channel then time order (ties in append order), across many
+   * permutation cycles and a growth of the scan arrays (they start at 10,000 rows); a partial ack with records taken from the lease is exact.
+   */
+  @Test
+  void aLargeShuffledLeaseComesBackExactlyInChannelThenTimeOrder() {
+    Buffer b = open();
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+    List<ChannelId> chans = List.of(A, B, C);
+    List<Sample> appended = new ArrayList<>();
+    for (int i = 0; i < 12_000; i++) {
+      ChannelId ch = chans.get(rnd.nextInt(3));
+      long t = T0 + rnd.nextInt(500);
+      Quality q = Quality.values()[rnd.nextInt(Quality.values().length)];
+      appended.add(rnd.nextInt(10) == 0 ? Sample.text(ch, t, "s" + i, q) : Sample.of(ch, t, rnd.nextDouble(), q));
+    }
+    b.append(appended).join();
+    List<Sample> expected = new ArrayList<>(appended); // a stable sort keeps append order on ties
+    expected.sort(java.util.Comparator.comparing(Sample::channel).thenComparingLong(Sample::timeMicros));
+    Lease l = b.lease("cloud", LeaseRequest.of(20_000));
+    assertThat(l.samples()).extracting(SampleRecord::sample).containsExactlyElementsOf(expected);
+    assertThat(l.samples().get(11_234)).isEqualTo(l.samples().get(11_234));
+    List<SampleRecord> firstHalf = List.copyOf(l.samples().subList(0, 6_000));
+    l.ack(firstHalf);
+    Lease rest = b.lease("cloud", LeaseRequest.of(20_000));
+    assertThat(rest.samples()).extracting(SampleRecord::sample).containsExactlyElementsOf(expected.subList(6_000, 12_000));
+    rest.ack();
+    assertThat(b.lease("cloud", LeaseRequest.of(20_000)).isEmpty()).isTrue();
+  }
 }

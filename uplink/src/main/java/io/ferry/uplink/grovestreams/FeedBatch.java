@@ -40,7 +40,10 @@ public final class FeedBatch {
 
   private final GroveStreamsPlan plan;
   private final Map<String, List<StreamRun>> byComponent = new LinkedHashMap<>();
-  private final List<BufferRecord> covered = new ArrayList<>();
+  /** Views into the lease, not copies: a lease of 400,000 samples holds no record per sample (see {@link #covered}). */
+  private final List<List<? extends BufferRecord>> coveredParts = new ArrayList<>();
+  private List<BufferRecord> covered;
+  private int coveredSize;
   private final List<StreamRun> runs = new ArrayList<>();
   private int dropped;
   private boolean truncated;
@@ -76,7 +79,7 @@ public final class FeedBatch {
         b.add(new StreamRun(ch.instrument(), ch.channel(),
             withDefaults.test(key) ? Optional.of(b.rawDefaults(ch, view.get(0).sample().isText())) : Optional.empty(),
             view, List.of(), null));
-        b.covered.addAll(view);
+        b.cover(view);
         budget--;
       }
       i = j;
@@ -106,7 +109,7 @@ public final class FeedBatch {
           break;
         }
         channelRuns.forEach(b::add);
-        b.covered.addAll(view);
+        b.cover(view);
         budget -= channelRuns.size();
       }
       i = j;
@@ -117,6 +120,11 @@ public final class FeedBatch {
   /** Stream id of a rollup statistic: {@code channel_avg}. */
   public static String rollupStream(String channel, Stat stat) {
     return channel + "_" + stat.name().toLowerCase(Locale.ROOT);
+  }
+
+  private void cover(List<? extends BufferRecord> view) {
+    coveredParts.add(view);
+    coveredSize += view.size();
   }
 
   private void add(StreamRun run) {
@@ -150,9 +158,23 @@ public final class FeedBatch {
     return runs;
   }
 
-  /** The leased records this PUT covers (delivered when it is acknowledged). */
+  /**
+   * The leased records this PUT covers (delivered when it is acknowledged), built at the first
+   * call and the same objects afterwards (callers compare them by identity). Only partial
+   * outcomes need it: a full acknowledgement acks the lease without it.
+   */
   public List<BufferRecord> covered() {
+    if (covered == null) {
+      List<BufferRecord> all = new ArrayList<>(coveredSize);
+      coveredParts.forEach(all::addAll);
+      covered = all;
+    }
     return covered;
+  }
+
+  /** How many leased records this PUT covers (without building them). */
+  public int coveredSize() {
+    return coveredSize;
   }
 
   /** True when the stream limit left records of the lease for a later PUT. */

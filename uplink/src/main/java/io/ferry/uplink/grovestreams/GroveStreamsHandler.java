@@ -74,7 +74,7 @@ final class GroveStreamsHandler implements BatchHandler {
     }
     if (v instanceof Verdict.Acknowledged) {
       remember(first.runs(), Set.of());
-      return done(first, first.covered(), first.dropped());
+      return first.truncated() ? new Delivery.Partial(first.covered(), first.dropped(), true) : new Delivery.Acked(first.dropped());
     } else if (v instanceof Verdict.Partial p) {
       return resendMissing(first, p, exchange);
     }

@@ -51,12 +51,14 @@ public record GroveStreamsPlan(
 
   /**
    * The default {@code bodyCap} for a JVM whose heap may grow to {@code maxHeap} bytes: 16 MiB, or
-   * an eighth of the heap when that is less (at least 1 MiB). A leased sample costs about 120 bytes
-   * of heap while the lease is built and sent, three times its ~40 body bytes: an eighth keeps one
-   * lease under half the heap (-Xmx64m: 8 MiB, about 200,000 samples per PUT).
+   * a quarter of the heap when that is less (at least 1 MiB). The cap counts encoded body bytes
+   * (about 40 per numeric sample); the lease holds its samples as primitive arrays (about 45 bytes
+   * of heap per sample at the peak, with the scan's ordering and the ack's sequence lists), so a
+   * quarter keeps one lease under a third of the heap (-Xmx64m: about 15.5 MiB, some 380,000
+   * samples per PUT; a record object per sample cost about 120 bytes before).
    */
   public static long defaultBodyCap(long maxHeap) {
-    return Math.max(1L << 20, Math.min(DEFAULT_BODY_CAP, maxHeap / 8));
+    return Math.max(1L << 20, Math.min(DEFAULT_BODY_CAP, maxHeap / 4));
   }
   /** The API's body limit. */
   public static final long API_MAX_BODY = 200_000_000L;

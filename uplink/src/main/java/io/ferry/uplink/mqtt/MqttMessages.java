@@ -29,6 +29,10 @@ import java.util.function.Function;
  * {@code channel/increment} (at the bucket start). Text values are JSON strings; non-finite
  * numbers are {@code null}; a sample whose quality is not good carries it as a third element.
  *
+ * <p>With a {@code maxMessageBytes} cap, an instrument's records that would exceed it are split
+ * over several messages of the same shape (halving the records until each payload fits, so
+ * every message is as encoded, never estimated); a single record larger than the cap goes alone.
+ *
  * <p>Per sample: one message per sample, {@code {"channel":"temp","t":"...","v":21.5}} (and
  * {@code "q"} when not good); rollups and increments as in per-batch mode, one message per record.
  */
@@ -39,6 +43,11 @@ final class MqttMessages {
   private MqttMessages() {}
 
   static List<Message> of(Lease lease, TopicTemplate topic, boolean perSample, Function<ChannelId, List<Stat>> stats) {
+    return of(lease, topic, perSample, stats, 0);
+  }
+
+  /** As {@link #of(Lease, TopicTemplate, boolean, Function)}, batch payloads at most {@code maxBytes} (0 = no limit). */
+  static List<Message> of(Lease lease, TopicTemplate topic, boolean perSample, Function<ChannelId, List<Stat>> stats, long maxBytes) {
     List<Message> out = new ArrayList<>();
     if (perSample) {
       for (SampleRecord r : lease.samples()) {
@@ -67,8 +76,21 @@ final class MqttMessages {
         byInstrument.computeIfAbsent(r.channel().instrument(), k -> new ArrayList<>()).add(r);
       }
     }
-    byInstrument.forEach((instrument, records) -> out.add(batch(topic.topic(instrument), records, stats)));
+    byInstrument.forEach((instrument, records) -> split(topic.topic(instrument), records, stats, maxBytes, out));
     return out;
+  }
+
+  /** Adds {@code records} as one message, or as several when its payload exceeds {@code maxBytes}. */
+  private static void split(String topic, List<BufferRecord> records, Function<ChannelId, List<Stat>> stats, long maxBytes,
+      List<Message> out) {
+    Message m = batch(topic, records, stats);
+    if (maxBytes <= 0 || m.payload().length <= maxBytes || records.size() == 1) {
+      out.add(m);
+      return;
+    }
+    int half = records.size() / 2;
+    split(topic, records.subList(0, half), stats, maxBytes, out);
+    split(topic, records.subList(half, records.size()), stats, maxBytes, out);
   }
 
   /** {@code {"series":[[time, value], ...], ...}} for records of one instrument, series in first-seen order. */

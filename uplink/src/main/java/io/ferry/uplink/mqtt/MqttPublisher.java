@@ -54,7 +54,7 @@ final class MqttPublisher implements BatchHandler {
 
   @Override
   public Delivery deliver(Lease lease, Exchange exchange) throws InterruptedException {
-    List<MqttMessages.Message> messages = MqttMessages.of(lease, plan.topic(), plan.perSample(), stats);
+    List<MqttMessages.Message> messages = MqttMessages.of(lease, plan.topic(), plan.perSample(), stats, plan.maxMessageBytes());
     if (messages.isEmpty()) {
       return new Delivery.Acked(0);
     }

@@ -28,6 +28,8 @@ import javax.net.SocketFactory;
 
 /** {@code type: mqtt}: QoS 1 publishing to a broker or broker cluster. */
 public final class MqttUplinkFactory implements UplinkFactory {
+  /** MQTT's largest packet (remaining length of 268,435,455 bytes). */
+  static final long MAX_PAYLOAD = 268_435_455L;
   private final SocketFactory plainSockets;
 
   public MqttUplinkFactory() {
@@ -77,6 +79,11 @@ public final class MqttUplinkFactory implements UplinkFactory {
     }
     Duration keepAlive = f.duration("keepAlive", Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(1));
     int maxInflight = f.integer("maxInflight", 1000, 1, 65535);
+    long maxMessageBytes = f.size("maxMessageBytes", 0);
+    if (maxMessageBytes != 0 && (maxMessageBytes < 1024 || maxMessageBytes > MAX_PAYLOAD)) {
+      f.error("maxMessageBytes", "must be between 1KiB and 256MB (MQTT's largest packet), got " + maxMessageBytes + " bytes");
+      maxMessageBytes = 0;
+    }
     RunnerSettings runner = RunnerSettings.read(f, 5_000, Duration.ZERO, Duration.ofSeconds(1));
     Map<ChannelId, List<Stat>> stats = new HashMap<>();
     for (InstrumentInfo inst : instruments) {
@@ -91,7 +98,7 @@ public final class MqttUplinkFactory implements UplinkFactory {
       return Optional.empty();
     }
     return Optional.of(new MqttUplinkPlan(section.name(), url.get(), clientId, topic.get(), status.get().text(), perSample,
-        username, password, caFile, keyStore, keyStorePassword, keepAlive, maxInflight, runner, stats));
+        username, password, caFile, keyStore, keyStorePassword, keepAlive, maxInflight, runner, stats, maxMessageBytes));
   }
 
   private static Optional<TopicTemplate> template(Fields f, String key, String dflt, AgentConfig agent, UplinkSection section) {

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param clientKeyStore PKCS#12 file with the client certificate and key, for brokers that require one
  * @param maxInflight QoS 1 messages awaiting PUBACK at once
  * @param stats the rollup statistics published per channel
+ * @param maxMessageBytes largest payload of one batch message (0 = no limit): an instrument's records
+ *     are split over several messages to stay within it (brokers limit packet sizes)
  */
 public record MqttUplinkPlan(
     String name,
@@ -40,7 +42,8 @@ public record MqttUplinkPlan(
     Duration keepAlive,
     int maxInflight,
     RunnerSettings runner,
-    Map<ChannelId, List<Stat>> stats) implements UplinkPlan {
+    Map<ChannelId, List<Stat>> stats,
+    long maxMessageBytes) implements UplinkPlan {
   public static final String TYPE = "mqtt";
 
   @Override
@@ -63,7 +66,8 @@ public record MqttUplinkPlan(
         + (tls() ? ", TLS" + caFile.map(c -> " with CA " + c).orElse(" with the JVM trust store")
             + clientKeyStore.map(k -> ", client certificate " + k).orElse("") : "")
         + username.map(u -> ", user " + u + password.map(p -> " password " + p.source()).orElse("")).orElse("") + ")");
-    lines.add("topic " + topic.text() + (perSample ? ", one message per sample" : ", one message per instrument and batch")
+    lines.add("topic " + topic.text() + (perSample ? ", one message per sample" : ", one message per instrument and batch"
+        + (maxMessageBytes > 0 ? " of at most " + maxMessageBytes + " bytes" : ""))
         + "; status " + statusTopic + " (retained online/offline, offline as last will)");
     lines.add(runner.batchRecords() + " records per lease, at most " + maxInflight + " messages awaiting PUBACK");
     return lines;

@@ -107,7 +107,9 @@ final class TempoDbHandler implements BatchHandler {
       }
       return d;
     }
-    return writes(lease.samples(), lease.rollups(), exchange);
+    // One list of records for planning and for the per-point outcome, which matches them by
+    // identity: a lease's sample list may build a new record on every read (Lease#samples).
+    return writes(List.copyOf(lease.samples()), lease.rollups(), exchange);
   }
 
   // ------------------------------------------------------------------ increments

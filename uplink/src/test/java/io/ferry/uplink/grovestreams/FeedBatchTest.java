@@ -66,7 +66,10 @@ class FeedBatchTest {
     FeedBatch b = FeedBatch.plan(plan("maxStreams: 3\n"), samples, rollups, k -> false, null);
     // 1 raw stream + 3 rollup streams > 3: the rollups wait for the next PUT, the raw sample goes.
     assertThat(b.truncated()).isTrue();
-    assertThat(b.covered()).hasSize(1);
+    assertThat(b.coveredSize()).isEqualTo(1);
+    assertThat(b.covered()).containsExactly(samples.get(0));
+    // Built once: the handler compares covered records by identity across calls.
+    assertThat(b.covered()).isSameAs(b.covered());
     assertThat(b.runs()).extracting(FeedBatch.StreamRun::stream).containsExactly("temp");
   }
 

@@ -464,7 +464,8 @@ class GroveStreamsUplinkTest {
   void theDefaultBodyCapIsSixteenMibOrAnEighthOfTheHeap() {
     assertThat(GroveStreamsPlan.defaultBodyCap(4L << 30)).isEqualTo(16L << 20);
     assertThat(GroveStreamsPlan.defaultBodyCap(128L << 20)).isEqualTo(16L << 20);
-    assertThat(GroveStreamsPlan.defaultBodyCap(64L << 20)).isEqualTo(8L << 20);
+    assertThat(GroveStreamsPlan.defaultBodyCap(64L << 20)).isEqualTo(16L << 20);
+    assertThat(GroveStreamsPlan.defaultBodyCap(32L << 20)).isEqualTo(8L << 20);
     assertThat(GroveStreamsPlan.defaultBodyCap(4L << 20)).isEqualTo(1L << 20);
   }
 }

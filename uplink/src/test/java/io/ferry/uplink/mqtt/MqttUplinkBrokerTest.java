@@ -122,6 +122,25 @@ class MqttUplinkBrokerTest {
   }
 
   @Test
+  void maxMessageBytesSplitsAnInstrumentsBatchIntoMessagesWithinTheCap() throws Exception {
+    append(TEMP, 200, 0);
+    append(FLOW, 100, 0);
+    UplinkService s = start("maxMessageBytes: 1KiB\n");
+    UplinkTesting.awaitDelivered(s, 300);
+    List<Broker.Received> data;
+    synchronized (broker.received) {
+      data = broker.received.stream().filter(r -> !r.topic().equals(STATUS)).toList();
+    }
+    assertThat(data).allSatisfy(r -> assertThat(r.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .as(r.topic()).isLessThanOrEqualTo(1024));
+    // 300 points of ~40 bytes: at least 12 messages, every point in exactly one of them.
+    assertThat(data).hasSizeGreaterThanOrEqualTo(12);
+    assertThat(data).extracting(Broker.Received::topic).containsOnly("ferry/gw-7/boiler1");
+    assertThat(publishedPoints()).hasSize(300);
+    assertThat(waiting()).isZero();
+  }
+
+  @Test
   void publishesOneJsonMessagePerInstrumentAndBatchOnTheTemplateTopic() throws Exception {
     append(TEMP, 2, 0);
     append(FLOW, 1, 0);

@@ -294,6 +294,19 @@ class TempoDbUplinkTest {
     assertThat(buffer().stats().uplinks().get("tdb").increments()).isZero();
   }
 
+  /** The per-point answer is matched to the leased records: only the point that failed is written again. */
+  @Test
+  void multiStatusOnGaugeWritesResendsOnlyThePointThatFailed() throws Exception {
+    script((n, body) -> n == 0 ? TempoServer.multiStatus(200, 503) : null);
+    buffer().append(List.of(Sample.of(TEMP, T0, 21.5), Sample.of(TEMP, T0 + 1500, 21.75))).join();
+    UplinkService s = start("");
+    UplinkTesting.awaitDelivered(s, 2);
+    assertThat(tempo.received).hasSize(2);
+    assertThat(tempo.received.get(1).body())
+        .isEqualTo("{\"t\":\"2026-01-01T00:00:00.001Z\",\"data\":[{\"key\":\"boiler/temp\",\"v\":21.75}]}");
+    assertThat(buffer().stats().uplinks().get("tdb").samples()).isZero();
+  }
+
   @Test
   void gaugesAreWrittenWithExplicitOffsetsAndRewrittenAfterAnyFailure() throws Exception {
     script((n, body) -> n == 0
