@@ -80,10 +80,10 @@ class UplinkProgressTest {
       GroveStreamsUplinkFactory f = new GroveStreamsUplinkFactory();
       Problems problems = new Problems();
       var hungPlan = f.plan(UplinkTesting.section("hung", "grovestreams",
-          "url: http://127.0.0.1:" + hung.getPort() + "\napiKey: ${env:K}\ntimeout: 60s\nreadTimeout: 60s\n", problems, Map.of("K", "k")),
+          "url: http://127.0.0.1:" + hung.getPort() + "\napiKey: ${env:K}\ntimeout: 60s\nreadTimeout: 60s\n", problems, Map.of("K", "k-12345678")),
           UplinkTesting.agent(dir, "gw"), List.of()).orElseThrow();
       var failingPlan = f.plan(UplinkTesting.section("failing", "grovestreams",
-          "url: http://127.0.0.1:" + failing.getPort() + "\napiKey: ${env:K}\n", problems, Map.of("K", "k")),
+          "url: http://127.0.0.1:" + failing.getPort() + "\napiKey: ${env:K}\n", problems, Map.of("K", "k-12345678")),
           UplinkTesting.agent(dir, "gw"), List.of()).orElseThrow();
       try (UplinkService stuck = f.open(hungPlan, ctx); UplinkService backingOff = f.open(failingPlan, ctx)) {
         assertThat(stuck.busySince()).isEmpty(); // not started

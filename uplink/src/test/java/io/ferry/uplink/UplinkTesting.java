@@ -50,7 +50,7 @@ public final class UplinkTesting {
    */
   public static final class FakeSleeper implements Sleeper {
     private final FakeClock clock;
-    public final List<Duration> pauses = Collections.synchronizedList(new ArrayList<>());
+    public final List<Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by assertions while the runner adds
 
     public FakeSleeper(FakeClock clock) {
       this.clock = clock;
