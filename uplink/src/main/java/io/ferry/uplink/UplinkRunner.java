@@ -214,7 +214,15 @@ public final class UplinkRunner implements UplinkService {
       d = new Delivery.Retry(Optional.empty(), reason);
     }
     if (stopping && d instanceof Delivery.Retry) {
-      return; // the call was cancelled by close(): leave the lease to expire, log nothing alarming
+      // The call was cancelled by close(). Release the records now rather than leaving them to the
+      // lease timeout: an uplink restarted by a reload (or a fixed url) sends them at once. It is the
+      // same at-least-once resend an expiry would cause, only sooner; log nothing alarming.
+      try {
+        lease.release();
+      } catch (RuntimeException closing) {
+        LOG.debug("uplink {}: lease left to expire ({})", name, closing.toString());
+      }
+      return;
     }
     complete(lease, d);
     progress();

@@ -82,7 +82,7 @@ class EndToEndWrongPathTest {
 
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
-    Files.writeString(dir.resolve("gs.key"), "e2e-key-1");
+    Files.writeString(dir.resolve("gs.key"), "e2e-key-01");
     Files.writeString(conf.resolve("instruments.d/kiln.yaml"), String.join("\n", "id: kiln", "driver: simulated", "poll: 1s",
         "uplinks: [gs]", "channels:", "  - {name: temp, unit: degC, wave: sine, amplitude: 50, offset: 900, period: 10m}",
         "  - {name: fan, wave: ramp, slope: 2, max: 100}", ""));

@@ -55,7 +55,7 @@ public final class RunningAgent implements AutoCloseable {
     cloud.start(java.net.InetAddress.getLoopbackAddress(), 0);
     conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
-    Files.writeString(dir.resolve("gs.key"), "obs-key");
+    Files.writeString(dir.resolve("gs.key"), "obs-key-01");
     Files.writeString(conf.resolve("agent.yaml"), """
         gatewayId: gw-obs
         stateDir: %s
