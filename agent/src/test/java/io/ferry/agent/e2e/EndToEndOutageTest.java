@@ -12,9 +12,6 @@ import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
-import io.ferry.drivers.spi.DriverContext;
-import io.ferry.drivers.spi.DriverMetrics;
-import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.uplink.FeedServer;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
@@ -29,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -104,18 +102,12 @@ class EndToEndOutageTest {
     Buffer buffer = UplinkTesting.buffer(dir, ic.info().channels(), clock);
     open.add(buffer);
     // The instrument's own clock steps one second per poll; the uplink's clock moves with its waits.
-    FakeClock pollClock = new FakeClock(UplinkTesting.START.minus(Duration.ofMinutes(20)));
-    PollingDriver driver = (PollingDriver) new SimulatedDriverFactory().open(driverPlan,
-        new DriverContext(pollClock, dir.resolve("drv"), DriverMetrics.NOOP));
+    HandPolled kiln = HandPolled.open(ic, dir, Duration.ofMinutes(20));
     Map<String, TreeMap<Long, Double>> produced = new HashMap<>();
-    List<Sample> firstHalf = new ArrayList<>();
-    List<Sample> secondHalf = new ArrayList<>();
-    for (int i = 0; i < TICKS; i++) {
-      pollClock.advance(Duration.ofSeconds(1));
-      for (Sample s : driver.poll()) {
-        produced.computeIfAbsent("kiln/" + s.channel().channel(), k -> new TreeMap<>()).put(s.timeMicros() / 1000, s.value());
-        (i < TICKS / 2 ? firstHalf : secondHalf).add(s);
-      }
+    List<Sample> firstHalf = kiln.poll(TICKS / 2);
+    List<Sample> secondHalf = kiln.poll(TICKS / 2);
+    for (Sample s : Stream.concat(firstHalf.stream(), secondHalf.stream()).toList()) {
+      produced.computeIfAbsent("kiln/" + s.channel().channel(), k -> new TreeMap<>()).put(s.timeMicros() / 1000, s.value());
     }
     buffer.append(firstHalf).join();
 

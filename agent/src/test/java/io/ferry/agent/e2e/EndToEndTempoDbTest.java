@@ -11,9 +11,6 @@ import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
-import io.ferry.drivers.spi.DriverContext;
-import io.ferry.drivers.spi.DriverMetrics;
-import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
@@ -29,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -107,27 +105,21 @@ class EndToEndTempoDbTest {
 
     Buffer buffer = UplinkTesting.buffer(dir, ic.info().channels(), clock);
     open.add(buffer);
-    FakeClock pollClock = new FakeClock(UplinkTesting.START.minus(Duration.ofMinutes(30)));
-    PollingDriver driver = (PollingDriver) new SimulatedDriverFactory().open(driverPlan,
-        new DriverContext(pollClock, dir.resolve("drv"), DriverMetrics.NOOP));
+    HandPolled kiln = HandPolled.open(ic, dir, Duration.ofMinutes(30));
     TreeMap<String, Double> partsPerBucket = new TreeMap<>();
     TreeMap<String, Double> energyPerBucket = new TreeMap<>();
     double previousEnergy = Double.NaN;
-    List<Sample> firstHalf = new ArrayList<>();
-    List<Sample> secondHalf = new ArrayList<>();
-    for (int i = 0; i < TICKS; i++) {
-      pollClock.advance(Duration.ofSeconds(1));
-      for (Sample s : driver.poll()) {
-        String bucket = TIME.format(Instant.ofEpochMilli(Math.floorDiv(s.timeMicros(), MIN) * MIN / 1000));
-        if (s.channel().channel().equals("parts") && s.value() > 0) {
-          partsPerBucket.merge(bucket, s.value(), Double::sum);
-        } else if (s.channel().channel().equals("energy")) {
-          if (!Double.isNaN(previousEnergy) && s.value() > previousEnergy) {
-            energyPerBucket.merge(bucket, s.value() - previousEnergy, Double::sum);
-          }
-          previousEnergy = s.value();
+    List<Sample> firstHalf = kiln.poll(TICKS / 2);
+    List<Sample> secondHalf = kiln.poll(TICKS / 2);
+    for (Sample s : Stream.concat(firstHalf.stream(), secondHalf.stream()).toList()) {
+      String bucket = TIME.format(Instant.ofEpochMilli(Math.floorDiv(s.timeMicros(), MIN) * MIN / 1000));
+      if (s.channel().channel().equals("parts") && s.value() > 0) {
+        partsPerBucket.merge(bucket, s.value(), Double::sum);
+      } else if (s.channel().channel().equals("energy")) {
+        if (!Double.isNaN(previousEnergy) && s.value() > previousEnergy) {
+          energyPerBucket.merge(bucket, s.value() - previousEnergy, Double::sum);
         }
-        (i < TICKS / 2 ? firstHalf : secondHalf).add(s);
+        previousEnergy = s.value();
       }
     }
     buffer.append(firstHalf).join();

@@ -11,10 +11,6 @@ import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
-import io.ferry.drivers.simulated.SimulatedDriverFactory;
-import io.ferry.drivers.spi.DriverContext;
-import io.ferry.drivers.spi.DriverMetrics;
-import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.uplink.FeedServer;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
@@ -92,17 +88,15 @@ class EndToEndWrongPathTest {
     Loaded first = load(conf);
     Buffer buffer = UplinkTesting.buffer(dir, first.instrument().info().channels(), clock);
     open.add(buffer);
-    FakeClock pollClock = new FakeClock(UplinkTesting.START.minus(Duration.ofMinutes(20)));
-    PollingDriver driver = (PollingDriver) new SimulatedDriverFactory().open(
-        new SimulatedDriverFactory().plan(first.instrument()).orElseThrow(), new DriverContext(pollClock, dir.resolve("drv"), DriverMetrics.NOOP));
+    HandPolled kiln = HandPolled.open(first.instrument(), dir, Duration.ofMinutes(20));
     Map<String, TreeMap<Long, Double>> produced = new HashMap<>();
-    buffer.append(poll(driver, pollClock, TICKS / 2, produced)).join();
+    buffer.append(poll(kiln, TICKS / 2, produced)).join();
 
     UplinkService wrong = open(first.plan(), buffer);
     await().atMost(Duration.ofSeconds(20)).until(() -> wrongPaths.size() >= 3);
     assertThat(wrong.status().state()).isEqualTo(UplinkState.PAUSED_CONFIG);
     assertThat(wrong.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 404 not found, an HTML page"));
-    buffer.append(poll(driver, pollClock, TICKS / 2, produced)).join(); // the instrument keeps producing
+    buffer.append(poll(kiln, TICKS / 2, produced)).join(); // the instrument keeps producing
     wrong.close();
     assertThat(wrong.status().rejected()).isZero();
     assertThat(buffer.stats().droppedFor("rejected")).isZero();
@@ -150,16 +144,12 @@ class EndToEndWrongPathTest {
     return s;
   }
 
-  private static List<Sample> poll(PollingDriver driver, FakeClock pollClock, int ticks, Map<String, TreeMap<Long, Double>> produced)
-      throws Exception {
-    List<Sample> out = new ArrayList<>();
-    for (int i = 0; i < ticks; i++) {
-      pollClock.advance(Duration.ofSeconds(1));
-      for (Sample s : driver.poll()) {
-        produced.computeIfAbsent("kiln/" + s.channel().channel(), k -> new TreeMap<>()).put(s.timeMicros() / 1000, s.value());
-        out.add(s);
-      }
+  private static List<Sample> poll(HandPolled kiln, int ticks, Map<String, TreeMap<Long, Double>> produced) throws Exception {
+    List<Sample> out = kiln.poll(ticks);
+    for (Sample s : out) {
+      produced.computeIfAbsent("kiln/" + s.channel().channel(), k -> new TreeMap<>()).put(s.timeMicros() / 1000, s.value());
     }
     return out;
   }
+
 }
