@@ -232,7 +232,7 @@ public final class FootprintBench {
         String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[-#]?[0-9]+$", "*");
         byName.merge(name, used, Long::sum);
       }
-      String top = byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(4)
+      String top = byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(Integer.getInteger("footprint.top", 4))
           .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f", e.getValue() / (double) CLK_TCK / seconds * 60))
           .reduce((a, b) -> a + ", " + b).orElse("");
       long lines;
