@@ -542,10 +542,14 @@ final class BufferStore implements AutoCloseable {
       return SqliteLease.empty(uplink, owner);
     }
     long ttlMicros = request.ttl().toNanos() / 1000;
+    // Each part took what there was when the lease holds fewer records than asked for and the byte
+    // budget was never used up (a by-channel scan may stop early for other reasons: never drained).
+    boolean drained = !request.byChannel() && budget[0] > 0
+        && samples.size() + rollups.size() + increments.size() < request.maxRecords();
     SqliteLease lease =
         new SqliteLease(
             owner, uplink, u.nextLeaseId++, now + ttlMicros, samples, rollups, increments,
-            segments);
+            segments, drained);
     u.live.put(lease.leaseId(), lease);
     for (UplinkLeases.Segment s : segments) {
       u.rawSegments.put(s.lo(), s.hi());

@@ -36,6 +36,15 @@ public interface Lease {
     return samples().size() + rollups().size() + increments().size();
   }
 
+  /**
+   * True when the buffer held nothing more for this uplink when the lease was taken (every record
+   * it could have leased is in this lease), so that after completing it the uplink may wait for the
+   * next append instead of leasing again at once only to find the queue empty. False when unsure.
+   */
+  default boolean drained() {
+    return false;
+  }
+
   void ack();
 
   /** Acknowledges these records; the lease's other records are released for retry. */

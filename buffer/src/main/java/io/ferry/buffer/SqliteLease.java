@@ -21,6 +21,7 @@ final class SqliteLease implements Lease {
   private final List<RollupRecord> rollups;
   private final List<IncrementRecord> increments;
   private final List<Segment> rawSegments;
+  private final boolean drained;
   private final AtomicBoolean completed = new AtomicBoolean();
 
   SqliteLease(
@@ -31,7 +32,9 @@ final class SqliteLease implements Lease {
       List<SampleRecord> samples,
       List<RollupRecord> rollups,
       List<IncrementRecord> increments,
-      List<Segment> rawSegments) {
+      List<Segment> rawSegments,
+      boolean drained) {
+    this.drained = drained;
     this.owner = owner;
     this.uplink = uplink;
     this.leaseId = leaseId;
@@ -43,7 +46,12 @@ final class SqliteLease implements Lease {
   }
 
   static SqliteLease empty(String uplink, SqliteBuffer owner) {
-    return new SqliteLease(owner, uplink, 0, Long.MAX_VALUE, List.of(), List.of(), List.of(), List.of());
+    return new SqliteLease(owner, uplink, 0, Long.MAX_VALUE, List.of(), List.of(), List.of(), List.of(), true);
+  }
+
+  @Override
+  public boolean drained() {
+    return drained;
   }
 
   long leaseId() {

@@ -65,6 +65,30 @@ class BufferContractTest {
   }
 
   @Test
+  void aLeaseSaysWhetherItTookAllThereWas() {
+    Buffer b = open();
+    b.append(List.of(s(A, 1, 1), s(A, 2, 2), s(B, 1, 3))).join();
+    Lease partOfIt = b.lease("cloud", LeaseRequest.of(2));
+    assertThat(partOfIt.size()).isEqualTo(2);
+    assertThat(partOfIt.drained()).as("two of three records: more wait").isFalse();
+    Lease rest = b.lease("cloud", LeaseRequest.of(100));
+    assertThat(rest.size()).isEqualTo(1);
+    assertThat(rest.drained()).as("the last record").isTrue();
+    partOfIt.ack();
+    rest.ack();
+    b.append(List.of(s(A, 3, 1), s(A, 4, 2), s(B, 2, 3))).join();
+    Lease byBytes = b.lease("cloud", new LeaseRequest(100, 1, Duration.ofMinutes(1)));
+    assertThat(byBytes.size()).isLessThan(3);
+    assertThat(byBytes.drained()).as("stopped by the byte budget").isFalse();
+    byBytes.release();
+    Lease byChannel = b.lease("cloud", new LeaseRequest(100, Long.MAX_VALUE, Duration.ofMinutes(1), 10, 0));
+    assertThat(byChannel.size()).isEqualTo(3);
+    assertThat(byChannel.drained()).as("a by-channel scan never claims it").isFalse();
+    byChannel.ack();
+    assertThat(b.lease("cloud", LeaseRequest.of(100)).drained()).as("an empty lease").isTrue();
+  }
+
+  @Test
   void leaseOrdersByChannelThenTimeAndAckDeletes() {
     Buffer b = open();
     b.append(List.of(s(B, 3, 30), s(A, 2, 20), s(C, 1, 10), s(A, 1, 11), s(B, 1, 31))).join();

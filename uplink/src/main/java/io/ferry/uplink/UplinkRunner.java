@@ -234,6 +234,11 @@ public final class UplinkRunner implements UplinkService {
     if (d instanceof Delivery.Acked a) {
       lease.ack();
       succeeded(lease.size(), lease.samples().size(), a.dropped());
+      if (lease.drained()) {
+        // The lease held all there was: wait for the next append rather than lease an empty queue
+        // (one writer round trip less per delivery on an agent that keeps up).
+        waitFor(settings.idlePoll(), true);
+      }
     } else if (d instanceof Delivery.Partial p) {
       if (p.delivered().isEmpty()) {
         lease.release();

@@ -124,13 +124,29 @@ final class InstrumentPoller {
   }
 
   private void tickLoop() {
-    long nextTick = startAfterNow ? Ticks.floor(now(), interval) + interval : Ticks.ceil(now(), interval);
-    LOG.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
-        Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
+    long start = now();
+    long nextTick;
+    if (startAfterNow) {
+      nextTick = Ticks.floor(start, interval) + interval;
+      LOG.info("instrument {}: polling every {} (timeout {}), first tick {}", info.id(), Durations.format(info.poll()),
+          Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
+    } else {
+      // A fresh start polls at once (the operator sees the instrument answer, or not, without waiting
+      // up to an interval), then on aligned ticks from at least half an interval later; the first
+      // poll's timeout ends by then, so it never costs the first aligned tick.
+      nextTick = Ticks.ceil(start + interval / 2, interval);
+      LOG.info("instrument {}: polling every {} (timeout {}), now and then on ticks from {}", info.id(),
+          Durations.format(info.poll()), Durations.format(info.pollTimeout()), MicroTime.instant(nextTick));
+      startPoll(new PollAttempt(start, Math.min(start + timeout, nextTick)));
+    }
+    // How far ahead the next tick may lie before the clock is taken to have gone back: one interval,
+    // or up to one and a half before the first aligned tick of a fresh start.
+    long firstTick = nextTick;
+    long firstAhead = Math.max(interval, firstTick - start);
     try {
       while (running) {
         long now = now();
-        if (nextTick - now > interval) {
+        if (nextTick - now > (nextTick == firstTick ? firstAhead : interval)) {
           LOG.warn("instrument {}: the clock went back to {}; ticks realigned", info.id(), MicroTime.instant(now));
           nextTick = Ticks.ceil(now, interval);
         }

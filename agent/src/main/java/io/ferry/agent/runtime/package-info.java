@@ -4,8 +4,9 @@
  * (the buffer).
  *
  * <p>Invariants: each polling instrument has its own tick thread and its own poll thread, so a
- * slow or hung instrument never delays another; ticks are aligned to multiples of the poll
- * interval since the epoch, read from the injected {@link java.time.InstantSource}; a driver is
+ * slow or hung instrument never delays another; a fresh start polls at once, then ticks are
+ * aligned to multiples of the poll interval since the epoch (the first at least half an interval
+ * after the start), read from the injected {@link java.time.InstantSource}; a driver is
  * never polled by two threads at once; a poll running past {@code pollTimeout} is interrupted,
  * counted as a timeout and its result discarded; a tick that finds the previous poll still
  * running, or that passed while the thread was late, is skipped and counted, never queued; a

@@ -29,7 +29,7 @@ class AgentReloadTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  final ManualClock clock = new ManualClock(T0.minusMillis(700));
+  final ManualClock clock = new ManualClock(T0); // aligned: the start-up poll is the tick of T0
   Agent agent;
 
   @AfterEach

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class SchedulerTest {
   static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
 
-  final ManualClock clock = new ManualClock(T0.minusMillis(700));
+  final ManualClock clock = new ManualClock(T0); // aligned: the start-up poll is the tick of T0
   final ConcurrentLinkedQueue<Sample> stored = new ConcurrentLinkedQueue<>();
   final SampleSink sink = batch -> {
     stored.addAll(batch);
@@ -57,26 +57,64 @@ class SchedulerTest {
   // ------------------------------------------------------------------ alignment
 
   @Test
-  void ticksAlignToMultiplesOfTheIntervalSinceTheEpoch() {
+  void aFreshStartPollsAtOnceThenOnTicksAlignedToMultiplesOfTheIntervalSinceTheEpoch() {
     clock.set(T0.plusMillis(300));
     RecordingDriver a = new RecordingDriver("align-a");
     RecordingDriver b = new RecordingDriver("align-b");
+    RecordingDriver c = new RecordingDriver("align-c");
     scheduler = new Scheduler(clock, clock, sink);
     scheduler.add(info("align-a", 1000, 1000), a);
     scheduler.add(info("align-b", 500, 200), b);
+    scheduler.add(info("align-c", 2000, 2000), c);
     scheduler.start();
-    awaitTrue(() -> clock.sleeping().size() == 2);
-    assertThat(clock.sleeping()).containsEntry("ferry-tick-align-a", T0.plusSeconds(1))
-        .containsEntry("ferry-tick-align-b", T0.plusMillis(500));
+    settle("align-a", "align-b", "align-c");
+    assertThat(clock.sleeping()).as("the next tick at least half an interval after the start-up poll, or its deadline")
+        .containsEntry("ferry-tick-align-a", T0.plusSeconds(1))
+        .containsEntry("ferry-tick-align-b", T0.plusMillis(500)) // its 200 ms timeout; T0 + 500 ms is no tick of b's
+        .containsEntry("ferry-tick-align-c", T0.plusSeconds(2));
 
-    for (int ms : new int[] {400, 500, 700, 1000, 1250, 1500}) {
+    for (int ms : new int[] {400, 500, 700, 1000, 1250, 1500, 2000}) {
       clock.set(T0.plusMillis(ms));
-      settle("align-a", "align-b");
+      settle("align-a", "align-b", "align-c");
     }
-    assertThat(a.times).containsExactly(T0.plusMillis(1000));
-    assertThat(b.times).containsExactly(T0.plusMillis(500), T0.plusMillis(1000), T0.plusMillis(1500));
-    assertThat(stored).hasSize(4);
-    assertThat(scheduler.stats("align-b").orElseThrow().missedTicks()).isZero();
+    assertThat(a.times).containsExactly(T0.plusMillis(300), T0.plusMillis(1000), T0.plusMillis(2000));
+    assertThat(b.times).containsExactly(T0.plusMillis(300), T0.plusMillis(1000), T0.plusMillis(1500), T0.plusMillis(2000));
+    assertThat(c.times).containsExactly(T0.plusMillis(300), T0.plusMillis(2000));
+    assertThat(stored).hasSize(9);
+    for (String id : List.of("align-a", "align-b", "align-c")) {
+      assertThat(scheduler.stats(id).orElseThrow().missedTicks()).as(id).isZero();
+    }
+  }
+
+  @Test
+  void theStartUpPollTimesOutByTheFirstAlignedTick() throws Exception {
+    clock.set(T0.plusMillis(600));
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    scheduler = new Scheduler(clock, clock, sink);
+    scheduler.add(info("slow-start", 1000, 1000), new TestDriver(() -> {
+      if (entered.getCount() > 0) {
+        entered.countDown();
+        release.await(); // the first poll hangs until interrupted
+      }
+      return List.of(Sample.of(ChannelId.of("slow-start", "x"), MicroTime.micros(clock.instant()), 1));
+    }));
+    scheduler.start();
+    entered.await();
+    awaitTrue(() -> asleep("slow-start"));
+    assertThat(clock.sleeping()).as("wakes at the start-up poll's deadline, its 1 s timeout")
+        .containsEntry("ferry-tick-slow-start", T0.plusMillis(1600));
+    clock.set(T0.plusMillis(1600));
+    awaitTrue(() -> stats("slow-start").timeouts() == 1 && asleep("slow-start"));
+    assertThat(clock.sleeping()).as("then the first aligned tick at least half an interval after the start")
+        .containsEntry("ferry-tick-slow-start", T0.plusSeconds(2));
+    clock.set(T0.plusSeconds(2));
+    awaitTrue(() -> stats("slow-start").polls() == 1);
+    settle("slow-start");
+    PollStats s = stats("slow-start");
+    assertThat(s.timeouts()).isEqualTo(1);
+    assertThat(s.missedTicks()).as("the timed-out start-up poll did not cost the aligned tick").isZero();
+    assertThat(stored).extracting(Sample::timeMicros).containsExactly(MicroTime.micros(T0.plusSeconds(2)));
   }
 
   @Test
@@ -85,7 +123,7 @@ class SchedulerTest {
     scheduler = new Scheduler(clock, clock, sink);
     scheduler.add(info("back", 1000, 500), new RecordingDriver("back"));
     scheduler.start();
-    awaitTrue(() -> T0.plusSeconds(1).equals(clock.sleeping().get("ferry-tick-back")));
+    awaitTrue(() -> stats("back").polls() == 1 && asleep("back"));
     clock.set(T0.minusSeconds(3600).plusMillis(300));
     awaitTrue(() -> T0.minusSeconds(3599).equals(clock.sleeping().get("ferry-tick-back")));
   }
@@ -144,13 +182,13 @@ class SchedulerTest {
     awaitTrue(() -> asleep("late"));
     clock.set(T0.plusMillis(3500)); // ticks 1 s and 2 s passed unseen
     settle("late");
-    assertThat(d.times).containsExactly(T0.plusMillis(3500));
+    assertThat(d.times).containsExactly(T0.plusMillis(300), T0.plusMillis(3500));
     assertThat(stats("late").missedTicks()).isEqualTo(2);
     clock.set(T0.plusSeconds(4));
     settle("late");
-    assertThat(d.times).containsExactly(T0.plusMillis(3500), T0.plusSeconds(4));
+    assertThat(d.times).containsExactly(T0.plusMillis(300), T0.plusMillis(3500), T0.plusSeconds(4));
     assertThat(stats("late").missedTicks()).isEqualTo(2);
-    assertThat(stats("late").polls()).isEqualTo(2);
+    assertThat(stats("late").polls()).isEqualTo(3);
   }
 
   @Test
@@ -346,11 +384,10 @@ class SchedulerTest {
     try (UnixDatagramReceiver systemd = new UnixDatagramReceiver(path); NotifySocket socket = NotifySocket.open(path)) {
       ServiceNotifier notifier = new ServiceNotifier(socket, () -> "2 instruments | polled " + stored.size(),
           () -> scheduler.stalled(clock.instant(), Duration.ofSeconds(10)), Optional.of(Duration.ofSeconds(30)));
-      notifier.ready();
-      assertThat(next(systemd)).isEqualTo("READY=1\nSTATUS=2 instruments | polled 0");
-
-      clock.set(T0); // first tick: the stuck driver enters its poll and never leaves it
+      // The start-up poll (at T0, the first tick): the stuck driver enters its poll and never leaves it.
       awaitTrue(() -> scheduler.stats("wd-healthy").orElseThrow().polls() == 1 && asleep("wd-healthy") && asleep("wd-stuck"));
+      notifier.ready();
+      assertThat(next(systemd)).isEqualTo("READY=1\nSTATUS=2 instruments | polled 1");
       notifier.beat();
       assertThat(next(systemd)).isEqualTo("WATCHDOG=1\nSTATUS=2 instruments | polled 1");
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,50 @@ class JsonlUplinkTest {
     assertThat(s.status().samplesDelivered()).isEqualTo(252);
     assertThat(s.status().state()).isEqualTo(UplinkState.RUNNING);
     assertThat(b.lease("local", io.ferry.buffer.LeaseRequest.of(10)).isEmpty()).isTrue();
+  }
+
+  @Test
+  void afterDeliveringAllThereWasItWaitsForTheNextAppendWithoutLeasingAgain() throws Exception {
+    Buffer real = buffer();
+    java.util.concurrent.atomic.AtomicInteger leases = new java.util.concurrent.atomic.AtomicInteger();
+    Buffer counting = (Buffer) java.lang.reflect.Proxy.newProxyInstance(Buffer.class.getClassLoader(), new Class<?>[] {Buffer.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("lease")) {
+            leases.incrementAndGet();
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    java.util.concurrent.Semaphore idles = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.ferry.core.Sleeper waiting = new io.ferry.core.Sleeper() {
+      @Override
+      public void sleep(Duration d) {
+        clock.advance(d);
+      }
+
+      @Override
+      public void idle(Duration d) throws InterruptedException {
+        idles.release();
+        release.await(); // held until the test has counted
+      }
+    };
+    real.append(List.of(Sample.of(TEMP, T0, 1), Sample.of(TEMP, T0 + 1, 2), Sample.of(STATE, T0, 3))).join();
+    Problems problems = new Problems();
+    UplinkPlan plan = new JsonlUplinkFactory().plan(UplinkTesting.section("local", "jsonl", "path: out.jsonl\n", problems, Map.of()),
+        UplinkTesting.agent(dir, "gw1"), List.of()).orElseThrow();
+    UplinkService s = new JsonlUplinkFactory().open(plan, new io.ferry.uplink.UplinkContext(counting, clock, new okhttp3.OkHttpClient(), waiting, new java.util.SplittableRandom(42)));
+    open.add(() -> {
+      release.countDown();
+      s.close();
+    });
+    s.start();
+    assertThat(idles.tryAcquire(10, TimeUnit.SECONDS)).as("the runner went idle").isTrue();
+    assertThat(s.status().recordsDelivered()).isEqualTo(3);
+    assertThat(leases.get()).as("one lease took all three; no empty lease before waiting").isEqualTo(1);
   }
 
   @Test
