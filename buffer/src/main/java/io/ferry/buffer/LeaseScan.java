@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reading a lease: the raw queue from an uplink's floor in sequence order (skipping its live
@@ -38,6 +39,36 @@ final class LeaseScan {
   private static final long SCAN_WINDOW = (1L << 23) - 1;
 
   /**
+   * What one query may read: from the first position at or after {@code pos} outside the live
+   * leased ranges ({@code from}; {@code lowestSkipped}: the first sequence of the ranges passed
+   * over, else MAX_VALUE) up to the next leased range ({@code upper}; none: the end of the queue),
+   * and at most {@link #SCAN_WINDOW} sequences ({@code window}).
+   */
+  private record Stretch(long from, long lowestSkipped, Map.Entry<Long, Long> nextLeased, long upper, long window) {
+    static Stretch from(UplinkLeases u, long pos) {
+      long lowestSkipped = Long.MAX_VALUE;
+      for (var covering = u.rawSegments.floorEntry(pos); covering != null && covering.getValue() >= pos;
+          covering = u.rawSegments.floorEntry(pos)) {
+        lowestSkipped = Math.min(lowestSkipped, covering.getKey());
+        pos = covering.getValue() + 1;
+      }
+      var next = u.rawSegments.ceilingEntry(pos);
+      long upper = next == null ? Long.MAX_VALUE : next.getKey() - 1;
+      long window = pos > Long.MAX_VALUE - SCAN_WINDOW ? Long.MAX_VALUE : Math.min(upper, pos + SCAN_WINDOW);
+      return new Stretch(pos, lowestSkipped, next, upper, window);
+    }
+  }
+
+  /** The pending rows of the uplink bit {@code mask} with sequences in [pos, window], at most {@code limit}. */
+  private ResultSet query(long pos, long window, long mask, int limit) throws SQLException {
+    scanRaw.setLong(1, pos);
+    scanRaw.setLong(2, window);
+    scanRaw.setLong(3, mask);
+    scanRaw.setInt(4, limit);
+    return scanRaw.executeQuery();
+  }
+
+  /**
    * Reads up to {@code limit} rows owed to {@code u} from its floor upwards, skipping its leased
    * ranges, and records the stretches read as {@code segments}. {@code nextSeq} is the next
    * sequence the store will assign; {@code budget[0]} (bytes) is decremented per row.
@@ -50,23 +81,13 @@ final class LeaseScan {
     long newFloor = Long.MAX_VALUE;
     long mask = 1L << u.bit;
     while (rows.n < limit && budget[0] > 0) {
-      var covering = u.rawSegments.floorEntry(pos);
-      if (covering != null && covering.getValue() >= pos) {
-        newFloor = Math.min(newFloor, covering.getKey());
-        pos = covering.getValue() + 1;
-        continue;
-      }
-      var next = u.rawSegments.ceilingEntry(pos);
-      long upper = next == null ? Long.MAX_VALUE : next.getKey() - 1;
-      long window = pos > Long.MAX_VALUE - SCAN_WINDOW ? Long.MAX_VALUE : Math.min(upper, pos + SCAN_WINDOW);
+      Stretch stretch = Stretch.from(u, pos);
+      newFloor = Math.min(newFloor, stretch.lowestSkipped());
+      pos = stretch.from();
       int want = limit - rows.n;
       int got = 0;
       int first = rows.n;
-      scanRaw.setLong(1, pos);
-      scanRaw.setLong(2, window);
-      scanRaw.setLong(3, mask);
-      scanRaw.setInt(4, want);
-      try (ResultSet rs = scanRaw.executeQuery()) {
+      try (ResultSet rs = query(pos, stretch.window(), mask, want)) {
         while (rs.next()) {
           got++;
           long packed = rs.getLong(1);
@@ -84,16 +105,16 @@ final class LeaseScan {
       if (rows.n >= limit || budget[0] <= 0) {
         break;
       }
-      if (got < want && window < upper && window < nextSeq - 1) {
-        pos = window + 1; // the window ended before the next leased range: scan on
+      if (got < want && stretch.window() < stretch.upper() && stretch.window() < nextSeq - 1) {
+        pos = stretch.window() + 1; // the window ended before the next leased range: scan on
         continue;
       }
-      if (got < want && next == null) {
+      if (got < want && stretch.nextLeased() == null) {
         break;
       }
       if (got < want) {
-        newFloor = Math.min(newFloor, next.getKey());
-        pos = next.getValue() + 1;
+        newFloor = Math.min(newFloor, stretch.nextLeased().getKey());
+        pos = stretch.nextLeased().getValue() + 1;
       } else {
         break;
       }
@@ -131,23 +152,13 @@ final class LeaseScan {
     long mask = 1L << u.bit;
     boolean done = false;
     while (!done) {
-      var covering = u.rawSegments.floorEntry(pos);
-      if (covering != null && covering.getValue() >= pos) {
-        newFloor = Math.min(newFloor, covering.getKey());
-        pos = covering.getValue() + 1;
-        continue;
-      }
-      var next = u.rawSegments.ceilingEntry(pos);
-      long upper = next == null ? Long.MAX_VALUE : next.getKey() - 1;
-      long window = pos > Long.MAX_VALUE - SCAN_WINDOW ? Long.MAX_VALUE : Math.min(upper, pos + SCAN_WINDOW);
+      Stretch stretch = Stretch.from(u, pos);
+      newFloor = Math.min(newFloor, stretch.lowestSkipped());
+      pos = stretch.from();
       int got = 0;
       long last = pos;
       int runStart = -1;
-      scanRaw.setLong(1, pos);
-      scanRaw.setLong(2, window);
-      scanRaw.setLong(3, mask);
-      scanRaw.setInt(4, CHANNEL_CHUNK);
-      try (ResultSet rs = scanRaw.executeQuery()) {
+      try (ResultSet rs = query(pos, stretch.window(), mask, CHANNEL_CHUNK)) {
         while (rs.next()) {
           got++;
           scanned++;
@@ -194,13 +205,13 @@ final class LeaseScan {
       }
       if (got == CHANNEL_CHUNK) {
         pos = last + 1; // more rows in this window
-      } else if (window < upper && window < nextSeq - 1) {
-        pos = window + 1; // the window ended before the next leased range: scan on
-      } else if (next == null) {
+      } else if (stretch.window() < stretch.upper() && stretch.window() < nextSeq - 1) {
+        pos = stretch.window() + 1; // the window ended before the next leased range: scan on
+      } else if (stretch.nextLeased() == null) {
         break;
       } else {
-        newFloor = Math.min(newFloor, next.getKey());
-        pos = next.getValue() + 1;
+        newFloor = Math.min(newFloor, stretch.nextLeased().getKey());
+        pos = stretch.nextLeased().getValue() + 1;
       }
     }
     for (UplinkLeases.Segment seg : segments) {
