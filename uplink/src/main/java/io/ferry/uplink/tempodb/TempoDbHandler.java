@@ -12,6 +12,7 @@ import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
 import io.ferry.uplink.Redact;
 import io.ferry.uplink.Verdict;
+import io.ferry.uplink.WatchedBody;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,10 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Credentials;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
-import okio.BufferedSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -332,32 +330,7 @@ final class TempoDbHandler implements BatchHandler {
     return new Request.Builder()
         .url(plan.baseUrl().resolve(TempoDbBody.path(points, increments)))
         .header("Authorization", authorization)
-        .post(new Tracked(new JsonBody(g -> TempoDbBody.write(g, points), false), bodyStarted))
+        .post(WatchedBody.notingStart(new JsonBody(g -> TempoDbBody.write(g, points), false), bodyStarted))
         .build();
-  }
-
-  /**
-   * Notes when OkHttp starts writing the body: from then on the request may reach the server.
-   * Before it (DNS, connect refused, TLS handshake) nothing was sent and a resend is always safe.
-   */
-  private static final class Tracked extends RequestBody {
-    private final RequestBody delegate;
-    private final AtomicBoolean started;
-
-    Tracked(RequestBody delegate, AtomicBoolean started) {
-      this.delegate = delegate;
-      this.started = started;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return delegate.contentType();
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      started.set(true);
-      delegate.writeTo(sink);
-    }
   }
 }
