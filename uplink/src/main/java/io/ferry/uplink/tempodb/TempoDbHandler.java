@@ -299,26 +299,18 @@ final class TempoDbHandler implements BatchHandler {
     return Optional.of(new Delivery.Rejected(again, reason));
   }
 
-  private Delivery failure(Verdict v, List<Point> points) {
-    if (v instanceof Verdict.RetryAfter r) {
-      return new Delivery.Retry(r.after(), r.reason());
-    } else if (v instanceof Verdict.Reject r) {
+  /**
+   * A rejection dead-letters every record the points carry, each once. A Misconfigured answer (a
+   * redirect, a wrong path, a proxy's page) pauses: TempoDB never saw the request, so even
+   * increments are safe to send again once the url is fixed (issue 17).
+   */
+  private static Delivery failure(Verdict v, List<Point> points) {
+    return Delivery.ofFailed(v, () -> {
       List<BufferRecord> records = new ArrayList<>();
       Set<BufferRecord> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       points.forEach(p -> p.records().stream().filter(seen::add).forEach(records::add));
-      return new Delivery.Rejected(records, r.reason());
-    } else if (v instanceof Verdict.TooLarge t) {
-      return new Delivery.TooLarge(t.reason());
-    } else if (v instanceof Verdict.Unauthorized u) {
-      return new Delivery.Unauthorized(u.reason());
-    } else if (v instanceof Verdict.Misconfigured m) {
-      // A redirect, a wrong path, a proxy's page: TempoDB never saw the request, so even increments
-      // are safe to send again once the url is fixed (issue 17).
-      return new Delivery.Misconfigured(m.reason());
-    } else if (v instanceof Verdict.Acknowledged || v instanceof Verdict.Partial) {
-      throw new IllegalStateException("a failed answer cannot be " + v);
-    }
-    throw new IllegalStateException("unhandled verdict " + v);
+      return records;
+    });
   }
 
   private static String id(BufferRecord r) {
