@@ -72,9 +72,12 @@ final class BenchBroker implements AutoCloseable {
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    int port = Integer.parseInt(args[1]);
+  /**
+   * HiveMQ CE on 127.0.0.1:{@code port}, in memory, its configuration and data under {@code dir};
+   * built, not started. The one broker setup of the benches: this child JVM's, and the footprint
+   * bench's, which runs it in its own (unmeasured) process.
+   */
+  static EmbeddedHiveMQ embedded(Path dir, int port) throws IOException {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     Files.writeString(conf.resolve("config.xml"), """
         <?xml version="1.0"?>
@@ -84,9 +87,15 @@ final class BenchBroker implements AutoCloseable {
           <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
         </hivemq>
         """.formatted(port));
-    try (EmbeddedHiveMQ hive = EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
+    return EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
         .withDataFolder(Files.createDirectories(dir.resolve("data")))
-        .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions"))).build()) {
+        .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions"))).build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int port = Integer.parseInt(args[1]);
+    try (EmbeddedHiveMQ hive = embedded(dir, port)) {
       hive.start().get(120, TimeUnit.SECONDS);
       System.out.println("ready");
       System.out.flush();

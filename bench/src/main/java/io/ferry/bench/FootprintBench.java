@@ -399,19 +399,8 @@ public final class FootprintBench {
     private void startBroker() throws Exception {
       Path home = Files.createTempDirectory("ferry-footprint-hivemq");
       hiveHome = home;
-      Path conf = Files.createDirectories(home.resolve("conf"));
       mqttPort = freePort();
-      Files.writeString(conf.resolve("config.xml"), """
-          <?xml version="1.0"?>
-          <hivemq>
-            <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
-            <persistence><mode>in-memory</mode></persistence>
-            <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-          </hivemq>
-          """.formatted(mqttPort));
-      hive = EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
-          .withDataFolder(Files.createDirectories(home.resolve("data")))
-          .withExtensionsFolder(Files.createDirectories(home.resolve("extensions"))).build();
+      hive = BenchBroker.embedded(home, mqttPort);
       hive.start().get(120, TimeUnit.SECONDS);
       publisher = new MqttClient("tcp://127.0.0.1:" + mqttPort, "footprint-publisher", new MemoryPersistence());
       MqttConnectOptions o = new MqttConnectOptions();

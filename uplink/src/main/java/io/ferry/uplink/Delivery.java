@@ -4,12 +4,34 @@ import io.ferry.buffer.BufferRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * How a batch ended, as a {@link BatchHandler} reports it to the engine, which completes the
  * lease accordingly. Exactly one per lease.
  */
 public sealed interface Delivery {
+  /**
+   * The delivery a failed verdict asks for, kind for kind, for handlers whose API needs no wording
+   * of its own: retry (after the server's delay), dead-letter {@code rejected} (asked for only on a
+   * rejection), lease fewer, or pause for the credentials or the address. An acknowledgment is not
+   * a failure: passing one is a bug.
+   */
+  static Delivery ofFailed(Verdict failed, Supplier<List<? extends BufferRecord>> rejected) {
+    if (failed instanceof Verdict.RetryAfter r) {
+      return new Retry(r.after(), r.reason());
+    } else if (failed instanceof Verdict.Reject r) {
+      return new Rejected(rejected.get(), r.reason());
+    } else if (failed instanceof Verdict.TooLarge t) {
+      return new TooLarge(t.reason());
+    } else if (failed instanceof Verdict.Unauthorized u) {
+      return new Unauthorized(u.reason());
+    } else if (failed instanceof Verdict.Misconfigured m) {
+      return new Misconfigured(m.reason());
+    }
+    throw new IllegalStateException("a failed answer cannot be " + failed);
+  }
+
   /** Every record of the lease was delivered (or deliberately dropped and counted in {@code dropped}). */
   record Acked(int dropped) implements Delivery {}
 

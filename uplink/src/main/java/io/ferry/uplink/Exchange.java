@@ -10,17 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
 import okhttp3.Headers;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
-import okio.BufferedSink;
-import okio.ForwardingSink;
-import okio.Okio;
-import okio.Sink;
 
 /**
  * One uplink's HTTP channel: keeps at least {@code minInterval} between calls, counts bytes on the
@@ -74,7 +68,7 @@ public final class Exchange {
       throw new InterruptedIOException("uplink stopping");
     }
     Request counted = request.body() == null ? request
-        : request.newBuilder().method(request.method(), new Counting(request.body(), bytesSent)).build();
+        : request.newBuilder().method(request.method(), WatchedBody.counting(request.body(), bytesSent)).build();
     Call call = client.newCall(counted);
     inFlight = call;
     calls.incrementAndGet();
@@ -136,40 +130,5 @@ public final class Exchange {
 
   public long calls() {
     return calls.get();
-  }
-
-  /** Counts the bytes a request body writes (after compression: what goes on the wire). */
-  private static final class Counting extends RequestBody {
-    private final RequestBody delegate;
-    private final AtomicLong counter;
-
-    Counting(RequestBody delegate, AtomicLong counter) {
-      this.delegate = delegate;
-      this.counter = counter;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return delegate.contentType();
-    }
-
-    @Override
-    public long contentLength() throws IOException {
-      return delegate.contentLength();
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      Sink counting = new ForwardingSink(sink) {
-        @Override
-        public void write(Buffer source, long byteCount) throws IOException {
-          super.write(source, byteCount);
-          counter.addAndGet(byteCount);
-        }
-      };
-      BufferedSink buffered = Okio.buffer(counting);
-      delegate.writeTo(buffered);
-      buffered.emit();
-    }
   }
 }

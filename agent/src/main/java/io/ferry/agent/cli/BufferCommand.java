@@ -118,25 +118,37 @@ public final class BufferCommand implements Runnable {
     };
   }
 
-  // ------------------------------------------------------------------ check
-
-  @Command(name = "check", mixinStandardHelpOptions = true,
-      description = "Check the database's integrity the way ferry run does before using it (exit 1 when corrupt).")
-  static final class Check implements Callable<Integer> {
+  /**
+   * A subcommand that reads the database: where it is ({@code --config} or {@code --db}), and the
+   * one way each of them opens it and turns a failure into its message and exit code.
+   */
+  abstract static class DatabaseCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @ArgGroup(exclusive = false, multiplicity = "1")
     DbLocation where;
 
-    @Override
-    public Integer call() {
+    /** What a subcommand does with the open database; returns its exit code. */
+    @FunctionalInterface
+    interface Reading {
+      int read(Path file, BufferInspector inspector) throws Failure, BufferInspector.InspectionException;
+    }
+
+    /**
+     * Finds and opens the database, lets {@code reading} use it, closes it and flushes the output;
+     * a failure is one line on stderr and its exit code.
+     */
+    int withDatabase(Reading reading) {
       try {
         Path file = database(where);
+        int code;
         try (BufferInspector inspector = inspect(file)) {
-          spec.commandLine().getOut().println("buffer " + file + ": ok");
+          code = reading.read(file, inspector);
+        } catch (BufferInspector.InspectionException e) {
+          throw failure(e);
         }
         spec.commandLine().getOut().flush();
-        return 0;
+        return code;
       } catch (Failure f) {
         spec.commandLine().getErr().println(f.getMessage());
         return f.exitCode;
@@ -144,35 +156,33 @@ public final class BufferCommand implements Runnable {
     }
   }
 
+  // ------------------------------------------------------------------ check
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Check the database's integrity the way ferry run does before using it (exit 1 when corrupt).")
+  static final class Check extends DatabaseCommand {
+    @Override
+    public Integer call() {
+      return withDatabase((file, inspector) -> {
+        spec.commandLine().getOut().println("buffer " + file + ": ok");
+        return 0;
+      });
+    }
+  }
+
   // ------------------------------------------------------------------ stats
 
   @Command(name = "stats", mixinStandardHelpOptions = true,
       description = "Depth per uplink, oldest unsent sample, bytes, dropped counts.")
-  static final class Stats implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @ArgGroup(exclusive = false, multiplicity = "1")
-    DbLocation where;
-
+  static final class Stats extends DatabaseCommand {
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        Path file = database(where);
-        try (BufferInspector inspector = inspect(file)) {
-          print(inspector.stats(), file, out);
-        } catch (BufferInspector.InspectionException e) {
-          throw failure(e);
-        }
-        out.flush();
+      return withDatabase((file, inspector) -> {
+        print(inspector.stats(), file, spec.commandLine().getOut());
         return 0;
-      } catch (Failure f) {
-        err.println(f.getMessage());
-        return f.exitCode;
-      }
+      });
     }
 
     private void print(BufferInspector.Snapshot snap, Path file, PrintWriter out) {
@@ -222,12 +232,7 @@ public final class BufferCommand implements Runnable {
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Print the queued raw samples of one channel, ordered by time, as CSV or JSON lines.")
-  static final class Export implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @ArgGroup(exclusive = false, multiplicity = "1")
-    DbLocation where;
-
+  static final class Export extends DatabaseCommand {
     @Option(names = "--channel", required = true, paramLabel = "INSTRUMENT/CHANNEL")
     String channel;
 
@@ -244,37 +249,29 @@ public final class BufferCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      ChannelId id;
+      long fromMicros;
+      long toMicros;
       try {
-        ChannelId id;
-        long fromMicros;
-        long toMicros;
-        try {
-          id = ChannelId.parse(channel);
-          fromMicros = from == null ? Long.MIN_VALUE : time(from);
-          toMicros = to == null ? Long.MAX_VALUE : time(to);
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-          err.println(e.getMessage());
-          return 2;
+        id = ChannelId.parse(channel);
+        fromMicros = from == null ? Long.MIN_VALUE : time(from);
+        toMicros = to == null ? Long.MAX_VALUE : time(to);
+      } catch (IllegalArgumentException | DateTimeParseException e) {
+        err.println(e.getMessage());
+        return 2;
+      }
+      return withDatabase((file, inspector) -> {
+        if (format == Format.csv) {
+          out.println("time,time_us,value,quality,text");
         }
-        Path file = database(where);
-        try (BufferInspector inspector = inspect(file)) {
-          if (format == Format.csv) {
-            out.println("time,time_us,value,quality,text");
-          }
-          OptionalLong n = inspector.export(id, fromMicros, toMicros, s -> out.println(line(s)));
-          out.flush();
-          if (n.isEmpty()) {
-            err.println("no channel " + id + " in " + file);
-            return 1;
-          }
-        } catch (BufferInspector.InspectionException e) {
-          throw failure(e);
+        OptionalLong n = inspector.export(id, fromMicros, toMicros, s -> out.println(line(s)));
+        out.flush();
+        if (n.isEmpty()) {
+          err.println("no channel " + id + " in " + file);
+          return 1;
         }
         return 0;
-      } catch (Failure f) {
-        err.println(f.getMessage());
-        return f.exitCode;
-      }
+      });
     }
 
     static long time(String text) {

@@ -11,11 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ferry check}: validates the whole configuration (every file, every driver's and
@@ -31,30 +27,19 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the configuration is valid", "1:the configuration has errors (all are printed), or the state directory cannot be written"})
-public final class CheckCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
-
+public final class CheckCommand extends PlanReportCommand {
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Optional<AgentPlan> planned = config.planOrReport(out);
-    if (planned.isEmpty()) {
-      return Main.EXIT_INVALID;
-    }
-    AgentPlan plan = planned.get();
+  int report(AgentPlan plan, PrintWriter out) {
     // No device or network, but the local file system is fair game: a state directory the
     // service cannot write would only show up at start otherwise.
     Optional<String> unusable = RunCommand.unusableStateDir(plan);
     if (unusable.isPresent()) {
       out.println(stateDirLocation(config.dir()) + " stateDir: " + unusable.get());
       out.println("1 error in " + config.dir());
-      out.flush();
       return Main.EXIT_INVALID;
     }
     out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size()
         + " instruments, " + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks");
-    out.flush();
     return Main.EXIT_OK;
   }
 

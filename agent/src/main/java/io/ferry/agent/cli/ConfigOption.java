@@ -7,7 +7,6 @@ import io.ferry.config.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -32,21 +31,6 @@ public final class ConfigOption {
   /** Plans {@code dir} with this build's components, or prints every problem to {@code out} and returns empty. */
   public Optional<AgentPlan> planOrReport(PrintWriter out) {
     return planOrReport(dir, env, out);
-  }
-
-  /**
-   * The body of the commands that print something about a valid configuration ({@code check},
-   * {@code plan}): plans {@code dir}; on errors prints them and returns {@link Main#EXIT_INVALID},
-   * else lets {@code report} print the plan, flushes and returns {@link Main#EXIT_OK}.
-   */
-  public int reportPlan(PrintWriter out, Consumer<AgentPlan> report) {
-    Optional<AgentPlan> planned = planOrReport(out);
-    if (planned.isEmpty()) {
-      return Main.EXIT_INVALID;
-    }
-    report.accept(planned.get());
-    out.flush();
-    return Main.EXIT_OK;
   }
 
   static Optional<AgentPlan> planOrReport(Path dir, Function<String, String> env, PrintWriter out) {

@@ -8,11 +8,7 @@ import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry plan}: prints what each instrument and uplink will do (requests, nodes, topics), without connecting. */
 @Command(
@@ -21,17 +17,9 @@ import picocli.CommandLine.Spec;
     description = "Print each instrument's planned requests and each uplink's settings, without connecting to anything.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:printed", "1:the configuration has errors (all are printed)"})
-public final class PlanCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
-
+public final class PlanCommand extends PlanReportCommand {
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    return config.reportPlan(out, plan -> print(plan, out));
-  }
-
-  private static void print(AgentPlan plan, PrintWriter out) {
+  int report(AgentPlan plan, PrintWriter out) {
     out.println("gateway " + plan.gatewayId() + ", state in " + plan.stateDir() + ", buffer " + plan.buffer().file()
         + " (synchronous " + plan.buffer().synchronous().name().toLowerCase() + ")");
     for (PlannedInstrument pi : plan.instruments()) {
@@ -46,6 +34,7 @@ public final class PlanCommand implements Callable<Integer> {
     for (PlannedExtra e : plan.extras()) {
       section(out, e.name(), e.describe());
     }
+    return Main.EXIT_OK;
   }
 
   /** A blank line, the heading, then the described lines indented by two spaces. */

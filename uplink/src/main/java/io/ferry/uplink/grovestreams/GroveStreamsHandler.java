@@ -78,7 +78,7 @@ final class GroveStreamsHandler implements BatchHandler {
     } else if (v instanceof Verdict.Partial p) {
       return resendMissing(first, p, exchange);
     }
-    return failure(v, first);
+    return Delivery.ofFailed(v, first::covered);
   }
 
   private Delivery resendMissing(FeedBatch first, Verdict.Partial p, Exchange exchange) throws InterruptedException {
@@ -130,21 +130,6 @@ final class GroveStreamsHandler implements BatchHandler {
       return new Delivery.Partial(delivered, dropped, true);
     }
     return new Delivery.Acked(dropped);
-  }
-
-  private Delivery failure(Verdict v, FeedBatch batch) {
-    if (v instanceof Verdict.RetryAfter r) {
-      return new Delivery.Retry(r.after(), r.reason());
-    } else if (v instanceof Verdict.Reject r) {
-      return new Delivery.Rejected(batch.covered(), r.reason());
-    } else if (v instanceof Verdict.TooLarge t) {
-      return new Delivery.TooLarge(t.reason());
-    } else if (v instanceof Verdict.Unauthorized u) {
-      return new Delivery.Unauthorized(u.reason());
-    } else if (v instanceof Verdict.Misconfigured m) {
-      return new Delivery.Misconfigured(m.reason());
-    }
-    throw new IllegalStateException("unexpected verdict " + v);
   }
 
   private static String reason(Verdict v) {

@@ -12,6 +12,7 @@ import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
 import io.ferry.uplink.Redact;
 import io.ferry.uplink.Verdict;
+import io.ferry.uplink.WatchedBody;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,10 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Credentials;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
-import okio.BufferedSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -301,26 +299,18 @@ final class TempoDbHandler implements BatchHandler {
     return Optional.of(new Delivery.Rejected(again, reason));
   }
 
-  private Delivery failure(Verdict v, List<Point> points) {
-    if (v instanceof Verdict.RetryAfter r) {
-      return new Delivery.Retry(r.after(), r.reason());
-    } else if (v instanceof Verdict.Reject r) {
+  /**
+   * A rejection dead-letters every record the points carry, each once. A Misconfigured answer (a
+   * redirect, a wrong path, a proxy's page) pauses: TempoDB never saw the request, so even
+   * increments are safe to send again once the url is fixed (issue 17).
+   */
+  private static Delivery failure(Verdict v, List<Point> points) {
+    return Delivery.ofFailed(v, () -> {
       List<BufferRecord> records = new ArrayList<>();
       Set<BufferRecord> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       points.forEach(p -> p.records().stream().filter(seen::add).forEach(records::add));
-      return new Delivery.Rejected(records, r.reason());
-    } else if (v instanceof Verdict.TooLarge t) {
-      return new Delivery.TooLarge(t.reason());
-    } else if (v instanceof Verdict.Unauthorized u) {
-      return new Delivery.Unauthorized(u.reason());
-    } else if (v instanceof Verdict.Misconfigured m) {
-      // A redirect, a wrong path, a proxy's page: TempoDB never saw the request, so even increments
-      // are safe to send again once the url is fixed (issue 17).
-      return new Delivery.Misconfigured(m.reason());
-    } else if (v instanceof Verdict.Acknowledged || v instanceof Verdict.Partial) {
-      throw new IllegalStateException("a failed answer cannot be " + v);
-    }
-    throw new IllegalStateException("unhandled verdict " + v);
+      return records;
+    });
   }
 
   private static String id(BufferRecord r) {
@@ -332,32 +322,7 @@ final class TempoDbHandler implements BatchHandler {
     return new Request.Builder()
         .url(plan.baseUrl().resolve(TempoDbBody.path(points, increments)))
         .header("Authorization", authorization)
-        .post(new Tracked(new JsonBody(g -> TempoDbBody.write(g, points), false), bodyStarted))
+        .post(WatchedBody.notingStart(new JsonBody(g -> TempoDbBody.write(g, points), false), bodyStarted))
         .build();
-  }
-
-  /**
-   * Notes when OkHttp starts writing the body: from then on the request may reach the server.
-   * Before it (DNS, connect refused, TLS handshake) nothing was sent and a resend is always safe.
-   */
-  private static final class Tracked extends RequestBody {
-    private final RequestBody delegate;
-    private final AtomicBoolean started;
-
-    Tracked(RequestBody delegate, AtomicBoolean started) {
-      this.delegate = delegate;
-      this.started = started;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return delegate.contentType();
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      started.set(true);
-      delegate.writeTo(sink);
-    }
   }
 }
