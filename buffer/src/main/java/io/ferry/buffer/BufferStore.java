@@ -31,7 +31,7 @@ import java.util.Set;
  * (depth per uplink, drops, sequences) change only after the transaction that justifies them
  * committed ({@link StoreTx}).
  *
- * <p>About 760 lines: every transaction on the writer connection stays here, beside the
+ * <p>About 800 lines: every transaction on the writer connection stays here, beside the
  * in-memory counters it updates after its commit (the parts below hold SQL, not transactions).
  */
 final class BufferStore implements AutoCloseable {

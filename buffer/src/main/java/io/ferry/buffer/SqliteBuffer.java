@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * and key/value writes run on the same thread between append batches, each in its own short
  * transaction, so they never block appends for longer than one transaction. See
  * {@code package-info.java} for the schema and the invariants.
+ *
+ * <p>About 600 lines: the public API and the writer loop that serves it (commands, commit batching,
+ * the due times of maintenance) stay together, as they share the one queue and thread.
  */
 public final class SqliteBuffer implements Buffer {
   private static final Logger log = LoggerFactory.getLogger(SqliteBuffer.class);
