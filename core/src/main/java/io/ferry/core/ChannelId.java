@@ -47,6 +47,27 @@ public record ChannelId(String instrument, String channel) implements Comparable
     return c != 0 ? c : channel.compareTo(o.channel);
   }
 
+  /**
+   * Written out rather than generated: the record's generated equals runs through method handles
+   * that C1-compiled code (the shipped JVM options) does not inline, and every sample is looked up
+   * by its id on the writer thread.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof ChannelId c && instrument.equals(c.instrument) && channel.equals(c.channel));
+  }
+
+  /**
+   * Not the record's {@code 31 * a + b}: with numbered names ({@code sim1/c20} and {@code sim2/c1}...)
+   * that collides in whole families, and lookups in a map of thousands of ids degrade to long
+   * chains of equals calls. A golden-ratio multiply spreads the instrument's hash first.
+   */
+  @Override
+  public int hashCode() {
+    int h = instrument.hashCode() * 0x9E3779B9 + channel.hashCode();
+    return h ^ (h >>> 16);
+  }
+
   @Override
   public String toString() {
     return instrument + "/" + channel;
