@@ -87,7 +87,9 @@ public final class UplinkBench {
       List<ChannelSpec> specs = new ArrayList<>();
       for (int c = 0; c < CHANNELS; c++) {
         Map<String, Set<Route>> routes = new LinkedHashMap<>();
-        for (String u : clarifyOnly ? List.of("baseline", "cl") : List.of("baseline", "gs", "as", "tdb", "mq")) {
+        List<String> uplinks = new ArrayList<>(List.of("baseline"));
+        uplinks.addAll(clarifyOnly ? List.of("cl") : ROWS);
+        for (String u : uplinks) {
           routes.put(u, EnumSet.of(Route.RAW));
         }
         specs.add(new ChannelSpec(ChannelId.of("plant", "ch" + c), "degC", "", ValueKind.GAUGE, Optional.empty(), Optional.empty(), routes));
@@ -118,17 +120,26 @@ public final class UplinkBench {
         GroveStreamsUplinkFactory gs = new GroveStreamsUplinkFactory();
         UplinkPlan gsPlan = plan(gs, "gs", "grovestreams", String.join("\n",
             "url: http://127.0.0.1:" + server.port(), "apiKey: ${env:BENCH_KEY}", "minInterval: 0s", "batchSize: 50000", ""), specs);
-        print(drain("grovestreams (gzip)", buffer, total, server, ctx -> gs.open(gsPlan, ctx)), base);
+        if (ROWS.contains("gs")) {
+          print(drain("grovestreams (gzip)", buffer, total, server, ctx -> gs.open(gsPlan, ctx)), base);
+        }
         AtomscaleUplinkFactory as = new AtomscaleUplinkFactory();
         UplinkPlan asPlan = plan(as, "as", "atomscale", String.join("\n",
             "url: http://127.0.0.1:" + server.port(), "apiKey: ${env:BENCH_KEY}", "pointsPerChunk: 240", "batchSize: 24000", ""), specs);
         // Only full chunks go out while running (the partial tail waits for `ferry atomscale finalize`).
         long full = (long) (seconds / 240) * 240 * CHANNELS;
-        print(drain("atomscale (240 points/chunk)", buffer, full, server, ctx -> as.open(asPlan, ctx)), base);
+        if (ROWS.contains("as")) {
+          print(drain("atomscale (240 points/chunk)", buffer, full, server, ctx -> as.open(asPlan, ctx)), base);
+        }
         TempoDbUplinkFactory tdb = new TempoDbUplinkFactory();
         UplinkPlan tdbPlan = plan(tdb, "tdb", "tempodb", String.join("\n",
             "url: http://127.0.0.1:" + server.port(), "key: ${env:BENCH_KEY}", "secret: ${env:BENCH_KEY}", "batchSize: 50000", ""), specs);
-        print(drain("tempodb (writes, multi/)", buffer, total, server, ctx -> tdb.open(tdbPlan, ctx)), base);
+        if (ROWS.contains("tdb")) {
+          print(drain("tempodb (writes, multi/)", buffer, total, server, ctx -> tdb.open(tdbPlan, ctx)), base);
+        }
+        if (!ROWS.contains("mq")) {
+          return;
+        }
         try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"))) {
           MqttUplinkFactory mq = new MqttUplinkFactory();
           UplinkPlan mqPlan = plan(mq, "mq", "mqtt", String.join("\n",
@@ -143,6 +154,13 @@ public final class UplinkBench {
       }
     }
   }
+
+  /**
+   * The rows after the baseline, in this order (-Duplink.rows=gs,as for the three rows of earlier
+   * commits): the backlog is routed to each, and an uplink followed by others clears its bit on a
+   * row instead of deleting it, so the row set changes what each row costs.
+   */
+  static final List<String> ROWS = List.of(System.getProperty("uplink.rows", "gs,as,tdb,mq").split(","));
 
   static io.ferry.uplink.RunnerSettings settingsFor() {
     Problems p = new Problems();

@@ -70,6 +70,8 @@ final class BufferStore implements AutoCloseable {
   private final long[] rawDepth = new long[64];
   private long rawRows;
   private long appended;
+  /** Earliest close time of intervals appended since the writer last asked (writer thread only). */
+  private long appendedRollupDue = Long.MAX_VALUE;
   private long refused;
   private final Map<StoreTx.DropKey, Long> drops = new HashMap<>();
 
@@ -228,6 +230,7 @@ final class BufferStore implements AutoCloseable {
     }
     long now = MicroTime.now(clock);
     StoreTx tx = newTx();
+    long rollupDue = Long.MAX_VALUE;
     begin();
     try {
       if (options.maxBytes() > 0) {
@@ -292,7 +295,7 @@ final class BufferStore implements AutoCloseable {
         throw new IllegalStateException("raw sequence out of step: expected " + (seq - 1) + ", found " + lastSeq());
       }
       if (anyRollup) {
-        rollupWriter.write();
+        rollupDue = rollupWriter.write();
       }
       if (anyIncr) {
         increments.write();
@@ -317,6 +320,14 @@ final class BufferStore implements AutoCloseable {
     }
     apply(tx);
     appended += samples.size();
+    appendedRollupDue = Math.min(appendedRollupDue, rollupDue);
+  }
+
+  /** The earliest close time of the intervals appended since the last call (MAX_VALUE: none). */
+  long takeAppendedRollupDueMicros() {
+    long due = appendedRollupDue;
+    appendedRollupDue = Long.MAX_VALUE;
+    return due;
   }
 
   private void bindRaw(PreparedStatement ps, long seq, ChannelRoute r, Sample s) throws SQLException {

@@ -58,9 +58,14 @@ final class RollupWriter {
     return true;
   }
 
-  /** Upserts the batch's intervals (and twa points) inside the append transaction. */
-  void write() throws SQLException {
+  /**
+   * Upserts the batch's intervals (and twa points) inside the append transaction; returns the
+   * earliest close time among them (a reopened interval keeps its close time: due at once).
+   */
+  long write() throws SQLException {
+    long earliestClose = Long.MAX_VALUE;
     for (IntervalAgg a : intervals.values()) {
+      earliestClose = Math.min(earliestClose, a.closeAt);
       upsertRollup.setInt(1, a.ch);
       upsertRollup.setLong(2, a.start);
       upsertRollup.setLong(3, a.every);
@@ -84,6 +89,7 @@ final class RollupWriter {
     intervals.clear();
     upsertRollup.executeBatch();
     insertPoint.executeBatch();
+    return earliestClose;
   }
 
   /** Forgets the batch (the transaction failed or nothing was added). */
