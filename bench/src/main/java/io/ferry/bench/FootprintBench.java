@@ -315,6 +315,11 @@ public final class FootprintBench {
           ua.append("  - {name: n").append(i).append(", node: \"ns=2;s=Plant/Many/").append(i).append("\"}\n");
         }
         Files.writeString(inst.resolve("press.yaml"), ua);
+        Files.writeString(inst.resolve("thermo.yaml"), "id: thermo\ndriver: serial\npoll: 2s\nuplinks: [local, gs]\n"
+            + "connection: {host: 127.0.0.1, port: " + servers.serialServer.getLocalPort() + ", timeout: 1s}\n"
+            + "mode: poll\ncommand: \"MEAS:ALL?\"\nlineEnding: \"\\r\\n\"\nterminator: \"\\n\"\ndelimiter: \",\"\n"
+            + "channels:\n  - {name: temperature, field: 0, unit: degC}\n  - {name: pressure, field: 1, unit: hPa}\n"
+            + "  - {name: status, field: 2, type: text}\n");
         Files.writeString(inst.resolve("line.yaml"), "id: line\ndriver: mqtt\nuplinks: [local, gs]\n"
             + "connection: {url: 'tcp://127.0.0.1:" + servers.mqttPort + "', clientId: ferry-footprint}\n"
             + "subscriptions:\n  - {topic: plant/+/env, payload: json, values: [{path: temp, channel: '{2}_temp'},"
@@ -356,6 +361,7 @@ public final class FootprintBench {
     int mqttPort;
     MqttClient publisher;
     ScheduledExecutorService publishing;
+    ServerSocket serialServer;
 
     Servers(boolean mixed) throws Exception {
       modbusPort = freePort();
@@ -392,6 +398,37 @@ public final class FootprintBench {
         throw new IllegalStateException("the OPC UA server JVM exited before it was ready");
       }
       startBroker();
+      startSerialDeviceServer();
+    }
+
+    /**
+     * A SCPI-like instrument behind a serial device server (TCP, as in examples/instruments/
+     * serial-scpi.yaml): answers each {@code MEAS:ALL?} line with one reading line. There is no
+     * serial port on this machine; the serial driver's framing and parsing run all the same.
+     */
+    private void startSerialDeviceServer() throws IOException {
+      serialServer = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+      Thread t = new Thread(() -> {
+        while (!serialServer.isClosed()) {
+          try (java.net.Socket c = serialServer.accept();
+              BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII))) {
+            var out = c.getOutputStream();
+            long n = 0;
+            for (String line; (line = in.readLine()) != null; ) {
+              if (line.trim().equals("MEAS:ALL?")) {
+                n++;
+                out.write(String.format(Locale.ROOT, "%+.3E,%+.3E,OK\r\n", 20 + n % 50 / 10.0, 1013.0 + n % 7)
+                    .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+              }
+            }
+          } catch (IOException e) {
+            // the agent hung up (a run ended) or the bench is closing: wait for the next connection
+          }
+        }
+      }, "serial-device-server");
+      t.setDaemon(true);
+      t.start();
     }
 
     Path hiveHome;
@@ -423,6 +460,9 @@ public final class FootprintBench {
     @Override
     public void close() throws Exception {
       modbus.stop();
+      if (serialServer != null) {
+        serialServer.close();
+      }
       if (publishing != null) {
         publishing.shutdownNow();
         publisher.disconnectForcibly(1000);
