@@ -62,6 +62,8 @@ public final class FootprintBench {
       double firstReadS, double firstDeliveredS, double cpuToFirstS, long lines, String topThreads) {}
 
   public static void main(String[] args) throws Exception {
+    // A bench stopped early (Ctrl-C, kill) must not leave its agent polling on as an orphan.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 1;
