@@ -1,6 +1,7 @@
 package io.ferry.uplink;
 
 import io.ferry.core.MicroTime;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,7 +42,7 @@ public final class Rfc3339 {
     out[19] = '.';
     digits(out, 20, fraction, 6);
     out[26] = 'Z';
-    return new String(out, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(out, StandardCharsets.US_ASCII);
   }
 
   private static void digits(byte[] out, int at, int value, int width) {

@@ -165,7 +165,7 @@ public final class BufferCommand implements Runnable {
     public Integer call() {
       return withDatabase((file, inspector) -> {
         spec.commandLine().getOut().println("buffer " + file + ": ok");
-        return 0;
+        return Main.EXIT_OK;
       });
     }
   }
@@ -181,7 +181,7 @@ public final class BufferCommand implements Runnable {
     public Integer call() {
       return withDatabase((file, inspector) -> {
         print(inspector.stats(), file, spec.commandLine().getOut());
-        return 0;
+        return Main.EXIT_OK;
       });
     }
 
@@ -258,7 +258,7 @@ public final class BufferCommand implements Runnable {
         toMicros = to == null ? Long.MAX_VALUE : time(to);
       } catch (IllegalArgumentException | DateTimeParseException e) {
         err.println(e.getMessage());
-        return 2;
+        return Main.EXIT_USAGE;
       }
       return withDatabase((file, inspector) -> {
         if (format == Format.csv) {
@@ -268,9 +268,9 @@ public final class BufferCommand implements Runnable {
         out.flush();
         if (n.isEmpty()) {
           err.println("no channel " + id + " in " + file);
-          return 1;
+          return Main.EXIT_INVALID;
         }
-        return 0;
+        return Main.EXIT_OK;
       });
     }
 
