@@ -25,4 +25,15 @@ public interface UplinkService extends AutoCloseable {
   default java.util.Optional<java.time.Instant> busySince() {
     return java.util.Optional.empty();
   }
+
+  /**
+   * When the step in progress is due back, by the context's clock: the end of the call in flight
+   * (its start plus the uplink's own {@code timeout}), of a pacing wait, or, between calls, the
+   * moment the last one returned. Empty while the runner waits or is stopped. A watchdog reads a
+   * step as hung only once it is past this deadline plus a margin, so a long configured timeout
+   * is never mistaken for a hang.
+   */
+  default java.util.Optional<java.time.Instant> dueBy() {
+    return java.util.Optional.empty();
+  }
 }
