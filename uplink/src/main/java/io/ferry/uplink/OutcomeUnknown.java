@@ -11,12 +11,13 @@ import java.util.TreeMap;
  * timeout), and resending could count them twice (TempoDB increments, at most once by default).
  * Counted per series of the API, durably where the uplink keeps state.
  *
+ * @param what what the records are, in the operator's words, plural ({@code increments})
  * @param bySeries per series key: how many records (points) and their summed value
  * @param last when the latest of them happened (empty when none did)
  */
-public record OutcomeUnknown(Map<String, Series> bySeries, Optional<Instant> last) {
+public record OutcomeUnknown(String what, Map<String, Series> bySeries, Optional<Instant> last) {
   /** Nothing unknown: what every uplink without the notion reports. */
-  public static final OutcomeUnknown NONE = new OutcomeUnknown(Map.of(), Optional.empty());
+  public static final OutcomeUnknown NONE = new OutcomeUnknown("records", Map.of(), Optional.empty());
 
   /** How many records of one series, and their summed value (what may be missing or counted). */
   public record Series(long count, long amount) {}
@@ -35,7 +36,7 @@ public record OutcomeUnknown(Map<String, Series> bySeries, Optional<Instant> las
    * {@code outcome unknown: 2 increments (door/opens 1, line/parts 1)}, the first five series named;
    * empty when nothing is unknown.
    */
-  public Optional<String> describe(String what) {
+  public Optional<String> describe() {
     if (bySeries.isEmpty()) {
       return Optional.empty();
     }

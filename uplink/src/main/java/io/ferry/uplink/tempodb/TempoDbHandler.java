@@ -72,7 +72,7 @@ final class TempoDbHandler implements BatchHandler {
 
   @Override
   public List<String> notes() {
-    return outcomeUnknown().describe("increments").map(List::of).orElse(List.of());
+    return outcomeUnknown().describe().map(List::of).orElse(List.of());
   }
 
   @Override
@@ -86,7 +86,7 @@ final class TempoDbHandler implements BatchHandler {
       series.put(e.getKey(), new OutcomeUnknown.Series(e.getValue()[0], e.getValue()[1]));
       last = Math.max(last, e.getValue()[2]);
     }
-    return new OutcomeUnknown(series, last == 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(last)));
+    return new OutcomeUnknown("increments", series, last == 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(last)));
   }
 
   @Override
