@@ -32,15 +32,17 @@ public record OutcomeUnknown(String what, Map<String, Series> bySeries, Optional
     return bySeries.values().stream().mapToLong(Series::count).sum();
   }
 
-  /**
-   * {@code outcome unknown: 2 increments (door/opens 1, line/parts 1)}, the first five series named;
-   * empty when nothing is unknown.
-   */
+  /** {@code outcome unknown: 2 increments (door/opens 1, line/parts 1)}; empty when nothing is unknown. */
   public Optional<String> describe() {
-    if (bySeries.isEmpty()) {
-      return Optional.empty();
-    }
-    StringBuilder sb = new StringBuilder("outcome unknown: ").append(total()).append(' ').append(what).append(" (");
+    return bySeries.isEmpty() ? Optional.empty() : Optional.of("outcome unknown: " + counts());
+  }
+
+  /**
+   * {@code 2 increments (door/opens 1, line/parts 1)}, the first five series named: the one wording
+   * of the status line, {@code ferry status} and the status page.
+   */
+  public String counts() {
+    StringBuilder sb = new StringBuilder().append(total()).append(' ').append(what).append(" (");
     int shown = 0;
     for (Map.Entry<String, Series> e : bySeries.entrySet()) {
       if (shown++ == 5) {
@@ -49,6 +51,6 @@ public record OutcomeUnknown(String what, Map<String, Series> bySeries, Optional
       }
       sb.append(shown > 1 ? ", " : "").append(e.getKey()).append(' ').append(e.getValue().count());
     }
-    return Optional.of(sb.append(')').toString());
+    return sb.append(')').toString();
   }
 }

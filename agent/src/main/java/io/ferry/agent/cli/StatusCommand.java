@@ -161,21 +161,10 @@ public final class StatusCommand implements Callable<Integer> {
    * the uplink's row; empty when none.
    */
   static java.util.Optional<String> outcomeUnknown(JsonNode u, Instant now) {
-    long count = u.path("count").asLong();
-    if (count == 0) {
+    if (u.path("count").asLong() == 0) {
       return java.util.Optional.empty();
     }
-    StringBuilder sb = new StringBuilder("  outcome unknown: ").append(count).append(' ').append(u.path("what").asText("records"))
-        .append(" (");
-    int shown = 0;
-    for (JsonNode s : u.path("series")) {
-      if (shown++ == 5) {
-        sb.append(", ...");
-        break;
-      }
-      sb.append(shown > 1 ? ", " : "").append(s.path("key").asText()).append(' ').append(s.path("count").asLong());
-    }
-    return java.util.Optional.of(sb.append("), the last ").append(ago(u.path("last"), now)).toString());
+    return java.util.Optional.of("  outcome unknown: " + u.path("summary").asText() + ", the last " + ago(u.path("last"), now));
   }
 
   private static String ago(JsonNode t, Instant now) {

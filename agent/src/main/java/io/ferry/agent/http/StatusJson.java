@@ -56,6 +56,7 @@ final class StatusJson {
       ObjectNode unknown = n.putObject("outcomeUnknown");
       unknown.put("count", u.outcomeUnknown().total());
       unknown.put("what", u.outcomeUnknown().what());
+      unknown.put("summary", u.outcomeUnknown().counts());
       instant(unknown, "last", u.outcomeUnknown().last());
       ArrayNode series = unknown.putArray("series");
       u.outcomeUnknown().bySeries().forEach((key, c) -> series.addObject().put("key", key).put("count", c.count()).put("amount", c.amount()));

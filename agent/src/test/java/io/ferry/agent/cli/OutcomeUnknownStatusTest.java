@@ -115,6 +115,7 @@ class OutcomeUnknownStatusTest {
     JsonNode pu = page.path("uplinks").get(0).path("outcomeUnknown");
     assertThat(pu.path("count").asLong()).isEqualTo(total);
     assertThat(pu.path("what").asText()).isEqualTo("increments");
+    assertThat(pu.path("summary").asText()).isEqualTo(unknown.counts());
     assertThat(pu.path("last").asText()).isEqualTo(unknown.last().orElseThrow().toString());
     Map<String, Long> fromJson = new TreeMap<>();
     pu.path("series").forEach(s -> fromJson.put(s.path("key").asText(), s.path("count").asLong()));
