@@ -15,12 +15,22 @@ import java.util.Optional;
  * @param token a bearer token every request must carry; required when {@code allowRemote}
  * @param instrumentFailures a polled instrument is unhealthy once this many poll intervals passed without a successful poll
  * @param uplinkStall an uplink is unhealthy when its oldest unsent record and its last success are both older than this
+ * @param uplinkOutcomeUnknown an uplink is unhealthy for this long after a record whose outcome is unknown (a
+ *     TempoDB increment not sent again after an ambiguous failure); zero: never
  */
 public record HttpSettings(
-    String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures, Duration uplinkStall) {
+    String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures, Duration uplinkStall,
+    Duration uplinkOutcomeUnknown) {
 
   public static final int DEFAULT_INSTRUMENT_FAILURES = 3;
   public static final Duration DEFAULT_UPLINK_STALL = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_UPLINK_OUTCOME_UNKNOWN = Duration.ofMinutes(10);
+
+  /** The settings with the default {@code uplinkOutcomeUnknown}. */
+  public HttpSettings(String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures,
+      Duration uplinkStall) {
+    this(host, port, allowRemote, token, instrumentFailures, uplinkStall, DEFAULT_UPLINK_OUTCOME_UNKNOWN);
+  }
 
   /** Loopback on a free port, no token: what {@code ferry demo} serves. */
   public static HttpSettings loopbackAnyPort() {
@@ -47,6 +57,7 @@ public record HttpSettings(
     Optional<Secret> token = f.secret("token");
     int failures = f.integer("instrumentFailures", DEFAULT_INSTRUMENT_FAILURES, 1, 1_000_000);
     Duration stall = f.duration("uplinkStall", DEFAULT_UPLINK_STALL, Duration.ofSeconds(1), Duration.ofDays(30));
+    Duration unknown = f.duration("uplinkOutcomeUnknown", DEFAULT_UPLINK_OUTCOME_UNKNOWN, Duration.ZERO, Duration.ofDays(30));
     if (listen.isEmpty()) {
       return Optional.empty();
     }
@@ -84,6 +95,6 @@ public record HttpSettings(
       f.error("token", "the secret " + token.get().source() + " is empty");
       return Optional.empty();
     }
-    return Optional.of(new HttpSettings(host, port, allowRemote, token, failures, stall));
+    return Optional.of(new HttpSettings(host, port, allowRemote, token, failures, stall, unknown));
   }
 }

@@ -42,13 +42,15 @@ class HttpSettingsTest {
 
   @Test
   void loopbackNeedsNothingElseAndTakesTheHealthLimits() throws IOException {
-    HttpSettings s = load("http: {listen: \"127.0.0.1:9108\", instrumentFailures: 5, uplinkStall: 30m}\n", Map.of()).orElseThrow();
+    HttpSettings s = load("http: {listen: \"127.0.0.1:9108\", instrumentFailures: 5, uplinkStall: 30m, uplinkOutcomeUnknown: 0s}\n",
+        Map.of()).orElseThrow();
     assertThat(lines()).isEmpty();
     assertThat(s.host()).isEqualTo("127.0.0.1");
     assertThat(s.port()).isEqualTo(9108);
     assertThat(s.token()).isEmpty();
     assertThat(s.instrumentFailures()).isEqualTo(5);
     assertThat(s.uplinkStall()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(s.uplinkOutcomeUnknown()).isZero();
   }
 
   @Test
@@ -57,6 +59,7 @@ class HttpSettingsTest {
     assertThat(s.host()).isEqualTo("::1");
     assertThat(s.instrumentFailures()).isEqualTo(HttpSettings.DEFAULT_INSTRUMENT_FAILURES);
     assertThat(s.uplinkStall()).isEqualTo(HttpSettings.DEFAULT_UPLINK_STALL);
+    assertThat(s.uplinkOutcomeUnknown()).isEqualTo(HttpSettings.DEFAULT_UPLINK_OUTCOME_UNKNOWN);
   }
 
   @Test

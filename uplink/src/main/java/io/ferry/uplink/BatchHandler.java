@@ -29,6 +29,14 @@ public interface BatchHandler extends AutoCloseable {
     return java.util.List.of();
   }
 
+  /**
+   * Records this handler will not send again although the API may or may not have applied them
+   * (TempoDB increments after an ambiguous failure), per series. Called from other threads.
+   */
+  default OutcomeUnknown outcomeUnknown() {
+    return OutcomeUnknown.NONE;
+  }
+
   /** Releases files or connections. */
   @Override
   default void close() {}

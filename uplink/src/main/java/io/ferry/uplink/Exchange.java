@@ -35,6 +35,13 @@ public final class Exchange {
   private volatile Call inFlight;
   private volatile boolean cancelled;
   private Instant lastCall = Instant.MIN;
+  private final Duration callTimeout;
+  /**
+   * When the work in progress is due back, by the injected clock: a pacing wait's end, a call's
+   * start plus its own timeout, or a handler's own estimate ({@link #dueWithin}). A watchdog judges
+   * a step by this, so a long configured timeout is never taken for a hang.
+   */
+  private volatile Instant dueBy;
 
   public Exchange(OkHttpClient base, RunnerSettings s, InstantSource clock, Sleeper sleeper) {
     this.client = base.newBuilder()
@@ -52,6 +59,7 @@ public final class Exchange {
     this.clock = clock;
     this.sleeper = sleeper;
     this.minInterval = s.minInterval();
+    this.callTimeout = s.callTimeout();
   }
 
   /** The status, body (at most {@link #MAX_REPLY_BYTES}, UTF-8) and headers of an answer. */
@@ -73,6 +81,8 @@ public final class Exchange {
     inFlight = call;
     calls.incrementAndGet();
     lastCall = clock.instant();
+    // OkHttp's call timeout spans the whole call (DNS, connect, body, answer): it is back by then.
+    dueBy = lastCall.plus(callTimeout);
     try (Response response = call.execute()) {
       ResponseBody body = response.body();
       String text = readLimited(body);
@@ -80,7 +90,22 @@ public final class Exchange {
     } finally {
       inFlight = null;
       lastCall = clock.instant();
+      dueBy = lastCall;
     }
+  }
+
+  /**
+   * Says that the work starting now (a call that does not go through {@link #send}, such as an MQTT
+   * publish, or the engine's own part of a step) is due back within {@code d}. {@code ZERO}: due now,
+   * so only the watchdog's margin remains.
+   */
+  public void dueWithin(Duration d) {
+    dueBy = clock.instant().plus(d);
+  }
+
+  /** When the work in progress is due back (see {@link #dueWithin}); empty before any was started. */
+  public java.util.Optional<Instant> dueBy() {
+    return java.util.Optional.ofNullable(dueBy);
   }
 
   /** Counts a call made without HTTP (a file write) so status figures stay comparable. */
@@ -111,6 +136,7 @@ public final class Exchange {
     Duration since = Duration.between(lastCall, clock.instant());
     Duration wait = minInterval.minus(since);
     if (!wait.isNegative() && !wait.isZero()) {
+      dueWithin(wait);
       sleeper.sleep(wait);
     }
   }

@@ -131,12 +131,20 @@ public final class UplinkRunner implements UplinkService {
   public UplinkStatus status() {
     return new UplinkStatus(name, type, state, records.get(), samples.get(), rejected.get(), dropped.get(),
         Math.max(backlog, 0), exchange.bytesSent(), exchange.calls(), Optional.ofNullable(lastError),
-        Optional.ofNullable(lastSuccess), handler.notes(), outcomeCounts());
+        Optional.ofNullable(lastSuccess), handler.notes(), outcomeCounts(), handler.outcomeUnknown());
   }
 
   @Override
   public Optional<Instant> busySince() {
     return stopping || state == UplinkState.STOPPED ? Optional.empty() : Optional.ofNullable(busySince);
+  }
+
+  @Override
+  public Optional<Instant> dueBy() {
+    if (stopping || state == UplinkState.STOPPED || waiting || busySince == null) {
+      return Optional.empty();
+    }
+    return exchange.dueBy();
   }
 
   private java.util.Map<String, Long> outcomeCounts() {
@@ -179,6 +187,7 @@ public final class UplinkRunner implements UplinkService {
     while (!stopping) {
       try {
         busySince = ctx.clock().instant();
+        exchange.dueWithin(Duration.ZERO); // the engine's part of a step (lease, ack) has only the margin
         step();
       } catch (InterruptedException e) {
         break;
@@ -355,8 +364,9 @@ public final class UplinkRunner implements UplinkService {
         ctx.sleeper().sleep(d);
       }
     } finally {
-      waiting = false;
+      exchange.dueWithin(Duration.ZERO);
       busySince = ctx.clock().instant();
+      waiting = false;
     }
     if (stopping) {
       throw new InterruptedException();

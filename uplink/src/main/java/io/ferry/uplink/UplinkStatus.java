@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param lastSuccess when the last batch was acknowledged
  * @param notes facts the uplink type adds (TempoDB: increments whose outcome is unknown)
  * @param outcomes batches since start by how they ended, keyed by {@link #OUTCOMES} (each key always present)
+ * @param outcomeUnknown records sent once and not again whose outcome is unknown, per series (TempoDB
+ *     increments; durable: counted since the uplink's state was last cleared, not since start)
  */
 public record UplinkStatus(
     String name,
@@ -34,7 +36,8 @@ public record UplinkStatus(
     Optional<String> lastError,
     Optional<Instant> lastSuccess,
     List<String> notes,
-    Map<String, Long> outcomes) {
+    Map<String, Long> outcomes,
+    OutcomeUnknown outcomeUnknown) {
 
   /** The outcome keys, in a fixed order (bounded: they become a metric label). */
   public static final List<String> OUTCOMES = List.of(
@@ -43,6 +46,15 @@ public record UplinkStatus(
   public UplinkStatus {
     notes = List.copyOf(notes);
     outcomes = Map.copyOf(outcomes);
+    java.util.Objects.requireNonNull(outcomeUnknown, "outcomeUnknown");
+  }
+
+  /** A status whose uplink type has no outcome-unknown records. */
+  public UplinkStatus(String name, String type, UplinkState state, long recordsDelivered, long samplesDelivered,
+      long rejected, long dropped, long backlog, long bytesSent, long calls, Optional<String> lastError,
+      Optional<Instant> lastSuccess, List<String> notes, Map<String, Long> outcomes) {
+    this(name, type, state, recordsDelivered, samplesDelivered, rejected, dropped, backlog, bytesSent, calls, lastError,
+        lastSuccess, notes, outcomes, OutcomeUnknown.NONE);
   }
 
   /** A status without notes or outcome counts (all zero). */

@@ -24,6 +24,14 @@
  *       {@link io.ferry.uplink.Verdict}.
  *   <li>Time comes from the injected clock and waits from the injected {@link io.ferry.core.Sleeper};
  *       OkHttp's own retry on connection failure is off (resending is the uplink's decision).
+ *   <li>Every step carries its own deadline ({@link io.ferry.uplink.UplinkService#dueBy}): the
+ *       engine's part of a step is due at once, a call through the {@link io.ferry.uplink.Exchange}
+ *       by its start plus the uplink's {@code timeout}, a pacing wait by its end, a handler's own
+ *       call (MQTT) by what it declares with {@code Exchange#dueWithin}. A watchdog counts a step as
+ *       hung only past that deadline plus its margin, so any configured timeout is safe.
+ *   <li>Records sent once and not again although their outcome is unknown (TempoDB increments by
+ *       default) are counted per series and reported as {@link io.ferry.uplink.OutcomeUnknown} in
+ *       {@link io.ferry.uplink.UplinkStatus}, never only logged.
  *   <li>Only an API's own classifier dead-letters records, and only for an answer in that API's
  *       error shape about this request's content; every other non-success (redirect, 404/405/410,
  *       HTML, an answer of another shape) pauses the uplink ({@code PAUSED_CONFIG}) and keeps the

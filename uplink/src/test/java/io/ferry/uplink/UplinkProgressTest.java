@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the systemd watchdog reads from a runner ({@link UplinkService#busySince()}): a call that
- * hangs keeps the moment it started, however far the clock moves; a runner backing off is waiting,
- * so it reports no busy moment at all.
+ * What the systemd watchdog reads from a runner ({@link UplinkService#dueBy()},
+ * {@link UplinkService#busySince()}): a call that hangs keeps the moment it started and is due back
+ * by its own timeout, however far the clock moves; a runner backing off is waiting, so it reports
+ * neither.
  */
 class UplinkProgressTest {
   @TempDir Path dir;
@@ -94,8 +95,11 @@ class UplinkProgressTest {
 
         clock.advance(Duration.ofMinutes(10));
         assertThat(stuck.busySince()).contains(started);
+        // The call is due back by its own timeout (timeout: 60s), however far the clock moves.
+        assertThat(stuck.dueBy()).contains(started.plus(Duration.ofSeconds(60)));
         assertThat(backingOff.status().state()).isEqualTo(UplinkState.BACKING_OFF);
         assertThat(backingOff.busySince()).isEmpty();
+        assertThat(backingOff.dueBy()).isEmpty();
         sleeper.release.countDown();
       }
     }

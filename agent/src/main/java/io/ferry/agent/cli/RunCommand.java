@@ -66,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
   static final Duration MIN_STATUS_EVERY = Duration.ofSeconds(1);
 
   @Option(names = "--stall-after", defaultValue = "2m", paramLabel = "DURATION",
-      description = "A poll stuck in a driver past its timeout, a tick thread or an uplink step this long stops the systemd watchdog pings (default: ${DEFAULT-VALUE}).",
+      description = "A poll stuck in a driver, a tick thread or an uplink step this long past its own deadline (an uplink call: its timeout) stops the systemd watchdog pings (default: ${DEFAULT-VALUE}).",
       converter = DurationConverter.class)
   Duration stallAfter;
 

@@ -147,12 +147,24 @@ public final class StatusCommand implements Callable<Integer> {
       out.printf("%-20s %-12s %10d %-14s %-16s %-14s  %s%n", u.path("name").asText(), u.path("state").asText(),
           u.path("backlog").asLong(), oldest.isNumber() ? human((long) oldest.asDouble()) : "-", u.path("catchUp").asText(),
           ago(u.path("lastSuccess"), now), u.path("problem").asText());
+      outcomeUnknown(u.path("outcomeUnknown"), now).ifPresent(out::println);
     }
     JsonNode b = h.path("buffer");
     long max = b.path("maxBytes").asLong();
     out.printf("%nbuffer: %s, %s%s, free disk %s, %d samples accepted, %d refused%n", b.path("state").asText(),
         bytes(b.path("bytes").asLong()), max > 0 ? " of maxSize " + bytes(max) : " (maxSize unbounded)",
         bytes(b.path("freeDiskBytes").asLong()), b.path("appended").asLong(), b.path("refused").asLong());
+  }
+
+  /**
+   * {@code   outcome unknown: 3 increments (door/opens 2, line/parts 1), the last 4m 10s ago}, under
+   * the uplink's row; empty when none.
+   */
+  static java.util.Optional<String> outcomeUnknown(JsonNode u, Instant now) {
+    if (u.path("count").asLong() == 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("  outcome unknown: " + u.path("summary").asText() + ", the last " + ago(u.path("last"), now));
   }
 
   private static String ago(JsonNode t, Instant now) {

@@ -35,10 +35,12 @@ record Health(boolean healthy, Instant at, List<InstrumentHealth> instruments, L
    * @param oldestAge age of the oldest unsent raw sample (empty when none waits)
    * @param catchUp the estimate in words ({@code caught up}, {@code about 12m 5s}, {@code keeping up}, {@code growing}, {@code not shrinking})
    * @param catchUpSeconds the estimate in seconds: 0 caught up, -1 no end in sight
+   * @param outcomeUnknown records sent once whose outcome is unknown, per series (durable counts)
    */
   record UplinkHealth(
       String name, String type, String state, boolean healthy, String problem, long backlog, Optional<Duration> oldestAge,
-      Optional<Instant> lastSuccess, long delivered, String lastError, String catchUp, long catchUpSeconds) {}
+      Optional<Instant> lastSuccess, long delivered, String lastError, String catchUp, long catchUpSeconds,
+      io.ferry.uplink.OutcomeUnknown outcomeUnknown) {}
 
   /**
    * @param state {@code ok}, {@code refusing} (samples refused lately: disk full or budget), {@code unreadable}

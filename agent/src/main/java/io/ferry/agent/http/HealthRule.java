@@ -23,7 +23,9 @@ import java.util.Set;
  *       first, from the agent's start. A streaming instrument is failing only when it could not start.
  *   <li>An uplink is unhealthy when its credentials were refused, or when it has records waiting, the
  *       oldest unsent one is older than {@code uplinkStall} and it has not delivered anything for
- *       {@code uplinkStall} (since start, when it never did).
+ *       {@code uplinkStall} (since start, when it never did), or while a record whose outcome is unknown
+ *       (a TempoDB increment not sent again after an ambiguous failure) is more recent than
+ *       {@code uplinkOutcomeUnknown} (zero: never); the count itself is shown however old.
  *   <li>The buffer is unhealthy when it refused samples since the previous look (disk full) or
  *       cannot be read.
  * </ul>
@@ -35,7 +37,11 @@ final class HealthRule {
   record Planned(String id, Duration poll, Duration pollTimeout) {}
 
   /** The rule's parameters (agent.yaml {@code http:}). */
-  record Limits(int instrumentFailures, Duration uplinkStall) {}
+  record Limits(int instrumentFailures, Duration uplinkStall, Duration uplinkOutcomeUnknown) {
+    Limits(int instrumentFailures, Duration uplinkStall) {
+      this(instrumentFailures, uplinkStall, io.ferry.config.HttpSettings.DEFAULT_UPLINK_OUTCOME_UNKNOWN);
+    }
+  }
 
   /** What the buffer looks like beyond its stats. */
   record Disk(long maxBytes, long freeBytes, boolean refusingLately) {}
@@ -73,6 +79,10 @@ final class HealthRule {
       } else if (backlog > 0 && oldest.map(a -> a.compareTo(limits.uplinkStall()) > 0).orElse(false)
           && quiet.compareTo(limits.uplinkStall()) > 0) {
         problem = "nothing delivered for " + CatchUpEstimate.human(quiet) + " while records wait";
+      } else if (recentUnknown(u.outcomeUnknown(), limits.uplinkOutcomeUnknown(), now)) {
+        problem = u.outcomeUnknown().total() + " " + u.outcomeUnknown().what() + " with outcome unknown (not sent again; "
+            + "check the totals upstream), the last "
+            + CatchUpEstimate.human(nonNegative(Duration.between(u.outcomeUnknown().last().orElseThrow(), now))) + " ago";
       }
       CatchUpEstimate.Estimate est = backlog == 0 ? new CatchUpEstimate.Estimate.CaughtUp()
           : catchUp.getOrDefault(u.name(), new CatchUpEstimate.Estimate.NotShrinking());
@@ -80,7 +90,7 @@ final class HealthRule {
           : est instanceof CatchUpEstimate.Estimate.CaughtUp ? 0 : -1;
       uplinks.add(new Health.UplinkHealth(u.name(), u.type(), u.state().name().toLowerCase().replace('_', '-'),
           problem.isEmpty(), problem, backlog, oldest, u.lastSuccess(), u.recordsDelivered(), u.lastError().orElse(""),
-          CatchUpEstimate.describe(est), etaSeconds));
+          CatchUpEstimate.describe(est), etaSeconds, u.outcomeUnknown()));
     }
     Health.BufferHealth buffer = s.buffer()
         .map(b -> new Health.BufferHealth(disk.refusingLately() ? "refusing" : "ok", !disk.refusingLately(), b.bytes(),
@@ -89,6 +99,11 @@ final class HealthRule {
     boolean healthy = buffer.healthy() && instruments.stream().allMatch(Health.InstrumentHealth::healthy)
         && uplinks.stream().allMatch(Health.UplinkHealth::healthy);
     return new Health(healthy, now, instruments, uplinks, buffer);
+  }
+
+  /** A record whose outcome is unknown happened within {@code window} of {@code now} (never, with a zero window). */
+  static boolean recentUnknown(io.ferry.uplink.OutcomeUnknown unknown, Duration window, Instant now) {
+    return !window.isZero() && unknown.last().map(t -> Duration.between(t, now).compareTo(window) <= 0).orElse(false);
   }
 
   private static Duration nonNegative(Duration d) {

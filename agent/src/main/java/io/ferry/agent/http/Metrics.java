@@ -194,6 +194,9 @@ final class Metrics {
               + "too_large, unauthorized, nothing_ready", tags.and("outcome", outcome),
           s -> uplink(s, name).map(u -> (double) u.outcome(outcome)).orElse(0.0));
     }
+    counter("ferry.uplink.outcome.unknown", "Records sent once and not again whose outcome is unknown (TempoDB increments "
+            + "after an ambiguous failure); kept in the buffer's uplink state, so it survives restarts", tags,
+        s -> uplink(s, name).map(u -> (double) u.outcomeUnknown().total()).orElse(0.0));
     gauge("ferry.uplink.last.success.timestamp", "seconds", "When the API last acknowledged a batch (0 = never)", tags,
         s -> uplink(s, name).flatMap(UplinkStatus::lastSuccess).map(t -> t.toEpochMilli() / 1000.0).orElse(0.0));
     Gauge.builder("ferry.uplink.up", health, h -> h.get().uplinks().stream()

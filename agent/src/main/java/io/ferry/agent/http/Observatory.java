@@ -151,7 +151,7 @@ public final class Observatory implements PollListener, AutoCloseable {
     Instant refusal = lastRefusal;
     boolean refusing = refusal != null && Duration.between(refusal, now).compareTo(sampleEvery.multipliedBy(2)) <= 0;
     return HealthRule.judge(s, planned, s.streaming(),
-        new HealthRule.Limits(settings.instrumentFailures(), settings.uplinkStall()), started, now,
+        new HealthRule.Limits(settings.instrumentFailures(), settings.uplinkStall(), settings.uplinkOutcomeUnknown()), started, now,
         new HealthRule.Disk(plan.buffer().maxBytes(), freeBytes(), refusing), est);
   }
 

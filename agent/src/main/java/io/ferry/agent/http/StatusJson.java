@@ -53,6 +53,13 @@ final class StatusJson {
       n.put("lastError", u.lastError());
       n.put("catchUp", u.catchUp());
       n.put("catchUpSeconds", u.catchUpSeconds());
+      ObjectNode unknown = n.putObject("outcomeUnknown");
+      unknown.put("count", u.outcomeUnknown().total());
+      unknown.put("what", u.outcomeUnknown().what());
+      unknown.put("summary", u.outcomeUnknown().counts());
+      instant(unknown, "last", u.outcomeUnknown().last());
+      ArrayNode series = unknown.putArray("series");
+      u.outcomeUnknown().bySeries().forEach((key, c) -> series.addObject().put("key", key).put("count", c.count()).put("amount", c.amount()));
     }
     Health.BufferHealth b = h.buffer();
     ObjectNode buffer = root.putObject("buffer");

@@ -14,6 +14,9 @@
  *       The token is compared in constant time and never logged.
  *   <li>Idle: one history thread wakes every few seconds; the server thread only per request.
  *   <li>The health rule ({@link io.ferry.agent.http.HealthRule}) is a pure function with table tests.
+ *   <li>One count, every view: an uplink's outcome-unknown records ({@link io.ferry.uplink.OutcomeUnknown})
+ *       reach {@code /health}, {@code /api/status}, the page, {@code ferry status} and
+ *       {@code ferry_uplink_outcome_unknown_total} from the same status, never recounted here.
  * </ul>
  */
 package io.ferry.agent.http;

@@ -128,16 +128,18 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * What has made no progress for {@code grace}: polled instruments whose tick thread is blocked
-   * or whose poll is stuck in the driver, uplink runners stuck inside a step. Empty when healthy;
-   * an uplink waiting out a backoff is healthy. The systemd watchdog pings only while this is empty.
+   * What is more than {@code grace} past its own deadline: polled instruments whose tick thread did
+   * not wake when due or whose poll is still in the driver after its timeout, uplink runners whose
+   * step did not come back by its deadline (a call's is its start plus the uplink's {@code timeout},
+   * however long that is configured). Empty when healthy; an uplink waiting out a backoff or inside
+   * a long but timely call is healthy. The systemd watchdog pings only while this is empty.
    */
   public List<String> stalled(Duration grace) {
     java.time.Instant now = clock.instant();
     List<String> out = new ArrayList<>(scheduler.stalled(now, grace));
     for (UplinkService u : uplinks) {
-      u.busySince().filter(since -> since.plus(grace).isBefore(now))
-          .ifPresent(since -> out.add("uplink " + u.name() + ": busy in one step since " + since));
+      u.dueBy().filter(due -> due.plus(grace).isBefore(now))
+          .ifPresent(due -> out.add("uplink " + u.name() + ": one step was due back at " + due + " and has not returned"));
     }
     return out;
   }

@@ -22,7 +22,11 @@
  * stopped and started, so an unchanged instrument keeps its threads and tick schedule, and a
  * restarted one resumes at the next tick after now (never polling a tick twice). The buffer is
  * never reopened by a reload. Progress ({@link io.ferry.agent.runtime.Agent#stalled}) is read
- * from the same clock: a tick thread overdue or a poll stuck past its deadline by more than the
- * grace is a stall; a failing or timed-out poll is not.
+ * from the same clock, and every step is judged against the deadline it was given: a tick thread
+ * not awake by its wake time, a poll still in the driver after its timeout, an uplink step not
+ * back by its call's deadline ({@link io.ferry.uplink.UplinkService#dueBy}: start plus the
+ * uplink's own {@code timeout}), each by more than the grace ({@code --stall-after}), is a stall;
+ * a failing or timed-out poll, a backoff, or a long call within its timeout is not. So no
+ * configured timeout can trip the watchdog: the limits follow each other.
  */
 package io.ferry.agent.runtime;

@@ -5,7 +5,8 @@
  *
  * <p>Invariants: nothing here can stop the agent: a missing or broken notify socket only disables
  * notification (logged once); {@code WATCHDOG=1} is sent only while the agent reports no stalled
- * poll loop or uplink runner, so a hang ends the pings and systemd restarts Ferry; every
- * {@code STATUS=} is a single line.
+ * poll loop or uplink runner (stalled = past the step's own deadline plus {@code --stall-after},
+ * so a long configured timeout never stops the pings), so a hang ends the pings and systemd
+ * restarts Ferry; every {@code STATUS=} is a single line.
  */
 package io.ferry.agent.systemd;

@@ -83,6 +83,36 @@ class HealthRuleTest {
     assertThat(u.oldestAge()).isEqualTo(oldest == null ? Optional.empty() : Optional.of(Duration.between(oldest, now)));
   }
 
+  static Stream<Arguments> outcomeUnknown() {
+    String oneMinute = "3 increments with outcome unknown (not sent again; check the totals upstream), the last 1m 0s ago";
+    return Stream.of(
+        // state, seconds since the last outcome-unknown increment (null: none), window, problem ("" = healthy)
+        Arguments.of(UplinkState.RUNNING, null, Duration.ofMinutes(10), ""),
+        Arguments.of(UplinkState.RUNNING, 60L, Duration.ofMinutes(10), oneMinute),
+        Arguments.of(UplinkState.RUNNING, 600L, Duration.ofMinutes(10),
+            "3 increments with outcome unknown (not sent again; check the totals upstream), the last 10m 0s ago"),
+        Arguments.of(UplinkState.RUNNING, 601L, Duration.ofMinutes(10), ""), // older than the window: counted, healthy
+        Arguments.of(UplinkState.RUNNING, 60L, Duration.ZERO, ""), // uplinkOutcomeUnknown: 0s never degrades
+        Arguments.of(UplinkState.PAUSED_AUTH, 60L, Duration.ofMinutes(10), "credentials refused"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("outcomeUnknown")
+  void outcomeUnknownDegradesForItsWindow(UplinkState state, Long secondsAgo, Duration window, String problem) {
+    Instant now = STARTED.plus(Duration.ofHours(1));
+    io.ferry.uplink.OutcomeUnknown unknown = secondsAgo == null ? io.ferry.uplink.OutcomeUnknown.NONE
+        : new io.ferry.uplink.OutcomeUnknown("increments", Map.of("door/opens", new io.ferry.uplink.OutcomeUnknown.Series(2, 5),
+            "line/parts", new io.ferry.uplink.OutcomeUnknown.Series(1, 1)), Optional.of(now.minusSeconds(secondsAgo)));
+    UplinkStatus u = new UplinkStatus("tdb", "tempodb", state, 10, 0, 0, 0, 0, 0, 1, Optional.empty(), Optional.of(now),
+        List.of(), Map.of(), unknown);
+    AgentSnapshot s = new AgentSnapshot(List.of(), Set.of(), Map.of(), List.of(u), Optional.of(stats(Map.of())), Optional.empty());
+    Health h = HealthRule.judge(s, List.of(), Set.of(), new HealthRule.Limits(3, Duration.ofMinutes(10), window), STARTED, now,
+        new HealthRule.Disk(1 << 20, 1 << 30, false), Map.of());
+    assertThat(h.uplinks().get(0).problem()).isEqualTo(problem);
+    assertThat(h.healthy()).isEqualTo(problem.isEmpty());
+    assertThat(h.uplinks().get(0).outcomeUnknown()).isEqualTo(unknown); // the count is shown whatever the verdict
+  }
+
   @ParameterizedTest
   @MethodSource("buffers")
   void bufferHealth(boolean readable, boolean refusing, String state) {

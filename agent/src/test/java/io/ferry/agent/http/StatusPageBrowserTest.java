@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .ci/run installs) loads {@code /} from a running agent; the rendered DOM must show a row per
  * instrument and charts with data points, and a screenshot is saved as target/status.png.
  */
-class StatusPageBrowserTest {
+public class StatusPageBrowserTest {
   @TempDir Path dir;
   RunningAgent run;
 
@@ -37,7 +37,7 @@ class StatusPageBrowserTest {
     }
   }
 
-  static Optional<Path> chromium() {
+  public static Optional<Path> chromium() {
     for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       for (String name : List.of("chromium", "chromium-browser")) {
         Path p = Path.of(d, name);
@@ -50,11 +50,16 @@ class StatusPageBrowserTest {
   }
 
   private String chrome(Path chromium, String... extra) throws IOException, InterruptedException {
+    return chrome(chromium, dir, run.uri(), extra);
+  }
+
+  /** Runs headless Chromium on {@code page} with {@code extra} flags (files in {@code dir}); its standard output. */
+  public static String chrome(Path chromium, Path dir, java.net.URI page, String... extra) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + Files.createTempDirectory(dir, "chromium")));
     cmd.addAll(List.of(extra));
-    cmd.add(run.uri().toString());
+    cmd.add(page.toString());
     Path out = dir.resolve("chromium-" + System.nanoTime() + ".out");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(dir.resolve("chromium.err").toFile()).start();
     if (!p.waitFor(90, TimeUnit.SECONDS)) {

@@ -59,6 +59,8 @@ final class MqttPublisher implements BatchHandler {
       return new Delivery.Acked(0);
     }
     try {
+      // Connecting waits up to connectTimeout (+1 s) and the retained "online" publish up to timeout.
+      exchange.dueWithin(plan.runner().connectTimeout().plusSeconds(1).plus(plan.runner().callTimeout()));
       connect();
     } catch (MqttException e) {
       if (e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
@@ -74,6 +76,7 @@ final class MqttPublisher implements BatchHandler {
 
   private Delivery publish(List<MqttMessages.Message> messages, Exchange exchange) throws InterruptedException {
     long deadline = System.nanoTime() + plan.runner().callTimeout().toNanos();
+    exchange.dueWithin(plan.runner().callTimeout());
     Deque<Sent> pending = new ArrayDeque<>();
     List<BufferRecord> delivered = new ArrayList<>();
     long bytes = 0;

@@ -10,6 +10,7 @@ import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
+import io.ferry.uplink.OutcomeUnknown;
 import io.ferry.uplink.Redact;
 import io.ferry.uplink.Verdict;
 import io.ferry.uplink.WatchedBody;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Sends a lease's increments (first) and then its gauge samples and rollups, one request each.
  * Increments are not idempotent: whether a failed request may have reached the server decides
  * what happens to them (see the package documentation). The uplink's durable state holds each
- * series' carried fraction ({@code carry/<key>}) and its outcome-unknown count ({@code unknown/<key>}).
+ * series' carried fraction ({@code carry/<key>}) and its outcome-unknown count, summed value and
+ * latest time ({@code unknown/<key>}: {@code "count sum epochMillis"}).
  */
 final class TempoDbHandler implements BatchHandler {
   private static final Logger LOG = LoggerFactory.getLogger(TempoDbHandler.class);
@@ -46,7 +48,7 @@ final class TempoDbHandler implements BatchHandler {
   private final InstantSource clock;
   private final String authorization;
   private final Map<String, Double> carries = new TreeMap<>();
-  /** Per series: increments (points) whose outcome is unknown, and the sum of their values. */
+  /** Per series: increments (points) whose outcome is unknown, the sum of their values, when the last was (ms). */
   private final Map<String, long[]> unknown = new TreeMap<>();
   /**
    * Points a 207 refused while others of the lease were acknowledged: a lease completes once, so
@@ -61,34 +63,30 @@ final class TempoDbHandler implements BatchHandler {
     this.authorization = Credentials.basic(plan.key().reveal(), plan.secret().reveal());
     state.entries(CARRY).forEach((k, v) -> carries.put(k.substring(CARRY.length()), Double.parseDouble(v)));
     state.entries(UNKNOWN).forEach((k, v) -> {
+      // "count sum lastMillis"; entries written before the time was kept have two fields.
       String[] parts = v.split(" ");
-      unknown.put(k.substring(UNKNOWN.length()), new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
+      long at = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
+      unknown.put(k.substring(UNKNOWN.length()), new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), at});
     });
   }
 
   @Override
-  public synchronized List<String> notes() {
-    if (unknown.isEmpty()) {
-      return List.of();
-    }
-    long total = unknown.values().stream().mapToLong(c -> c[0]).sum();
-    StringBuilder sb = new StringBuilder("outcome unknown: ").append(total).append(" increments (");
-    int shown = 0;
-    for (Map.Entry<String, long[]> e : unknown.entrySet()) {
-      if (shown++ == 5) {
-        sb.append(", ...");
-        break;
-      }
-      sb.append(shown > 1 ? ", " : "").append(e.getKey()).append(' ').append(e.getValue()[0]);
-    }
-    return List.of(sb.append(')').toString());
+  public List<String> notes() {
+    return outcomeUnknown().describe().map(List::of).orElse(List.of());
   }
 
-  /** Per series: increments whose outcome is unknown (for tests and status). */
-  synchronized Map<String, Long> unknownCounts() {
-    Map<String, Long> out = new TreeMap<>();
-    unknown.forEach((k, v) -> out.put(k, v[0]));
-    return out;
+  @Override
+  public synchronized OutcomeUnknown outcomeUnknown() {
+    if (unknown.isEmpty()) {
+      return OutcomeUnknown.NONE;
+    }
+    Map<String, OutcomeUnknown.Series> series = new TreeMap<>();
+    long last = 0;
+    for (Map.Entry<String, long[]> e : unknown.entrySet()) {
+      series.put(e.getKey(), new OutcomeUnknown.Series(e.getValue()[0], e.getValue()[1]));
+      last = Math.max(last, e.getValue()[2]);
+    }
+    return new OutcomeUnknown("increments", series, last == 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(last)));
   }
 
   @Override
@@ -165,12 +163,14 @@ final class TempoDbHandler implements BatchHandler {
     if (plan.ambiguous() == TempoDbPlan.Ambiguous.RESEND) {
       return new Delivery.Retry(Optional.empty(), reason + "; sending the increments again (resend is configured: they may be counted twice)");
     }
+    long now = clock.millis();
     synchronized (this) {
       for (Point p : ip.points()) {
-        long[] c = unknown.computeIfAbsent(p.key(), k -> new long[2]);
+        long[] c = unknown.computeIfAbsent(p.key(), k -> new long[3]);
         c[0]++;
         c[1] += p.whole();
-        state.put(UNKNOWN + p.key(), c[0] + " " + c[1]);
+        c[2] = now;
+        state.put(UNKNOWN + p.key(), c[0] + " " + c[1] + " " + c[2]);
       }
     }
     settle(ip.points(), ip.carriedOnly());

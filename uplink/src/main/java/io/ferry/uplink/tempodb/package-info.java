@@ -13,8 +13,11 @@
  *   <li>Increments are not idempotent. A failure before the request body was written (DNS, connect
  *       refused, TLS handshake) is always retried. After it was written (timeout, reset, a 207 that
  *       cannot be matched to the points) the default is at most once: not resent, counted per series
- *       as outcome unknown (durable, shown in status); {@code onAmbiguousIncrement: resend} makes it
- *       at least once. Writes are upserts and are always resent.
+ *       as outcome unknown with the summed value and the time of the latest (durable in the uplink
+ *       state, never reset by Ferry; reported as {@link io.ferry.uplink.OutcomeUnknown} in the
+ *       status, so health, {@code /api/status}, {@code ferry status} and metrics show it);
+ *       {@code onAmbiguousIncrement: resend} makes it at least once. Writes are upserts and are
+ *       always resent.
  *   <li>A 207 is read per point, in the order sent: stored points are acknowledged, 5xx/429/408
  *       points are sent again, other statuses are the API refusing that point: dead-lettered with its
  *       messages. A lease completes once, so points refused next to acknowledged ones are

@@ -15,6 +15,7 @@ import io.ferry.core.Route;
 import io.ferry.core.Sample;
 import io.ferry.core.ValueKind;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.uplink.OutcomeUnknown;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
@@ -220,8 +221,19 @@ class TempoDbUplinkTest {
     assertThat(tempo.total("door/opens")).isEqualTo(3);
     assertThat(tempo.total("line/parts")).isEqualTo(1);
     assertThat(s.status().notes()).containsExactly("outcome unknown: 2 increments (door/opens 1, line/parts 1)");
-    assertThat(buffer().uplinkState("tdb").get("unknown/door/opens")).contains("1 2");
+    OutcomeUnknown unknown = s.status().outcomeUnknown();
+    assertThat(unknown.bySeries()).isEqualTo(Map.of(
+        "door/opens", new OutcomeUnknown.Series(1, 2), "line/parts", new OutcomeUnknown.Series(1, 1)));
+    assertThat(unknown.total()).isEqualTo(2);
+    // Kept in the uplink state as "count sum epochMillis" (the time was added for the health rule, issue 22).
+    long at = unknown.last().orElseThrow().toEpochMilli();
+    assertThat(at).isBetween(UplinkTesting.START.toEpochMilli(), clock.millis());
+    assertThat(buffer().uplinkState("tdb").get("unknown/door/opens")).contains("1 2 " + at);
     assertThat(buffer().stats().uplinks().get("tdb").increments()).isZero();
+    // Durable: an uplink started again (a restart, a reload) reports the same counts and time.
+    s.close();
+    open.remove(s);
+    assertThat(start("").status().outcomeUnknown()).isEqualTo(unknown);
   }
 
   @Test
