@@ -14,6 +14,9 @@
  *       The token is compared in constant time and never logged.
  *   <li>Idle: one history thread wakes every few seconds; the server thread only per request.
  *   <li>The health rule ({@link io.ferry.agent.http.HealthRule}) is a pure function with table tests.
+ *   <li>Every JSON answer says which agent it is ({@code agent.gatewayId}, absolute {@code agent.stateDir}),
+ *       so {@code ferry status} never shows another agent's server as its configuration's.
+ *   <li>A configured server that cannot listen is a start failure of {@code ferry run} (exit 3), never skipped.
  * </ul>
  */
 package io.ferry.agent.http;
