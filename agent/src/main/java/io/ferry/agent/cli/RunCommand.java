@@ -138,10 +138,12 @@ public final class RunCommand implements Callable<Integer> {
       return r;
     }
 
-    /** Asks for a clean stop, logged once with its cause: a second Ctrl-C while stopping changes nothing. */
+    /** Asks for a clean stop, logged with its cause: a second Ctrl-C while stopping changes nothing but says so. */
     void stop(String cause) {
       if (stopCause.compareAndSet(null, cause)) {
         LOG.info("{} received: stopping", cause);
+      } else {
+        LOG.info("{} received: already stopping (drivers stop, the queue is flushed and closed)", cause);
       }
       events.add(Event.STOP);
     }
