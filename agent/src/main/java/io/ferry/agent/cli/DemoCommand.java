@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run Ferry on built-in simulated instruments, uploading to a local JSON-lines file;",
-      "prints the status page's URL first, then one status line per second. Ctrl-C or SIGTERM, at any moment,",
-      "start-up included, stops cleanly (drivers stop, the queue is flushed and closed) with exit 0."
+      "prints the status page's URL first, then one status line per second.",
+      "Ctrl-C or SIGTERM at any moment, start-up included, stops cleanly with exit 0 (drivers stop, the queue is flushed and closed)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly (Ctrl-C, SIGTERM, --duration)", "3:could not start"})

@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the agent: poll instruments, buffer every sample, upload. SIGTERM or Ctrl-C at any moment, start-up",
-      "included, stops it cleanly (drivers stop, the queue is flushed and closed; logged) with exit 0.",
+      "Run the agent: poll instruments, buffer every sample, upload.",
+      "SIGTERM or Ctrl-C at any moment, start-up included, stops it cleanly with exit 0 (drivers stop, the queue is flushed and closed; logged).",
       "SIGHUP (or `ferry reload`) re-reads the configuration: only added, removed and changed instruments and",
       "uplinks are touched; an invalid configuration is refused and the running one kept."
     },
