@@ -54,7 +54,13 @@ public record HttpSettings(
   static Optional<HttpSettings> read(Fields f) {
     Optional<String> listen = f.requiredString("listen");
     boolean allowRemote = f.bool("allowRemote", false);
+    boolean tokenGiven = f.has("token");
     Optional<Secret> token = f.secret("token");
+    if (token.isPresent() && token.get().reveal().isBlank()) {
+      f.error("token", "the secret " + token.get().source() + " is empty");
+      return Optional.empty();
+    }
+    token = Secret.plausible(f, "token", token);
     int failures = f.integer("instrumentFailures", DEFAULT_INSTRUMENT_FAILURES, 1, 1_000_000);
     Duration stall = f.duration("uplinkStall", DEFAULT_UPLINK_STALL, Duration.ofSeconds(1), Duration.ofDays(30));
     Duration unknown = f.duration("uplinkOutcomeUnknown", DEFAULT_UPLINK_OUTCOME_UNKNOWN, Duration.ZERO, Duration.ofDays(30));
@@ -81,18 +87,22 @@ public record HttpSettings(
       f.error("listen", "the port must be a number from 0 to 65535, got \"" + text.substring(colon + 1) + "\"");
       return Optional.empty();
     }
+    Optional<String> notAnAddress = ListenAddress.problem(host);
+    if (notAnAddress.isPresent()) {
+      f.error("listen", notAnAddress.get());
+      return Optional.empty();
+    }
     boolean loopback = isLoopback(host);
     if (!loopback && !allowRemote) {
       f.error("listen", host + " is not a loopback address: the status server is reachable from the network there; "
           + "set allowRemote: true and a token (${env:NAME} or ${file:PATH}) to allow it");
       return Optional.empty();
     }
+    if (tokenGiven && token.isEmpty()) {
+      return Optional.empty(); // the token's own error says why
+    }
     if (!loopback && token.isEmpty()) {
       f.error("token", "required when listening beyond loopback (allowRemote: true): a bearer token from ${env:NAME} or ${file:PATH}");
-      return Optional.empty();
-    }
-    if (token.isPresent() && token.get().reveal().isBlank()) {
-      f.error("token", "the secret " + token.get().source() + " is empty");
       return Optional.empty();
     }
     return Optional.of(new HttpSettings(host, port, allowRemote, token, failures, stall, unknown));

@@ -79,10 +79,54 @@ class HttpSettingsTest {
       "http: {listen: \"127.0.0.1:70000\"}                    | http.listen: the port must be a number from 0 to 65535",
       "http: {listen: \"127.0.0.1:9108\", instrumentFailure: 3} | http.instrumentFailure: unknown key",
       "http: {allowRemote: true}                            | http.listen: missing required key",
+      "http: {listen: \"999.0.0.1:9108\", allowRemote: true} | http.listen: \"999.0.0.1\" is not an IP address: 999 is out of range",
+      "http: {listen: \"gateway.example:9108\", allowRemote: true} | http.listen: \"gateway.example\" is not an IP address",
+      "http: {listen: \"[::g]:9108\", allowRemote: true}     | http.listen: \"::g\" is not an IPv6 address",
   })
   void mistakesNameTheKey(String yaml, String expected) throws IOException {
     load(yaml + "\n", Map.of());
     assertThat(lines()).hasSize(1);
     assertThat(lines().get(0)).startsWith("agent.yaml:3:").contains(expected);
+  }
+
+  @Test
+  void aTokenFollowsTheRuleOfEverySecretAndIsReportedOnce() throws IOException {
+    // 5 characters: refused as an uplink key of that length is (Secret.MIN_LENGTH), without a second "token required" line.
+    assertThat(load("http: {listen: \"0.0.0.0:9108\", allowRemote: true, token: \"${env:T}\"}\n", Map.of("T", "abcde"))).isEmpty();
+    assertThat(lines()).containsExactly(
+        "agent.yaml:3:58 http.token: the secret from ${env:T} is 5 characters long: too short to be a real credential (at least 8)");
+  }
+
+  @Test
+  void aTokenOfEightCharactersIsAccepted() throws IOException {
+    HttpSettings s = load("http: {listen: \"127.0.0.1:9108\", token: \"${env:T}\"}\n", Map.of("T", "abcdefgh")).orElseThrow();
+    assertThat(lines()).isEmpty();
+    assertThat(s.token()).isPresent();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "127.0.0.1      | ",
+      "0.0.0.0        | ",
+      "192.168.10.255 | ",
+      "localhost      | ",
+      "::1            | ",
+      "::             | ",
+      "fe80::1        | ",
+      "::ffff:10.0.0.1 | ",
+      "999.0.0.1      | 999 is out of range",
+      "256.1.1.1      | 256 is out of range",
+      "127.1          | write four numbers",
+      "1.2.3.4.5      | write four numbers",
+      "gateway.local  | host names are not looked up",
+      "::g            | is not an IPv6 address",
+      "1:2:3:4:5:6:7:8:9 | is not an IPv6 address",
+  })
+  void listenHostsAreLiteralAddressesOrLocalhost(String host, String problem) {
+    if (problem == null) {
+      assertThat(ListenAddress.problem(host)).isEmpty();
+    } else {
+      assertThat(ListenAddress.problem(host)).hasValueSatisfying(p -> assertThat(p).contains(problem).contains(host));
+    }
   }
 }

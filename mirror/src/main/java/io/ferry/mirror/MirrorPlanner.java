@@ -35,7 +35,7 @@ public final class MirrorPlanner {
     List<Integer> partitions = partitions(f);
     Optional<HttpUrl> tokenUrl = url(f, "tokenUrl");
     Optional<String> clientId = f.requiredString("clientId");
-    Optional<Secret> clientSecret = f.requiredSecret("clientSecret");
+    Optional<Secret> clientSecret = Secret.plausible(f, "clientSecret", f.requiredSecret("clientSecret"));
     List<String> scopes = f.strings("scopes");
     Optional<String> audience = f.string("audience");
     if (scopes.isEmpty() && audience.isEmpty()) {

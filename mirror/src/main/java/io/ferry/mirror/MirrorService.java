@@ -38,6 +38,8 @@ public final class MirrorService implements AutoCloseable {
   private SubscriptionClient client;
   private volatile String state = "stopped";
   private volatile boolean closing;
+  /** Read just before the connection closed, so a status asked for after the stop (the final status line) is true. */
+  private MirrorStatus last;
 
   /**
    * @param database the buffer's SQLite file ({@code Buffer.file()}); the mirror opens its own connection
@@ -168,8 +170,13 @@ public final class MirrorService implements AutoCloseable {
   /** Counts, lag and per-partition cursors, read from the tables; state {@code stopped} before start. */
   public MirrorStatus status() {
     MirrorStore s;
+    MirrorStatus stopped;
     synchronized (this) {
       s = store;
+      stopped = last;
+    }
+    if (stopped != null) {
+      return stopped;
     }
     if (s == null) {
       return new MirrorStatus(state, 0, 0, 0, Optional.empty(), Optional.empty(), List.of());
@@ -177,6 +184,10 @@ public final class MirrorService implements AutoCloseable {
     try {
       return s.status(state, clock.instant());
     } catch (SQLException e) {
+      if (closing) {
+        // Asked while close() closes the connection: not a failure, the stop.
+        return new MirrorStatus("stopping", 0, 0, 0, Optional.empty(), Optional.empty(), List.of());
+      }
       return new MirrorStatus(state + " (status unreadable: " + e.getMessage() + ")", 0, 0, 0, Optional.empty(), Optional.empty(), List.of());
     }
   }
@@ -204,6 +215,12 @@ public final class MirrorService implements AutoCloseable {
       }
     }
     synchronized (this) {
+      try {
+        last = store.status("stopped", clock.instant());
+      } catch (SQLException e) {
+        last = new MirrorStatus("stopped", 0, 0, 0, Optional.empty(), Optional.empty(), List.of());
+        LOG.warn("mirror: reading the final status failed: {}", e.getMessage());
+      }
       try {
         store.close();
       } catch (SQLException e) {

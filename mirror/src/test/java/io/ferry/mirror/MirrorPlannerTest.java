@@ -37,7 +37,7 @@ class MirrorPlannerTest {
 
   static Result plan(String yaml) {
     Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.of(problems, Map.of("CDF_SECRET", "hunter2"));
+    ConfigContext ctx = ConfigContext.of(problems, Map.of("CDF_SECRET", "hunter2-cdf", "SHORT", "hunter2"));
     Fields root = YamlReader.read("agent.yaml", yaml, problems).flatMap(n -> ctx.fields(n, "")).orElseThrow();
     Optional<MirrorPlan> plan = root.object("mirror").flatMap(MirrorPlanner::plan);
     ctx.finish();
@@ -56,9 +56,9 @@ class MirrorPlannerTest {
     assertThat(p.limit()).isEqualTo(1000);
     assertThat(p.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(p.initializeCursors()).isEmpty();
-    assertThat(p.clientSecret().reveal()).isEqualTo("hunter2");
+    assertThat(p.clientSecret().reveal()).isEqualTo("hunter2-cdf");
     assertThat(p.toString()).doesNotContain("hunter2");
-    assertThat(String.join("\n", p.describe())).doesNotContain("hunter2").contains("${env:CDF_SECRET}", "partitions: all");
+    assertThat(String.join("\n", p.describe())).doesNotContain("hunter2-cdf").contains("${env:CDF_SECRET}", "partitions: all");
   }
 
   @Test
@@ -101,6 +101,8 @@ class MirrorPlannerTest {
         Arguments.of(VALID.replace("https://westeurope-1", "http://westeurope-1"), "mirror.baseUrl: must use https"),
         Arguments.of(VALID.replace("${env:CDF_SECRET}", "hunter2"), "mirror.clientSecret: secrets are never written in YAML"),
         Arguments.of(VALID.replace("${env:CDF_SECRET}", "${env:NOPE}"), "environment variable NOPE is not set"),
+        Arguments.of(VALID.replace("${env:CDF_SECRET}", "${env:SHORT}"),
+            "mirror.clientSecret: the secret from ${env:SHORT} is 7 characters long: too short to be a real credential (at least 8)"),
         Arguments.of(VALID + "  initializeCursors: yesterday\n", "mirror.initializeCursors: expected \"now\" or N[w|d|h|m]-ago"),
         Arguments.of(VALID + "  pollTimeout: 10s\n", "mirror.pollTimeout: must be between 0ms and 5s"),
         Arguments.of(VALID + "  pollTimeout: 1500ms\n", "mirror.pollTimeout: must be whole seconds"),

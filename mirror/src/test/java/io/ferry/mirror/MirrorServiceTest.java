@@ -137,6 +137,20 @@ class MirrorServiceTest {
   }
 
   @Test
+  void afterCloseTheStatusIsTheFinalCountsNotAClosedConnection() throws Exception {
+    ScriptedServer d = serve(richScript(), 2);
+    mirror(List.of(0, 1), new RecordingSleeper(null));
+    await().atMost(Duration.ofSeconds(20)).until(d::finished);
+    MirrorStatus running = service.status();
+    service.close();
+
+    MirrorStatus stopped = service.status();
+    assertThat(stopped.state()).isEqualTo("stopped");
+    assertThat(stopped.series()).isEqualTo(running.series()).isPositive();
+    assertThat(stopped.points()).isEqualTo(running.points()).isPositive();
+  }
+
+  @Test
   void restartResumesFromStoredCursorsWithoutRereading() throws Exception {
     SubscriptionScript script = richScript();
     ScriptedServer d = serve(script, 2);

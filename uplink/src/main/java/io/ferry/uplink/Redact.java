@@ -21,7 +21,7 @@ import okhttp3.HttpUrl;
  */
 public final class Redact {
   /** Shortest credential accepted: anything shorter is not a real key, and could not be kept out of logs. */
-  public static final int MIN_SECRET = 8;
+  public static final int MIN_SECRET = Secret.MIN_LENGTH;
 
   private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]+");
 
@@ -35,14 +35,9 @@ public final class Redact {
     return plausible(f, key, f.requiredSecret(key));
   }
 
-  /** {@code secret} unless shorter than {@link #MIN_SECRET} (then an error at {@code key}). */
+  /** {@code secret} unless shorter than {@link #MIN_SECRET} (then an error at {@code key}): the one rule, {@link Secret#plausible}. */
   public static Optional<Secret> plausible(Fields f, String key, Optional<Secret> secret) {
-    if (secret.isPresent() && secret.get().reveal().strip().length() < MIN_SECRET) {
-      f.error(key, "the secret from " + secret.get().source() + " is " + secret.get().reveal().strip().length()
-          + " characters long: too short to be a real credential (at least " + MIN_SECRET + ")");
-      return Optional.empty();
-    }
-    return secret;
+    return Secret.plausible(f, key, secret);
   }
 
   /**

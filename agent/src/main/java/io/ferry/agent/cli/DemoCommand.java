@@ -39,10 +39,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run Ferry on built-in simulated instruments, uploading to a local JSON-lines file;",
-      "prints the status page's URL first, then one status line per second. Ctrl-C stops cleanly (drivers stop, the queue is flushed and closed)."
+      "prints the status page's URL first, then one status line per second.",
+      "Ctrl-C or SIGTERM at any moment, start-up included, stops cleanly with exit 0 (drivers stop, the queue is flushed and closed)."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped cleanly", "3:could not start"})
+    exitCodeList = {"0:stopped cleanly (Ctrl-C, SIGTERM, --duration)", "3:could not start"})
 public final class DemoCommand implements Callable<Integer> {
   private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -62,6 +63,13 @@ public final class DemoCommand implements Callable<Integer> {
     if (duration != null && duration.isZero()) {
       throw new ParameterException(spec.commandLine(), "--duration must be longer than 0s");
     }
+    // First: Ctrl-C while the configuration is copied or the agent starts is a clean stop too (exit 0, not 130).
+    try (RunCommand.Requests requests = RunCommand.Requests.fromSignals(false)) {
+      return demo(out, requests);
+    }
+  }
+
+  private int demo(PrintWriter out, RunCommand.Requests requests) throws Exception {
     Path home = dir.toAbsolutePath().normalize();
     Optional<String> unusable = StateDirs.problem(home);
     if (unusable.isPresent()) {
@@ -85,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("Ferry demo: simulated instruments from " + configDir + ", buffer and uploads in " + home);
       out.println("uploaded records are appended to " + home.resolve("uploaded.jsonl") + "; Ctrl-C stops");
       out.flush();
-    });
+    }, requests);
   }
 
   /** Copies the demo configuration out of the jar (or classes directory), pointing its state at {@code home}. */

@@ -12,19 +12,21 @@ import io.ferry.agent.systemd.Notifier;
 import io.ferry.agent.systemd.NotifySocket;
 import io.ferry.agent.systemd.PidFile;
 import io.ferry.agent.systemd.ServiceNotifier;
+import io.ferry.agent.systemd.Signals;
 import io.ferry.config.Durations;
+import io.ferry.config.HttpSettings;
+import io.ferry.config.IoCauses;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,24 +36,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * {@code ferry run}: the service. SIGTERM and SIGINT stop it cleanly (drivers stop, the queue is
- * flushed and closed) with exit 0; SIGHUP reloads the configuration directory. Under systemd it
+ * flushed and closed) with exit 0, from the first moment of the command, start-up included; SIGHUP
+ * reloads the configuration directory. A configured status server that cannot listen is a start
+ * failure (exit 3): health must not silently be missing. Under systemd it
  * speaks the notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING).
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the agent: poll instruments, buffer every sample, upload. Stops cleanly on SIGTERM or Ctrl-C.",
+      "Run the agent: poll instruments, buffer every sample, upload.",
+      "SIGTERM or Ctrl-C at any moment, start-up included, stops it cleanly with exit 0 (drivers stop, the queue is flushed and closed; logged).",
       "SIGHUP (or `ferry reload`) re-reads the configuration: only added, removed and changed instruments and",
       "uplinks are touched; an invalid configuration is refused and the running one kept."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped cleanly (SIGTERM, Ctrl-C)", "1:the configuration has errors (all are printed)", "3:could not start (buffer, state directory)"})
+    exitCodeList = {"0:stopped cleanly (SIGTERM, Ctrl-C)", "1:the configuration has errors (all are printed)", "3:could not start (buffer, state directory, or the status server cannot listen on http.listen)"})
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -78,20 +81,24 @@ public final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--status-every must be at least " + Durations.format(MIN_STATUS_EVERY) + ", got " + Durations.format(statusEvery));
     }
-    AgentPlanner planner = new AgentPlanner(StandardComponents.create(), System::getenv);
-    Optional<AgentPlan> plan = ConfigOption.planOrReport(planner, config.dir(), spec.commandLine().getErr());
-    if (plan.isEmpty()) {
-      LOG.error("not starting: the configuration in {} has errors (printed above)", config.dir());
-      return Main.EXIT_INVALID;
+    // Before anything else: a SIGTERM while the configuration is read or the agent starts is a clean stop too.
+    try (Requests requests = Requests.fromSignals(true)) {
+      LOG.info("starting: configuration {}", config.dir());
+      AgentPlanner planner = new AgentPlanner(StandardComponents.create(), System::getenv);
+      Optional<AgentPlan> plan = ConfigOption.planOrReport(planner, config.dir(), spec.commandLine().getErr());
+      if (plan.isEmpty()) {
+        LOG.error("not starting: the configuration in {} has errors (printed above)", config.dir());
+        return Main.EXIT_INVALID;
+      }
+      Optional<String> unusable = unusableStateDir(plan.get());
+      if (unusable.isPresent()) {
+        LOG.error("not starting: {}", unusable.get());
+        return Main.EXIT_RUNTIME;
+      }
+      Service service = new Service(planner, config.dir(), NotifySocket.fromEnvironment(System.getenv()),
+          NotifySocket.watchdog(System.getenv(), ProcessHandle.current().pid()), stallAfter);
+      return run(plan.get(), statusEvery, line -> LOG.info("{}", line), null, service, url -> {}, requests);
     }
-    Optional<String> unusable = unusableStateDir(plan.get());
-    if (unusable.isPresent()) {
-      LOG.error("not starting: {}", unusable.get());
-      return Main.EXIT_RUNTIME;
-    }
-    Service service = new Service(planner, config.dir(), NotifySocket.fromEnvironment(System.getenv()),
-        NotifySocket.watchdog(System.getenv(), ProcessHandle.current().pid()), stallAfter);
-    return run(plan.get(), statusEvery, line -> LOG.info("{}", line), null, service, url -> {});
   }
 
   /** The state directory or the buffer's directory cannot be used: one line naming which and why. */
@@ -104,26 +111,89 @@ public final class RunCommand implements Callable<Integer> {
     return bufferDir == null ? Optional.empty() : StateDirs.problem(bufferDir).map(p -> "buffer directory " + p);
   }
 
-  /** What only the service does: reload, systemd notification, signals, the pid file. */
+  /** What only the service does: reload, systemd notification, the pid file. */
   record Service(AgentPlanner planner, Path configDir, Notifier notifier, Optional<Duration> watchdog, Duration stallAfter) {}
 
   /**
-   * Starts the agent, reports status every {@code every}, and stops cleanly on JVM shutdown
-   * (Ctrl-C) or when {@code stopAfter} elapses (the demo).
+   * Stop and reload requests. Installed as the first thing {@code run} and {@code demo} do, so
+   * SIGTERM or Ctrl-C at any moment after that (reading the configuration, opening the buffer,
+   * running) ends in the same clean stop with exit 0; the JVM's default would exit 143 or 130,
+   * during start-up without a word in the log.
+   */
+  static final class Requests implements AutoCloseable {
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final Signals.Handlers handlers = Signals.handlers();
+    private final AtomicReference<String> stopCause = new AtomicReference<>();
+
+    private Requests() {}
+
+    /** SIGTERM and SIGINT ask for a clean stop; SIGHUP for a reload when {@code reload}. */
+    static Requests fromSignals(boolean reload) {
+      Requests r = new Requests();
+      r.handlers.on("TERM", () -> r.stop("SIGTERM"));
+      r.handlers.on("INT", () -> r.stop("SIGINT"));
+      if (reload) {
+        r.handlers.on("HUP", () -> r.events.add(Event.RELOAD));
+      }
+      return r;
+    }
+
+    /** Asks for a clean stop, logged with its cause: a second Ctrl-C while stopping changes nothing but says so. */
+    void stop(String cause) {
+      if (stopCause.compareAndSet(null, cause)) {
+        LOG.info("{} received: stopping", cause);
+      } else {
+        LOG.info("{} received: already stopping (drivers stop, the queue is flushed and closed)", cause);
+      }
+      events.add(Event.STOP);
+    }
+
+    /** Why a stop was asked for, if it was. */
+    Optional<String> stopCause() {
+      return Optional.ofNullable(stopCause.get());
+    }
+
+    Event next(long nanos) throws InterruptedException {
+      return events.poll(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void close() {
+      handlers.close();
+    }
+  }
+
+  /**
+   * Starts the agent, reports status every {@code every}, and stops cleanly on SIGTERM or Ctrl-C
+   * or when {@code stopAfter} elapses (the demo).
    */
   static int runUntilStopped(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter,
-      Consumer<java.net.URI> serving) throws InterruptedException {
-    return run(plan, every, status, stopAfter, null, serving);
+      Consumer<java.net.URI> serving, Requests requests) throws InterruptedException {
+    return run(plan, every, status, stopAfter, null, serving, requests);
   }
 
   private static int run(AgentPlan plan, Duration every, Consumer<String> status, Duration stopAfter, Service service,
-      Consumer<java.net.URI> serving) throws InterruptedException {
+      Consumer<java.net.URI> serving, Requests requests) throws InterruptedException {
+    if (requests.stopCause().isPresent()) {
+      LOG.info("stopped before the agent started ({}); nothing was running", requests.stopCause().get());
+      return Main.EXIT_OK;
+    }
     Agent agent;
     // The status server (agent.yaml http:) watches the agent from its start: poll latency is measured as it happens.
     // It listens before the agent starts, so its URL is known (and printed) first; until the agent
     // runs it answers 503 "starting".
     Observatory observatory = plan.http().map(h -> Observatory.create(plan, h, InstantSource.system())).orElse(null);
-    StatusServer server = observatory == null ? null : startStatusServer(observatory, serving);
+    StatusServer server = null;
+    if (observatory != null) {
+      try {
+        server = startStatusServer(observatory, serving);
+      } catch (IOException e) {
+        // Health is what systemd, Prometheus and the operator watch: without it the agent must not run unseen.
+        LOG.error("cannot start: {}", cannotListen(observatory.settings(), e));
+        observatory.close();
+        return Main.EXIT_RUNTIME;
+      }
+    }
     try {
       agent = Agent.start(plan, InstantSource.system(), observatory == null ? PollListener.NONE : observatory);
     } catch (RuntimeException e) {
@@ -138,11 +208,10 @@ public final class RunCommand implements Callable<Integer> {
     if (observatory != null) {
       observatory.attach(agent::snapshot);
     }
-    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    // Fallback for a JVM shutdown we did not catch as a signal (the demo's Ctrl-C, System.exit elsewhere).
+    // Fallback for a JVM shutdown we did not catch as a signal (System.exit elsewhere, -Xrs).
     Thread hook = new Thread(() -> {
-      events.add(Event.STOP);
+      requests.stop("JVM shutdown");
       try {
         stopped.await();
       } catch (InterruptedException e) {
@@ -153,14 +222,9 @@ public final class RunCommand implements Callable<Integer> {
 
     Reloader reloader = service == null ? null : new Reloader(agent, service.configDir(), service.planner());
     ServiceNotifier notifier = null;
-    List<Runnable> restoreSignals = new ArrayList<>();
     Path pidFile = PidFile.in(plan.stateDir());
     long pid = ProcessHandle.current().pid();
     if (service != null) {
-      // Handling TERM ourselves keeps the JVM from exiting with 143: we stop, then return 0.
-      handle("TERM", () -> events.add(Event.STOP), restoreSignals);
-      handle("INT", () -> events.add(Event.STOP), restoreSignals);
-      handle("HUP", () -> events.add(Event.RELOAD), restoreSignals);
       try {
         PidFile.write(pidFile, pid);
       } catch (IOException e) {
@@ -174,7 +238,7 @@ public final class RunCommand implements Callable<Integer> {
     long deadline = stopAfter == null ? Long.MAX_VALUE : System.nanoTime() + stopAfter.toNanos();
     long nextStatus = System.nanoTime() + every.toNanos();
     try {
-      while (true) {
+      while (requests.stopCause().isEmpty()) {
         long now = System.nanoTime();
         if (now - deadline >= 0) {
           break;
@@ -184,7 +248,7 @@ public final class RunCommand implements Callable<Integer> {
           nextStatus = now + every.toNanos();
           continue;
         }
-        Event e = events.poll(Math.min(nextStatus - now, deadline - now), TimeUnit.NANOSECONDS);
+        Event e = requests.next(Math.min(nextStatus - now, deadline - now));
         if (e == Event.STOP) {
           break;
         }
@@ -210,7 +274,6 @@ public final class RunCommand implements Callable<Integer> {
       if (service != null) {
         PidFile.remove(pidFile, pid);
       }
-      restoreSignals.forEach(Runnable::run);
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -226,28 +289,19 @@ public final class RunCommand implements Callable<Integer> {
     return reloader == null ? line : reloader.statusFragment().map(f -> line + " | " + f).orElse(line);
   }
 
-  private static void handle(String name, Runnable action, List<Runnable> restore) {
-    try {
-      Signal signal = new Signal(name);
-      SignalHandler previous = Signal.handle(signal, s -> action.run());
-      restore.add(() -> Signal.handle(signal, previous));
-    } catch (IllegalArgumentException e) {
-      // -Xrs or a signal the JVM reserves: the shutdown hook still stops us on TERM (exit 143)
-      LOG.warn("cannot handle SIG{}: {}", name, e.getMessage());
-    }
+  /** Serves health, metrics and the status page; throws when it cannot listen (a start failure). */
+  private static StatusServer startStatusServer(Observatory observatory, Consumer<java.net.URI> serving) throws IOException {
+    StatusServer server = StatusServer.start(observatory);
+    serving.accept(server.uri()); // ferry demo prints it: before any log line
+    LOG.info("status server listening on {}{}", server.uri(), server.tokenRequired() ? " (bearer token required)" : "");
+    return server;
   }
 
-  /** Serves health, metrics and the status page; a server that cannot listen is logged and the agent runs on without it. */
-  private static StatusServer startStatusServer(Observatory observatory, Consumer<java.net.URI> serving) {
-    try {
-      StatusServer server = StatusServer.start(observatory);
-      serving.accept(server.uri()); // ferry demo prints it: before any log line
-      LOG.info("status server listening on {}{}", server.uri(), server.tokenRequired() ? " (bearer token required)" : "");
-      return server;
-    } catch (IOException e) {
-      LOG.error("the status server cannot listen on {}:{} ({}); the agent runs on without it", observatory.settings().host(),
-          observatory.settings().port(), e.getMessage());
-      return null;
-    }
+  /** {@code the status server cannot listen on 127.0.0.1:9108 (http.listen): address already in use}. */
+  static String cannotListen(HttpSettings settings, IOException e) {
+    String cause = IoCauses.describe(e);
+    cause = cause.isEmpty() ? cause : Character.toLowerCase(cause.charAt(0)) + cause.substring(1);
+    String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+    return "the status server cannot listen on " + host + ":" + settings.port() + " (http.listen): " + cause;
   }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,17 +26,21 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ferry status}: the running agent at a glance in a terminal (over SSH), from its local
  * status server's {@code /health} (agent.yaml {@code http:}); when no server answers, the buffer
- * database's backlog instead ({@code ferry buffer stats}). Read-only.
+ * database's backlog instead ({@code ferry buffer stats}). A server that is another agent's (its
+ * {@code agent} object names another gateway id or state directory) is said to be so, exit 3, and
+ * never rendered as this configuration's. Read-only.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
       "Show the running agent: per instrument and uplink state, backlog, oldest unsent sample, catch-up estimate.",
-      "Asks the agent's status server (agent.yaml http:); without one, reads the backlog from the buffer database."
+      "Asks the agent's status server (agent.yaml http:); without one, reads the backlog from the buffer database.",
+      "The server must be this configuration's agent (its gateway id and stateDir); another agent's is never shown as this one."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:healthy (or the database was read)", "1:unhealthy, or the configuration has errors", "3:nothing could be read"})
+    exitCodeList = {"0:healthy (or the database was read)", "1:unhealthy, or the configuration has errors",
+        "3:nothing could be read, or the status server that answered is another agent's (backlog read from the database)"})
 public final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,12 +100,20 @@ public final class StatusCommand implements Callable<Integer> {
         http.flatMap(HttpSettings::token).ifPresent(t -> req.header("Authorization", "Bearer " + t.reveal()));
         HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
             .send(req.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 || r.statusCode() == 503) {
-          JsonNode h = JSON.readTree(r.body());
-          render(h, health, out);
-          return h.path("healthy").asBoolean() ? Main.EXIT_OK : Main.EXIT_INVALID;
+        JsonNode h = r.statusCode() == 200 || r.statusCode() == 503 ? json(r.body()) : null;
+        if (h != null) {
+          Optional<String> other = otherAgent(h.path("agent"), agent.gatewayId(), agent.stateDir(), dir);
+          if (other.isEmpty()) {
+            render(h, health, out);
+            return h.path("healthy").asBoolean() ? Main.EXIT_OK : Main.EXIT_INVALID;
+          }
+          // Another agent's instruments must never be shown as this one's: say so, show what is ours (the database).
+          out.println("the status server at " + target.get() + " " + other.get() + "; from the buffer database instead (backlog only):");
+          fromDatabase(out, err);
+          return Main.EXIT_RUNTIME;
         }
-        why = health + " answered HTTP " + r.statusCode() + (r.statusCode() == 401 ? " (the token in agent.yaml is not the agent's)" : "");
+        why = health + " answered HTTP " + r.statusCode() + (r.statusCode() == 401 ? " (the token in agent.yaml is not the agent's)"
+            : r.statusCode() == 503 ? " (" + r.body().strip().lines().findFirst().orElse("not ready") + ")" : "");
       } catch (ConnectException e) {
         why = "nothing listens on " + health + " (is the agent running?)";
       } catch (IOException e) {
@@ -111,12 +124,62 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     out.println(why + "; from the buffer database instead (backlog only):");
+    return fromDatabase(out, err);
+  }
+
+  /** {@code ferry buffer stats} of this configuration's database: what can be read without its agent's server. */
+  private int fromDatabase(PrintWriter out, PrintWriter err) {
     out.flush();
     BufferCommand.Stats stats = new BufferCommand.Stats();
     CommandLine cl = new CommandLine(stats);
     cl.setOut(out);
     cl.setErr(err);
     return cl.execute("--config", dir.toString());
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException e) {
+      return null; // "the agent is starting" is plain text
+    }
+  }
+
+  /**
+   * Empty when {@code served} (the {@code agent} object of {@code /health}) is the agent of this
+   * configuration: the same gateway id and state directory. Two agents never share a state
+   * directory, so with a port clash (two agents, one port) this tells them apart. Otherwise the
+   * rest of a sentence saying whose it is.
+   */
+  static Optional<String> otherAgent(JsonNode served, String gatewayId, Path stateDir, Path configDir) {
+    String ours = "(gateway " + gatewayId + ", stateDir " + absolute(stateDir) + ")";
+    if (!served.path("gatewayId").isTextual() || !served.path("stateDir").isTextual()) {
+      return Optional.of("does not say which agent it is (an older Ferry, or not Ferry), so it cannot be shown as the agent of "
+          + configDir + " " + ours);
+    }
+    String theirGateway = served.path("gatewayId").asText();
+    Path theirState = Path.of(served.path("stateDir").asText());
+    if (theirGateway.equals(gatewayId) && sameDirectory(theirState, stateDir)) {
+      return Optional.empty();
+    }
+    return Optional.of("belongs to another agent (gateway " + theirGateway + ", stateDir " + theirState + "), not to the one "
+        + "configured in " + configDir + " " + ours + ": two agents on one port?");
+  }
+
+  private static Path absolute(Path p) {
+    return p.toAbsolutePath().normalize();
+  }
+
+  private static boolean sameDirectory(Path served, Path configured) {
+    if (absolute(served).equals(absolute(configured))) {
+      return true;
+    }
+    try {
+      return Files.exists(served) && Files.exists(configured) && Files.isSameFile(served, configured); // through links
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The server as seen from this machine: a wildcard bind is reached on loopback. */

@@ -99,6 +99,11 @@ public final class Observatory implements PollListener, AutoCloseable {
     return settings;
   }
 
+  /** The configuration watched: its gateway id and state directory say which agent this is. */
+  AgentPlan plan() {
+    return plan;
+  }
+
   /** Starts watching: {@code source} is the running agent's {@code snapshot()}. */
   public synchronized void attach(Supplier<AgentSnapshot> source) {
     if (this.source != null) {

@@ -92,6 +92,19 @@ final class StatusJson {
     return root;
   }
 
+  /**
+   * Which agent answers ({@code "agent": {"gatewayId", "stateDir"}}): with two agents on one
+   * machine a port clash can put the other one behind this configuration's port, and
+   * {@code ferry status} must be able to tell. Two agents never share a state directory (the
+   * buffer is locked), so the pair names one agent; the path is absolute.
+   */
+  static ObjectNode withAgent(ObjectNode root, io.ferry.agent.plan.AgentPlan plan) {
+    ObjectNode agent = root.putObject("agent");
+    agent.put("gatewayId", plan.gatewayId());
+    agent.put("stateDir", plan.stateDir().toAbsolutePath().normalize().toString());
+    return root;
+  }
+
   private static void series(ObjectNode target, Map<String, List<Ring.Point>> all) {
     all.forEach((k, v) -> points(target.putArray(k), v));
   }

@@ -94,15 +94,16 @@ public final class StatusServer implements AutoCloseable {
       switch (path) {
         case "/health" -> {
           Health h = observatory.health();
-          send(ex, h.healthy() ? 200 : 503, "application/json", StatusJson.health(h).toPrettyString() + "\n");
+          send(ex, h.healthy() ? 200 : 503, "application/json", StatusJson.withAgent(StatusJson.health(h), observatory.plan()).toPrettyString() + "\n");
         }
         case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", observatory.scrape());
         case "/api/status" -> send(ex, 200, "application/json",
-            StatusJson.JSON.writeValueAsString(StatusJson.page(observatory.health(), observatory)));
+            StatusJson.JSON.writeValueAsString(StatusJson.withAgent(StatusJson.page(observatory.health(), observatory), observatory.plan())));
         case "/" -> {
           // Without a token the first data is in the page itself: it shows at once, even without script.
           String initial = shell || !observatory.attached() ? "null"
-              : StatusJson.JSON.writeValueAsString(StatusJson.page(observatory.health(), observatory)).replace("</", "<\\/");
+              : StatusJson.JSON.writeValueAsString(StatusJson.withAgent(StatusJson.page(observatory.health(), observatory), observatory.plan()))
+                  .replace("</", "<\\/");
           send(ex, 200, "text/html; charset=utf-8", PAGE.replace("/*INITIAL*/null", initial));
         }
         default -> send(ex, 404, "text/plain; charset=utf-8", "not found: try /, /health or /metrics\n");

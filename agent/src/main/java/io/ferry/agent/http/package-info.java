@@ -17,6 +17,9 @@
  *   <li>One count, every view: an uplink's outcome-unknown records ({@link io.ferry.uplink.OutcomeUnknown})
  *       reach {@code /health}, {@code /api/status}, the page, {@code ferry status} and
  *       {@code ferry_uplink_outcome_unknown_total} from the same status, never recounted here.
+ *   <li>Every JSON answer says which agent it is ({@code agent.gatewayId}, absolute {@code agent.stateDir}),
+ *       so {@code ferry status} never shows another agent's server as its configuration's.
+ *   <li>A configured server that cannot listen is a start failure of {@code ferry run} (exit 3), never skipped.
  * </ul>
  */
 package io.ferry.agent.http;

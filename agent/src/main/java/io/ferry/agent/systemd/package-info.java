@@ -1,7 +1,9 @@
 /**
  * Ferry under systemd: the {@code sd_notify} protocol spoken over {@code $NOTIFY_SOCKET} with
  * libc through JNA ({@link io.ferry.agent.systemd.NotifySocket}), the status and watchdog beat
- * ({@link io.ferry.agent.systemd.ServiceNotifier}), and the signals {@code ferry reload} sends.
+ * ({@link io.ferry.agent.systemd.ServiceNotifier}), the signals {@code ferry reload} sends, and the
+ * handlers for SIGTERM, SIGINT and SIGHUP ({@link io.ferry.agent.systemd.Signals}), installed before
+ * anything starts so that a stop during start-up is as clean as any other (exit 0).
  *
  * <p>Invariants: nothing here can stop the agent: a missing or broken notify socket only disables
  * notification (logged once); {@code WATCHDOG=1} is sent only while the agent reports no stalled

@@ -32,7 +32,7 @@ class BrokenConfigsTest {
   static final Path ROOT = Path.of("src/test/resources/broken-configs");
   /** The test environment: the secret must never appear in the output. */
   static final String SECRET = "TOPSECRET-env-value-0815";
-  static final Map<String, String> ENV = Map.of("FERRY_TEST_GS_KEY", SECRET);
+  static final Map<String, String> ENV = Map.of("FERRY_TEST_GS_KEY", SECRET, "FERRY_TEST_SHORT_TOKEN", "abcde");
 
   record Run(int exit, String out) {}
 

@@ -165,4 +165,28 @@ class CliExitCodesTest {
     assertThat(probe.err()).contains("connection refused");
     assertThat(probe.all() + stats.all()).doesNotContain("Exception").doesNotContain("\tat ");
   }
+
+  @Test
+  void aStatusServerThatCannotListenIsAStartFailureInOneLine() throws Exception {
+    Files.writeString(tmp.resolve("http.token"), "listen-test-token");
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String[][] cases = {
+          {"127.0.0.1:" + taken.getLocalPort(), "address already in use"},
+          // TEST-NET-1 (RFC 5737): a valid address that is no interface of this machine
+          {"192.0.2.1:9108", "cannot assign requested address"}};
+      for (String[] c : cases) {
+        Path dir = config("listen-" + c[1].replace(' ', '-'), tmp.resolve("state-listen").toString());
+        Files.writeString(dir.resolve("agent.yaml"), "http: {listen: \"" + c[0] + "\", allowRemote: true, token: \"${file:"
+            + tmp.resolve("http.token") + "}\"}\n", java.nio.file.StandardOpenOption.APPEND);
+        // check does not try the port: see README (the agent being checked usually holds it itself)
+        assertThat(ferry("check", "--config", dir.toString()).exit()).isZero();
+        try (ChildFerry run = ChildFerry.start("run", "--config", dir.toString())) {
+          assertThat(run.awaitExit(Duration.ofSeconds(60))).as(run.output()).isEqualTo(Main.EXIT_RUNTIME);
+          assertThat(run.lines()).as(run.output()).filteredOn(l -> l.contains(" ERROR ")).singleElement().asString()
+              .endsWith(" - cannot start: the status server cannot listen on " + c[0] + " (http.listen): " + c[1]);
+          assertThat(run.output()).doesNotContain("ferry started").doesNotContain("Exception").doesNotContain("\tat ");
+        }
+      }
+    }
+  }
 }

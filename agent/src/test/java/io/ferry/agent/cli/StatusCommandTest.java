@@ -3,14 +3,19 @@ package io.ferry.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.agent.http.RunningAgent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class StatusCommandTest {
@@ -58,5 +63,55 @@ class StatusCommandTest {
     // No buffer database yet: the database view says so, in the operator's words.
     assertThat(r.code()).isNotZero();
     assertThat(r.err() + r.out()).doesNotContain("Exception");
+  }
+
+  @Test
+  void aStatusServerOfAnotherAgentIsNamedAsSuchNotShownAsThisOne() throws Exception {
+    try (RunningAgent other = new RunningAgent(dir.resolve("other"), false)) {
+      // /health says which agent it is.
+      JsonNode served = new ObjectMapper().readTree(java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(other.uri().resolve("/health")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("agent");
+      Path otherState = dir.resolve("other").resolve("state").toAbsolutePath().normalize();
+      assertThat(served.path("gatewayId").asText()).isEqualTo("gw-obs");
+      assertThat(served.path("stateDir").asText()).isEqualTo(otherState.toString());
+
+      // This configuration: the same (default-like) gateway id, its own state, and the port the other agent took.
+      Path conf = dir.resolve("conf");
+      Files.createDirectories(conf.resolve("instruments.d"));
+      Files.writeString(conf.resolve("agent.yaml"), "gatewayId: gw-obs\nstateDir: " + dir.resolve("state")
+          + "\nhttp: {listen: \"127.0.0.1:" + other.uri().getPort() + "\"}\n");
+      Result r = run("--config", conf.toString());
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.EXIT_RUNTIME);
+      assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo("the status server at " + other.uri()
+          + " belongs to another agent (gateway gw-obs, stateDir " + otherState + "), not to the one configured in " + conf
+          + " (gateway gw-obs, stateDir " + dir.resolve("state").toAbsolutePath().normalize()
+          + "): two agents on one port?; from the buffer database instead (backlog only):");
+      assertThat(r.out()).as("the other agent's instruments are not shown as ours").doesNotContain("kiln").doesNotContain("press");
+      assertThat(r.out() + r.err()).doesNotContain("Exception");
+
+      // Its own configuration, through the same port: shown.
+      Result own = run("--config", other.conf.toString(), "--url", other.uri().toString());
+      assertThat(own.code()).as(own.out()).isIn(Main.EXIT_OK, Main.EXIT_INVALID);
+      assertThat(own.out()).startsWith("ferry: ").containsPattern("(?m)^kiln\\s");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "same agent                      | {\"gatewayId\": \"gw\", \"stateDir\": \"/var/lib/ferry\"}   | -",
+      "same state written differently  | {\"gatewayId\": \"gw\", \"stateDir\": \"/var/lib/./ferry\"} | -",
+      "other state directory           | {\"gatewayId\": \"gw\", \"stateDir\": \"/var/lib/ferry-b\"} | belongs to another agent (gateway gw, stateDir /var/lib/ferry-b)",
+      "other gateway id                | {\"gatewayId\": \"gw-b\", \"stateDir\": \"/var/lib/ferry\"} | belongs to another agent (gateway gw-b, stateDir /var/lib/ferry)",
+      "no identity (older server)      | {}                                                 | does not say which agent it is",
+  })
+  void whichAgentAnswered(String name, String agentJson, String expected) throws Exception {
+    Optional<String> other = StatusCommand.otherAgent(new ObjectMapper().readTree(agentJson), "gw", Path.of("/var/lib/ferry"),
+        Path.of("/etc/ferry"));
+    if (expected == null) {
+      assertThat(other).isEmpty();
+    } else {
+      assertThat(other).hasValueSatisfying(o -> assertThat(o).contains(expected).contains("/etc/ferry (gateway gw, stateDir /var/lib/ferry)"));
+    }
   }
 }
