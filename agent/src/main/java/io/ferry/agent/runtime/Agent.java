@@ -149,7 +149,8 @@ public final class Agent implements AutoCloseable {
    * removed and changed instruments, gives the buffer the new channels, starts added and changed
    * instruments, and restarts only the uplinks whose plan changed. Unchanged instruments keep
    * running on their tick schedule; the buffer and what it holds are untouched (an uplink
-   * restarted mid-batch leaves its lease to expire, so nothing is lost).
+   * restarted mid-batch releases its lease, so the new runner sends that batch again at once:
+   * nothing is lost).
    */
   public synchronized ReloadOutcome reload(AgentPlan next) {
     if (closed.get()) {
