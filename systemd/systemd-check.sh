@@ -6,19 +6,20 @@
 #   ready        the service is active through READY=1 (Type=notify) with Ferry's STATUS= text
 #   reload       `systemctl reload ferry` reloads (journal line); a bad configuration makes the
 #                reload fail visibly and the service keeps running
-#   kill -9      the restarted service reuses its buffer and delivers on from it
+#   kill -9      killed during an uplink outage, the restarted service reuses its buffer and
+#                delivers what was polled before the kill: none twice, no gap but the downtime
 #   watchdog     a frozen JVM (SIGSTOP) with a WatchdogSec=10s drop-in is killed and restarted
 #   stop         `systemctl stop ferry` ends with exit 0 (Result=success)
 #   journal      no stack trace in the service's journal
 #
 #   sudo systemd/systemd-check.sh [--deb FILE] [--rebuild-root] [--keep]
 #
-# Without --deb the package is built with the documented command (offline once jdeb is cached).
-# The root is built once into $FERRY_CHECK_CACHE (default /var/cache/ferry-systemd-check/root,
-# about 400 MB) and reused; each run boots a fresh copy of it. The Debian mirror is the one apt is
+# Without --deb the package is built with the documented command (offline when it can be).
+# The root is built once into $FERRY_CHECK_CACHE/root (default /var/cache/ferry-systemd-check,
+# about 450 MB) and reused; each run boots a fresh copy of it. The Debian mirror is the one apt is
 # configured with on this machine (override: FERRY_DEBIAN_MIRROR=URL). Host tools (debootstrap,
 # systemd-container) are installed with apt-get when missing. --keep leaves the container's copy
-# for inspection (the container itself is always terminated). Exit 0 only when every step passed.
+# for inspection, in $FERRY_CHECK_CACHE/run.* (the container itself is always terminated). Exit 0 only when every step passed.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,8 +46,9 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 log() { echo "  $*"; }
 evidence() { sed 's/^/      | /'; }
-pass() { echo "PASS  $*"; }
-fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
+section() { echo; echo "== $*"; section_start=$(now); }
+pass() { echo "PASS  $* [$(since "$section_start")]"; }
+fail() { echo "FAIL  $* [$(since "$section_start")]"; failures=$((failures + 1)); }
 
 # ---- host tools
 need=()
@@ -62,10 +64,10 @@ fi
 # ---- the package
 if [ -z "$deb" ]; then
   echo "== building the package"
-  offline=()
-  [ -d "${HOME}/.m2/repository/org/vafer/jdeb" ] && offline=(-o)
   s=$(now)
-  (cd "$repo" && ./mvnw -B -q "${offline[@]}" -pl agent -am package -Pdeb -DskipTests) \
+  # Offline when the deb profile's plugins are in ~/.m2 already, else once with downloads.
+  (cd "$repo" && { ./mvnw -B -q -o -pl agent -am package -Pdeb -DskipTests >/dev/null 2>&1 \
+      || ./mvnw -B -q -pl agent -am package -Pdeb -DskipTests; }) \
     || { echo "systemd-check: the package build failed" >&2; exit 3; }
   deb=$(ls -t "$repo"/agent/target/ferry_*_all.deb | head -n 1)
   log "built $(basename "$deb") in $(since "$s")"
@@ -106,12 +108,12 @@ else
 fi
 
 # ---- boot a copy
-run=$cache/run
-rm -rf "$run"
+rm -rf "$cache"/run.*   # left by --keep
 s=$(now)
-cp -a --reflink=auto "$base" "$run"
+run=$(mktemp -d "$cache/run.XXXXXX")
+cp -a --reflink=auto "$base/." "$run/"
 cp "$deb" "$run/root/ferry.deb"
-console=$cache/console.log
+console=$run.console.log
 nspawn_pid=
 pid1=
 cleanup() {
@@ -122,7 +124,7 @@ cleanup() {
     kill -KILL "$nspawn_pid" 2>/dev/null
     wait "$nspawn_pid" 2>/dev/null
   fi
-  $keep || rm -rf "$run"
+  $keep || rm -rf "$run" "$console"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -156,20 +158,17 @@ wait_for() { # wait_for SECONDS COMMAND...: true once COMMAND succeeds
 is_active() { [ "$(prop ActiveState)" = active ]; }
 
 # ---- install: postinst creates the user and starts the service under systemd
-echo
-echo "== install: dpkg -i $(basename "$deb")"
-s=$(now)
+section "install: dpkg -i $(basename "$deb")"
 cur=$(journal_cursor)
 if out=$(c dpkg -i /root/ferry.deb 2>&1); then
-  pass "install: dpkg -i exits 0 with only the package's dependencies in the root ($(since "$s"))"
+  pass "install: dpkg -i exits 0 with only the package's dependencies in the root"
 else
   fail "install: dpkg -i failed"
 fi
 echo "$out" | tail -n 4 | evidence
 
 # ---- ready: Type=notify, so active only once Ferry sent READY=1
-echo
-echo "== start reaches active through READY=1"
+section "start reaches active through READY=1"
 if wait_for 120 is_active && [ "$(prop Type)" = notify ] && [ -n "$(prop StatusText)" ]; then
   pass "ready: ferry.service is active (Type=notify: systemd waited for READY=1) and shows Ferry's STATUS="
 else
@@ -179,11 +178,12 @@ c systemctl show ferry -p Type -p ActiveState -p SubState -p StatusText -p User 
 journal_since "$cur" -u ferry | grep -E 'Starting|Started|READY|started' | head -n 6 | evidence
 
 # ---- reload: good configuration, then a bad one
-echo
-echo "== systemctl reload ferry"
+section "systemctl reload ferry"
 main_before=$(prop MainPID)
 cur=$(journal_cursor)
-reload_logged() { journal_since "$cur" -u ferry | grep -q 'reloading the configuration'; }
+# systemctl reload returns when `ferry reload` has signalled; the service then reloads
+# (RELOADING=1 ... READY=1) and logs "reloaded:".
+reload_logged() { journal_since "$cur" -u ferry | grep -q 'reloaded:' && is_active; }
 if c systemctl reload ferry && wait_for 30 reload_logged; then
   if [ "$(prop MainPID)" = "$main_before" ] && is_active; then
     pass "reload: exit 0, the journal shows the reload, same main process $main_before"
@@ -194,6 +194,7 @@ else
   fail "reload: systemctl reload failed or the journal shows no reload"
 fi
 journal_since "$cur" -u ferry | grep -v 'STATUS' | head -n 8 | evidence
+section "systemctl reload ferry with an invalid instrument file"
 c sh -c 'printf "id: broken\ndriver: simulated\npoll: often\nuplinks: [local]\nchannels: []\n" >/etc/ferry/instruments.d/broken.yaml'
 cur=$(journal_cursor)
 if c systemctl reload ferry >/dev/null 2>&1; then
@@ -207,63 +208,77 @@ journal_since "$cur" -u ferry | head -n 8 | evidence
 c rm -f /etc/ferry/instruments.d/broken.yaml
 
 # ---- kill -9: the restarted service reuses the buffer and delivers on from it
-echo
-echo "== kill -9 of the JVM"
+section "kill -9 of the JVM while samples wait in the buffer"
 jsonl=$run/var/lib/ferry/uploaded.jsonl
 buffer=$run/var/lib/ferry/buffer.db
-# A few seconds of samples first, so there is something to lose or repeat.
-humidity_lines() { [ "$(grep -c '"instrument":"labsensor","channel":"humidity"' "$jsonl" 2>/dev/null)" -ge 20 ]; }
-wait_for 60 humidity_lines
+humidity='"instrument":"labsensor","channel":"humidity"'
+# Sample times (epoch seconds) of the lab sensor's humidity (polled every 500 ms) in a file.
+humidity_times() { grep "$humidity" "$1" | sed -E 's/.*"time":"([^"]*)".*/\1/' | date -u -f - +%s.%N; }
+backlog() { prop StatusText | sed -nE 's/.*backlog ([0-9]+).*/\1/p'; }
+# An outage first: the file is made read-only and the service restarted (the new process cannot
+# open it; the service has no CAP_DAC_OVERRIDE), so what is polled from then on waits in the
+# buffer. The kill comes while it does; the mode is restored before systemd restarts the service.
+mode=$(stat -c %a "$jsonl")
+c chmod 0444 /var/lib/ferry/uploaded.jsonl
+c systemctl restart ferry
+backlog_ok() { local b; b=$(backlog); [ -n "$b" ] && [ "$b" -ge 60 ]; }
+wait_for 60 backlog_ok
 restarts=$(prop NRestarts)
 inode=$(stat -c %i "$buffer" 2>/dev/null)
+backlog_at_kill=$(backlog)
 cur=$(journal_cursor)
 c systemctl kill --kill-whom=main --signal=SIGKILL ferry
 kill_time=$(date +%s)
 size_at_kill=$(stat -c %s "$jsonl")
 sum_at_kill=$(head -c "$size_at_kill" "$jsonl" | md5sum)
+c chmod "$mode" /var/lib/ferry/uploaded.jsonl
 restarted() { [ "$(prop NRestarts)" -gt "$restarts" ] && is_active; }
 if wait_for 90 restarted; then
   up_time=$(date +%s)
-  # Wait until samples polled after the restart arrive in the file.
-  last_humidity() { tail -n 300 "$jsonl" | grep '"instrument":"labsensor","channel":"humidity"' | tail -n 1 | sed -E 's/.*"time":"([^"]*)".*/\1/'; }
-  after_restart() { local t; t=$(last_humidity); [ -n "$t" ] && [ "$(date -u -d "$t" +%s)" -gt $((up_time + 2)) ]; }
-  wait_for 60 after_restart
-  # Sample times of the 500 ms lab sensor: the only gap is the downtime, nothing repeats.
-  stats=$(grep '"instrument":"labsensor","channel":"humidity"' "$jsonl" | sed -E 's/.*"time":"([^"]*)".*/\1/' \
-    | while read -r t; do date -u -d "$t" +%s.%N; done | awk -v kill="$kill_time" -v up="$up_time" '
-        { n++; if (seen[$1]++) dup++; if (n > 1 && $1 - prev > gap) { gap = $1 - prev; from = prev }; prev = $1 }
-        END { printf "samples=%d duplicates=%d largest_gap=%.1fs downtime=%ds gap_start_vs_kill=%.1fs", n, dup, gap, up - kill, from - kill }')
+  # Until samples polled after the restart are in the file (so the backlog went before them).
+  after_restart() { local t; t=$(humidity_times "$jsonl" | tail -n 1); [ -n "$t" ] && awk -v t="$t" -v u="$up_time" 'BEGIN { exit !(t > u + 2) }'; }
+  wait_for 90 after_restart
+  # Held back: humidity samples polled before the kill but written to the file after it, i.e.
+  # taken from the buffer by the new process. Duplicates: none (at-least-once could repeat a
+  # batch written just before a kill; none was). Gaps: the only one is the downtime.
+  held=$(tail -c +"$((size_at_kill + 1))" "$jsonl" >"$run/root/after-kill.jsonl"; humidity_times "$run/root/after-kill.jsonl" | awk -v k="$kill_time" '$1 < k { n++ } END { print n + 0 }')
+  stats=$(humidity_times "$jsonl" | awk -v kill="$kill_time" -v up="$up_time" '
+      { n++; if (seen[$1]++) dup++; if (n > 1 && $1 - prev > gap) gap = $1 - prev; prev = $1 }
+      END { printf "samples=%d duplicates=%d largest_gap=%.1fs downtime=%ds", n, dup, gap, up - kill }')
   prefix_ok=$([ "$(head -c "$size_at_kill" "$jsonl" | md5sum)" = "$sum_at_kill" ] && echo yes || echo no)
   inode_now=$(stat -c %i "$buffer" 2>/dev/null)
   dup=$(echo "$stats" | sed -E 's/.*duplicates=([0-9]+).*/\1/')
   gap=$(echo "$stats" | sed -E 's/.*largest_gap=([0-9.]+)s.*/\1/')
-  if [ "$inode_now" = "$inode" ] && [ "$prefix_ok" = yes ] && [ "$dup" = 0 ] \
+  if [ "$inode_now" = "$inode" ] && [ "$prefix_ok" = yes ] && [ "$dup" = 0 ] && [ "$held" -ge 8 ] \
       && awk -v g="$gap" -v d="$((up_time - kill_time))" 'BEGIN { exit !(g <= d + 3) }'; then
-    pass "kill -9: restarted by systemd (NRestarts $restarts -> $(prop NRestarts)), same buffer file, jsonl appended to, no repeated or lost lab sensor sample beyond the downtime"
+    pass "kill -9: restarted (NRestarts $restarts -> $(prop NRestarts)), same buffer file; $held lab sensor samples polled before the kill were delivered after it, none twice, no gap but the downtime"
   else
-    fail "kill -9: buffer inode $inode -> $inode_now, file prefix kept: $prefix_ok, $stats"
+    fail "kill -9: buffer inode $inode -> $inode_now, file prefix kept: $prefix_ok, held back and delivered after: $held, $stats"
   fi
-  log "buffer.db inode $inode -> $inode_now; uploaded.jsonl $size_at_kill -> $(stat -c %s "$jsonl") bytes, prefix unchanged: $prefix_ok" | evidence
-  log "labsensor/humidity: $stats" | evidence
+  log "buffer.db inode $inode -> $inode_now; backlog at the kill: $backlog_at_kill; uploaded.jsonl $size_at_kill -> $(stat -c %s "$jsonl") bytes, the part before the kill unchanged: $prefix_ok" | evidence
+  log "labsensor/humidity: polled before the kill, written after it: $held; $stats" | evidence
 else
   fail "kill -9: the service was not restarted (NRestarts $(prop NRestarts), $(prop ActiveState))"
 fi
 journal_since "$cur" -u ferry | grep -E 'systemd|Main process|Scheduled restart|Started|Starting' | head -n 6 | evidence
 
 # ---- watchdog: a frozen JVM with a short WatchdogSec
-echo
-echo "== watchdog: SIGSTOP of the JVM with WatchdogSec=10s"
+section "watchdog: SIGSTOP of the JVM with WatchdogSec=10s"
 c mkdir -p /etc/systemd/system/ferry.service.d
 c sh -c 'printf "[Service]\nWatchdogSec=10s\n" >/etc/systemd/system/ferry.service.d/watchdog-check.conf'
 c systemctl daemon-reload
 c systemctl reset-failed ferry 2>/dev/null   # the restarts so far count toward StartLimitBurst
 c systemctl restart ferry
 restarts=$(prop NRestarts)
+main=$(prop MainPID)
 cur=$(journal_cursor)
-s=$(now)
 # Ferry pings every 5 s; let a few pings pass under the short limit before freezing it.
 sleep 12
-if ! is_active; then fail "watchdog: the service did not stay up 12 s under WatchdogSec=10s"; fi
+if is_active && [ "$(prop MainPID)" = "$main" ]; then
+  log "running 12 s under WatchdogSec=10s with the same main process $main: the pings arrive"
+else
+  fail "watchdog: the service did not stay up 12 s under WatchdogSec=10s"
+fi
 c systemctl kill --kill-whom=main --signal=SIGSTOP ferry
 stopped_at=$(now)
 if wait_for 120 restarted; then
@@ -277,15 +292,13 @@ c rm -f /etc/systemd/system/ferry.service.d/watchdog-check.conf
 c systemctl daemon-reload
 
 # ---- stop: exit 0
-echo
-echo "== systemctl stop ferry"
-s=$(now)
+section "systemctl stop ferry"
 cur=$(journal_cursor)
 c systemctl stop ferry
 result=$(prop Result); code=$(prop ExecMainCode); status=$(prop ExecMainStatus)
 # ExecMainCode 1 = exited (not killed by a signal)
 if [ "$result" = success ] && [ "$code" = 1 ] && [ "$status" = 0 ]; then
-  pass "stop: Result=success, the JVM exited with status 0 ($(since "$s"))"
+  pass "stop: Result=success, the JVM exited with status 0"
 else
   fail "stop: Result=$result ExecMainCode=$code ExecMainStatus=$status"
 fi
@@ -293,15 +306,21 @@ c systemctl show ferry -p Result -p ExecMainCode -p ExecMainStatus -p ActiveStat
 journal_since "$cur" -u ferry | grep -v STATUS | tail -n 4 | evidence
 
 # ---- journal: no stack trace anywhere in this boot's ferry log
-echo
-echo "== the journal"
-traces=$(c journalctl -q -u ferry -b -o cat | grep -cE $'^\tat |Exception|^Caused by' )
-lines=$(c journalctl -q -u ferry -b -o cat | wc -l)
-if [ "$traces" = 0 ]; then
-  pass "journal: $lines lines from ferry.service this boot, none a stack trace line or an exception name"
+section "the journal"
+# A stack trace fails the step. A message naming a Java exception class is listed as a note:
+# issue 23 removes those from what operators read, it is not this check's subject.
+journal=$(c journalctl -q -u ferry -b -o cat)
+traces=$(echo "$journal" | grep -E $'^\tat |^\t\\.\\.\\. [0-9]+ more|^Caused by: |Exception in thread ' )
+if [ -z "$traces" ]; then
+  pass "journal: $(echo "$journal" | wc -l) lines from ferry.service this boot, no stack trace"
 else
-  fail "journal: $traces stack trace or exception lines"
-  c journalctl -q -u ferry -b -o cat | grep -E $'^\tat |Exception|^Caused by' | head -n 10 | evidence
+  fail "journal: $(echo "$traces" | wc -l) stack trace lines"
+  echo "$traces" | head -n 10 | evidence
+fi
+names=$(echo "$journal" | grep -E '\b[A-Z][A-Za-z0-9]+(Exception|Error)\b' | grep -v 'Exception in thread')
+if [ -n "$names" ]; then
+  log "note: $(echo "$names" | wc -l) line(s) name a Java exception class:"
+  echo "$names" | head -n 5 | evidence
 fi
 
 echo
@@ -309,6 +328,6 @@ total=$(($(date +%s) - t0))
 if [ "$failures" -eq 0 ]; then
   echo "systemd-check: all steps passed in ${total} s"
 else
-  echo "systemd-check: $failures step(s) FAILED (${total} s; console log: $console)"
+  echo "systemd-check: $failures step(s) FAILED (${total} s; rerun with --keep to keep the root and the console log)"
 fi
 [ "$failures" -eq 0 ]
