@@ -34,9 +34,10 @@ check "README.md's dpkg-deb --contents listing matches $(basename "$deb")" test 
 [ "$listed" = "$actual" ] || diff <(echo "$listed") <(echo "$actual") | sed 's/^/    /'
 if command -v lintian >/dev/null; then
   # Errors and warnings only; the one informational tag left is explained in systemd/README.md.
-  tags=$(lintian --allow-root "$deb" 2>&1 | grep -E '^[EW]: ')
-  [ -z "$tags" ] || echo "$tags" | sed 's/^/    /'
-  check "lintian: no error, no warning" test -z "$tags"
+  lint=$(lintian --allow-root "$deb" 2>&1); lint_rc=$?
+  tags=$(echo "$lint" | grep -E '^[EW]: ')
+  [ -z "$tags" ] && [ "$lint_rc" = 0 ] || echo "$lint" | sed 's/^/    /'
+  check "lintian: no error, no warning" test -z "$tags" -a "$lint_rc" = 0
 fi
 
 step "install $(basename "$deb")"
