@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the built Ferry .deb on this machine and checks what the README promises:
+#   the file list in README.md and lintian (when installed) →
 #   install (user, dirs, enabled unit) → `ferry check` / `ferry version` from the installed files →
 #   `ferry run` on the installed configuration, stopped with SIGTERM (exit 0) → upgrade (the same
 #   package again: the buffer is kept) → remove (/etc/ferry and /var/lib/ferry stay) → purge (gone).
@@ -25,6 +26,20 @@ check() { # check DESCRIPTION COMMAND...
 }
 run() { echo "  \$ $*"; "$@" 2>&1 | sed 's/^/    /'; return "${PIPESTATUS[0]}"; }
 
+step "the package's files against the list in README.md"
+# The README lists mode and path (no sizes or dates); the order jdeb writes directories in may vary.
+listed=$(sed -n '/<!-- deb-contents: begin -->/,/<!-- deb-contents: end -->/p' "$repo/README.md" | grep '^[-d]' | sort)
+actual=$(dpkg-deb --contents "$deb" | awk '{print $1, $6}' | sort)
+check "README.md's dpkg-deb --contents listing matches $(basename "$deb")" test "$listed" = "$actual"
+[ "$listed" = "$actual" ] || diff <(echo "$listed") <(echo "$actual") | sed 's/^/    /'
+if command -v lintian >/dev/null; then
+  # Errors and warnings only; the one informational tag left is explained in systemd/README.md.
+  lint=$(lintian --allow-root "$deb" 2>&1); lint_rc=$?
+  tags=$(echo "$lint" | grep -E '^[EW]: ')
+  [ -z "$tags" ] && [ "$lint_rc" = 0 ] || echo "$lint" | sed 's/^/    /'
+  check "lintian: no error, no warning" test -z "$tags" -a "$lint_rc" = 0
+fi
+
 step "install $(basename "$deb")"
 run dpkg -i "$deb" || { echo "dpkg -i failed"; exit 1; }
 check "package state is installed (ii)" sh -c "dpkg -l ferry | grep -q '^ii'"
@@ -34,6 +49,8 @@ check "/lib/systemd/system/ferry.service installed" test -f /lib/systemd/system/
 check "service enabled (multi-user.target.wants link)" test -L /etc/systemd/system/multi-user.target.wants/ferry.service
 check "/var/lib/ferry owned by ferry, mode 750" sh -c "stat -c '%U:%G %a' /var/lib/ferry | grep -qx 'ferry:ferry 750'"
 check "/etc/ferry is root:ferry 750" sh -c "stat -c '%U:%G %a' /etc/ferry | grep -qx 'root:ferry 750'"
+check "/etc/ferry/agent.yaml is root:ferry 640 (shipped 644, tightened by postinst)" sh -c "stat -c '%U:%G %a' /etc/ferry/agent.yaml | grep -qx 'root:ferry 640'"
+check "manual page installed" test -f /usr/share/man/man1/ferry.1.gz
 check "conffiles registered" sh -c "dpkg-query -W -f='\${Conffiles}' ferry | grep -q /etc/ferry/agent.yaml"
 run ls -l /etc/ferry /etc/ferry/instruments.d
 

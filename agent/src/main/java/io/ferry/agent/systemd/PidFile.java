@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * {@code STATE_DIR/ferry.pid}: how {@code ferry reload} finds the running service without
- * systemd (under systemd, {@code ExecReload=} uses {@code $MAINPID}). Written after start,
+ * {@code STATE_DIR/ferry.pid}: how {@code ferry reload} finds the running service, also under
+ * systemd ({@code ExecReload=ferry reload}: no {@code kill} on a minimal Debian). Written after start,
  * removed on a clean stop; a stale file is harmless because the process must still exist.
  */
 public final class PidFile {
