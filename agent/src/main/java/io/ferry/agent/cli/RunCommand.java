@@ -164,7 +164,7 @@ public final class RunCommand implements Callable<Integer> {
       try {
         PidFile.write(pidFile, pid);
       } catch (IOException e) {
-        LOG.warn("cannot write {} (`ferry reload` will not find this process; SIGHUP still works): {}", pidFile, e.getMessage());
+        LOG.warn("cannot write {} (`ferry reload` will not find this process; SIGHUP still works): {}", pidFile, io.ferry.config.IoCauses.message(e));
       }
       notifier = new ServiceNotifier(service.notifier(), () -> statusLine(agent, reloader),
           () -> agent.stalled(service.stallAfter()), service.watchdog());
@@ -233,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
       restore.add(() -> Signal.handle(signal, previous));
     } catch (IllegalArgumentException e) {
       // -Xrs or a signal the JVM reserves: the shutdown hook still stops us on TERM (exit 143)
-      LOG.warn("cannot handle SIG{}: {}", name, e.getMessage());
+      LOG.warn("cannot handle SIG{}: {}", name, io.ferry.config.IoCauses.message(e));
     }
   }
 

@@ -64,8 +64,8 @@ final class InstrumentCounters {
     });
   }
 
+  /** A driver's failure as the operator reads it (log line, status page, {@code ferry status}): words, no class name. */
   static String describe(Throwable e) {
-    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    return io.ferry.config.IoCauses.message(e);
   }
 }

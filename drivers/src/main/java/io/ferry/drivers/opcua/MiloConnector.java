@@ -244,7 +244,7 @@ final class MiloConnector {
       PrivateKey key = (PrivateKey) ks.getKey(alias, password);
       return new X509IdentityProvider(cert, key);
     } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new OpcUaConnectException("cannot read the user certificate " + x.keyStore() + " (" + e.getClass().getSimpleName() + ")", true, e);
+      throw new OpcUaConnectException("cannot read the user certificate " + x.keyStore() + " (" + io.ferry.config.IoCauses.message(e) + ")", true, e);
     }
   }
 }
