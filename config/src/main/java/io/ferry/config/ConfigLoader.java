@@ -187,9 +187,9 @@ public final class ConfigLoader {
             .ifPresentOrElse(type -> uplinks.put(name, new UplinkSection(name, type, uf)),
                 () -> {
                   // Without a known type its other keys cannot be judged: report only the type.
-                  uf.allow(uf.keys().toArray(String[]::new));
+                  uf.skipUnknownKeyCheck();
                   if (!uf.has("type")) {
-                    uf.error("missing required key \"type\" (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
+                    uf.missing("type", " (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
                   }
                 }));
       }
@@ -260,7 +260,7 @@ public final class ConfigLoader {
     List<Fields> channelFields = f.objects("channels");
     boolean channelsUsable = f.node("channels").map(n -> n instanceof ConfigNode.ListNode).orElse(false);
     if (channelFields.isEmpty() && f.node("channels").isEmpty()) {
-      f.context().problems().add(f.location(), f.path("channels"), "missing required key \"channels\" (a list of channels)");
+      f.missing("channels", " (a list of channels)");
     }
     List<ChannelConfig> channels = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
@@ -380,7 +380,7 @@ public final class ConfigLoader {
   private Optional<RollupSpec> rollup(Fields r) {
     Optional<Duration> every = r.duration("every");
     if (every.isEmpty() && !r.has("every")) {
-      r.error("missing required key \"every\" (the interval, 1s to 1d)");
+      r.missing("every", " (the interval, 1s to 1d)");
     }
     List<Stat> stats = new ArrayList<>();
     List<String> statNames = r.strings("stats");
