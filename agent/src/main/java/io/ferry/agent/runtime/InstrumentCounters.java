@@ -66,6 +66,9 @@ final class InstrumentCounters {
 
   /** A driver's failure as the operator reads it (log line, status page, {@code ferry status}): words, no class name. */
   static String describe(Throwable e) {
-    return io.ferry.config.IoCauses.message(e);
+    String text = io.ferry.config.IoCauses.message(e);
+    // The exception itself (type, stack) stays for whoever debugs: "internal error" points here.
+    LOG.debug("failure described as \"{}\"", text, e);
+    return text;
   }
 }
