@@ -99,7 +99,7 @@ public final class IoCauses {
   }
 
   /** The message without Java class names and collapsed to one line; "" for none. */
-  static String withoutClassNames(String message) {
+  public static String withoutClassNames(String message) {
     if (message == null) {
       return "";
     }
