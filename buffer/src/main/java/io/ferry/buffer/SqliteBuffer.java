@@ -462,7 +462,7 @@ public final class SqliteBuffer implements Buffer {
     try {
       return at(store.nextRollupDueMicros(), now);
     } catch (SQLException | RuntimeException e) {
-      log.warn("buffer maintenance: cannot read the next rollup close (will retry): {}", e.toString());
+      log.warn("buffer maintenance: cannot read the next rollup close (will retry): {}", String.valueOf(e.getMessage()));
       return now + MAX_MAINTENANCE_PERIOD.toNanos();
     }
   }
@@ -474,7 +474,7 @@ public final class SqliteBuffer implements Buffer {
       // At most one age pass a second, as a pass that stopped after its chunk limit is due at once.
       return lastAgePass == 0 ? at(micros, now) : earliestAfter(at(micros, now), lastAgePass + MAX_MAINTENANCE_PERIOD.toNanos());
     } catch (SQLException | RuntimeException e) {
-      log.warn("buffer maintenance: cannot read the oldest sample (will retry): {}", e.toString());
+      log.warn("buffer maintenance: cannot read the oldest sample (will retry): {}", String.valueOf(e.getMessage()));
       ageKnown = true;
       return now + MAX_MAINTENANCE_PERIOD.toNanos();
     }
@@ -519,7 +519,7 @@ public final class SqliteBuffer implements Buffer {
         store.closeDueRollups();
         rollupDue = rollupDueOrRetry(now);
       } catch (SQLException | RuntimeException e) {
-        log.warn("buffer maintenance failed (will retry): {}", e.toString());
+        log.warn("buffer maintenance failed (will retry): {}", String.valueOf(e.getMessage()));
         rollupDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
       }
     }
@@ -529,7 +529,7 @@ public final class SqliteBuffer implements Buffer {
         store.shedByAge();
         ageDue = ageDueOrRetry(now);
       } catch (SQLException | RuntimeException e) {
-        log.warn("buffer maintenance failed (will retry): {}", e.toString());
+        log.warn("buffer maintenance failed (will retry): {}", String.valueOf(e.getMessage()));
         ageDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
       }
     }
@@ -541,7 +541,7 @@ public final class SqliteBuffer implements Buffer {
         checkpointOwed = false;
         checkpointDue = now + MAX_IDLE_NANOS;
       } catch (SQLException | RuntimeException e) {
-        log.warn("buffer checkpoint failed (will retry): {}", e.toString());
+        log.warn("buffer checkpoint failed (will retry): {}", String.valueOf(e.getMessage()));
         checkpointDue = now + MAX_MAINTENANCE_PERIOD.toNanos();
       }
     }
@@ -593,7 +593,7 @@ public final class SqliteBuffer implements Buffer {
         diskFull = true;
         log.error("buffer {}: disk full, refusing appends until space returns ({})", options.file(), e.getMessage());
       } else if (!full) {
-        log.error("buffer {}: append of {} samples failed: {}", options.file(), all.size(), e.toString());
+        log.error("buffer {}: append of {} samples failed: {}", options.file(), all.size(), String.valueOf(e.getMessage()));
       }
       AppendRefusedException refused =
           new AppendRefusedException(

@@ -35,7 +35,17 @@ public final class ConfigFiles {
   /** Reads {@code file} if it is (a link to) a regular file of at most {@code maxBytes}. */
   public static Outcome read(Path file, int maxBytes) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      return new Missing();
+      if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+        return new Missing();
+      }
+      // Neither there nor absent: its directory cannot be searched by this user. Say so, not "missing".
+      try {
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return new Missing();
+      } catch (IOException | SecurityException e) {
+        return new Refused("cannot be read (" + IoCauses.describe(e) + ")");
+      }
     }
     BasicFileAttributes attrs;
     try {

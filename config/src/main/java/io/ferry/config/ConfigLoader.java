@@ -87,6 +87,12 @@ public final class ConfigLoader {
       problems.add(Location.ofFile(dir.toString()), "", "configuration directory does not exist or is not a directory");
       return new Loaded(dir, Optional.empty(), List.of(), List.of());
     }
+    if (!Files.isExecutable(dir)) {
+      // Root reads everything; the service user may not: one line, not "agent.yaml is missing".
+      problems.add(Location.ofFile(dir.toString()), "", "the configuration directory cannot be read (permission denied for user "
+          + System.getProperty("user.name") + ")");
+      return new Loaded(dir, Optional.empty(), List.of(), List.of());
+    }
     declaredUplinks = null;
     Optional<AgentConfig> agent = readNode(dir.resolve(AGENT_FILE), AGENT_FILE)
         .flatMap(n -> context.fields(n, ""))
@@ -98,7 +104,9 @@ public final class ConfigLoader {
     List<InstrumentConfig> duplicates = new ArrayList<>();
     Path instDir = dir.resolve(INSTRUMENTS_DIR);
     List<Path> files = instrumentFiles(instDir);
-    if (files.isEmpty() && Files.isDirectory(instDir)) {
+    if (files == null) {
+      files = List.of(); // cannot list it: reported, and "no instrument files" would not be true
+    } else if (files.isEmpty() && Files.isDirectory(instDir)) {
       problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "no instrument files: add one YAML file per instrument");
     } else if (!Files.isDirectory(instDir) && Files.exists(instDir)) {
       problems.add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "is not a directory: it must be a directory with one YAML file per instrument");
@@ -122,6 +130,7 @@ public final class ConfigLoader {
     return new Loaded(dir, agent, instruments, duplicates);
   }
 
+  /** The instrument files, or null when the directory cannot be listed (reported here). */
   private List<Path> instrumentFiles(Path instDir) {
     if (!Files.isDirectory(instDir)) {
       return List.of();
@@ -135,7 +144,7 @@ public final class ConfigLoader {
           .toList();
     } catch (IOException e) {
       context.problems().add(Location.ofFile(INSTRUMENTS_DIR + "/"), "", "cannot list directory (" + IoCauses.describe(e) + ")");
-      return List.of();
+      return null;
     }
   }
 
@@ -187,9 +196,9 @@ public final class ConfigLoader {
             .ifPresentOrElse(type -> uplinks.put(name, new UplinkSection(name, type, uf)),
                 () -> {
                   // Without a known type its other keys cannot be judged: report only the type.
-                  uf.allow(uf.keys().toArray(String[]::new));
+                  uf.skipUnknownKeyCheck();
                   if (!uf.has("type")) {
-                    uf.error("missing required key \"type\" (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
+                    uf.missing("type", " (one of " + String.join(", ", uplinkTypes.stream().sorted().toList()) + ")");
                   }
                 }));
       }
@@ -260,7 +269,7 @@ public final class ConfigLoader {
     List<Fields> channelFields = f.objects("channels");
     boolean channelsUsable = f.node("channels").map(n -> n instanceof ConfigNode.ListNode).orElse(false);
     if (channelFields.isEmpty() && f.node("channels").isEmpty()) {
-      f.context().problems().add(f.location(), f.path("channels"), "missing required key \"channels\" (a list of channels)");
+      f.missing("channels", " (a list of channels)");
     }
     List<ChannelConfig> channels = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
@@ -380,7 +389,7 @@ public final class ConfigLoader {
   private Optional<RollupSpec> rollup(Fields r) {
     Optional<Duration> every = r.duration("every");
     if (every.isEmpty() && !r.has("every")) {
-      r.error("missing required key \"every\" (the interval, 1s to 1d)");
+      r.missing("every", " (the interval, 1s to 1d)");
     }
     List<Stat> stats = new ArrayList<>();
     List<String> statNames = r.strings("stats");

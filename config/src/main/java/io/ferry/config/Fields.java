@@ -32,6 +32,8 @@ public final class Fields {
   private final MapNode map;
   private final String path;
   private final Set<String> known = new LinkedHashSet<>();
+  /** "missing required key" problems, replaced at the end when a misspelling of the key is written. */
+  private final java.util.Map<String, Problem> missing = new java.util.LinkedHashMap<>();
   private boolean unchecked;
 
   Fields(ConfigContext context, MapNode map, String path) {
@@ -389,17 +391,49 @@ public final class Fields {
 
   // ---- internals
 
+  /**
+   * Reports the keys nobody read. A required key reported missing while a misspelling of it is
+   * written ({@code nmae:} for {@code name:}) is one problem, at the misspelling: the missing key
+   * is the consequence, the typo the cause. That holds even where unknown keys are not checked
+   * (a channel without a name is not planned, so its keys are not judged otherwise).
+   */
   void reportUnknownKeys() {
+    for (var m : missing.entrySet()) {
+      for (var e : map.keys().entrySet()) {
+        String key = e.getKey();
+        if (!known.contains(key) && isTypoOf(key, m.getKey())) {
+          context.problems().remove(m.getValue());
+          context.problems().add(e.getValue(), path(key), "unknown key \"" + key + "\", did you mean \"" + m.getKey()
+              + "\"? (\"" + m.getKey() + "\" is required)");
+          known.add(key);
+          break;
+        }
+      }
+    }
     if (unchecked) {
       return;
     }
     for (var e : map.keys().entrySet()) {
       String key = e.getKey();
       if (!known.contains(key)) {
-        context.problems().add(e.getValue(), path(key), "unknown key \"" + key + "\"" + DidYouMean.suffix(key, known));
+        context.problems().add(e.getValue(), path(key), "unknown key \"" + key + "\"" + DidYouMean.suffix(key, known)
+            + (e.getValue().file().equals(ConfigLoader.AGENT_FILE) ? RENAMED.getOrDefault(path(key), "") : ""));
       }
     }
   }
+
+  /**
+   * Closer than a did-you-mean: a key nobody read may be valid (in a mapping that is not judged,
+   * {@code wave} is two edits from {@code name}); a swapped or dropped letter is a typo.
+   */
+  private static boolean isTypoOf(String written, String required) {
+    return DidYouMean.distance(written.toLowerCase(Locale.ROOT), required.toLowerCase(Locale.ROOT))
+        <= Math.max(1, required.length() / 4);
+  }
+
+  /** agent.yaml keys renamed in an earlier version (by full path): the hint an operator with an old file needs. */
+  private static final java.util.Map<String, String> RENAMED = java.util.Map.of(
+      "health", " (the health: section is now called http:, with the keys listen, allowRemote, token, instrumentFailures and uplinkStall)");
 
   /**
    * A scalar with its {@code ${env:}}/{@code ${file:}} references resolved: a value that came
@@ -441,7 +475,18 @@ public final class Fields {
   }
 
   private void missing(String key) {
-    context.problems().add(map.location(), path(key), "missing required key \"" + key + "\"");
+    missing(key, "");
+  }
+
+  /**
+   * Reports a required key as missing; {@code what} says what it holds (" (the interval, 1s to 1d)").
+   * When a misspelling of it is written, the end of reading reports the misspelling instead.
+   */
+  public void missing(String key, String what) {
+    known.add(key);
+    Problem p = new Problem(map.location(), path(key), "missing required key \"" + key + "\"" + what);
+    context.problems().add(p);
+    missing.put(key, p);
   }
 
   private static String lastSegment(String key) {

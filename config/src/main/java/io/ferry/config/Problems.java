@@ -31,6 +31,11 @@ public final class Problems {
     problems.add(problem);
   }
 
+  /** Takes back a problem that a later finding explains better (a missing key that is only misspelt). */
+  void remove(Problem problem) {
+    problems.remove(problem);
+  }
+
   public boolean isEmpty() {
     return problems.isEmpty();
   }

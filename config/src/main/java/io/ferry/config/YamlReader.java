@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import org.yaml.snakeyaml.error.Mark;
@@ -18,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads YAML text with Jackson's streaming YAML parser into {@link ConfigNode}s that keep their
@@ -26,6 +29,8 @@ import java.util.Optional;
  */
 public final class YamlReader {
   private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+  /** Jackson's "Document nesting depth (1001) exceeds the maximum allowed (1000, from ...)": the limit. */
+  private static final Pattern NESTING = Pattern.compile("nesting depth \\(\\d+\\) exceeds the maximum allowed \\((\\d+)");
 
   private YamlReader() {}
 
@@ -36,7 +41,9 @@ public final class YamlReader {
       problems.add(new Location(file, tab, 1), "", "a tab is used for indentation; YAML allows only spaces");
       return Optional.empty();
     }
+    JsonParser[] parser = new JsonParser[1];
     try (JsonParser p = FACTORY.createParser(text)) {
+      parser[0] = p;
       JsonToken t = p.nextToken();
       if (t == null) {
         problems.add(Location.ofFile(file), "", "the file is empty");
@@ -50,6 +57,17 @@ public final class YamlReader {
       return Optional.of(root);
     } catch (AliasException e) {
       problems.add(e.location, "", e.getMessage());
+      return Optional.empty();
+    } catch (StreamConstraintsException e) {
+      Matcher depth = NESTING.matcher(String.valueOf(e.getMessage()));
+      if (depth.find()) {
+        // The library's limit, said as what it means for a configuration file, where it was hit.
+        problems.add(parser[0] == null ? Location.ofFile(file) : loc(file, parser[0].currentLocation()), "",
+            "the YAML is nested more than " + depth.group(1) + " levels deep (lists or mappings inside each other); "
+                + "a Ferry configuration needs only a few levels: is this the right file?");
+        return Optional.empty();
+      }
+      problems.add(Location.ofFile(file), "", "cannot read YAML: " + YamlSyntax.clean(firstLine(e.getOriginalMessage())));
       return Optional.empty();
     } catch (JsonProcessingException e) {
       if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {

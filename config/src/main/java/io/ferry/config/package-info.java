@@ -15,7 +15,11 @@
  * {@code ${file:}} references are resolved in every text value or reported; never used literally.
  * One root cause gives one problem: readers of a part that is already invalid (a channel without
  * a name, an uplink of unknown type) do not also report its keys. Messages never name a Java
- * class ({@link io.ferry.config.IoCauses} puts file-system causes in words). Warnings
+ * class ({@link io.ferry.config.IoCauses} puts file-system causes in words, and its
+ * {@code message} is where every runtime failure becomes the text of a log line, the status JSON
+ * and page: drivers, uplinks, the mirror and the agent use it). A required key missing because it
+ * is misspelt is one problem, at the misspelling. A directory or file the running user may not read
+ * is "permission denied", never "missing". Warnings
  * ({@link io.ferry.config.Problems#warn}) are printed but do not make a configuration invalid.
  */
 package io.ferry.config;

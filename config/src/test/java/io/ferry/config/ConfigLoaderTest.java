@@ -214,7 +214,7 @@ class ConfigLoaderTest {
     load();
     assertThat(lines()).containsExactly(
         "agent.yaml:2:17 uplinks.cloud.type: unknown type \"grovestream\", did you mean \"grovestreams\"?",
-        "agent.yaml:3:10 uplinks.other: missing required key \"type\" (one of grovestreams, jsonl)");
+        "agent.yaml:3:10 uplinks.other.type: missing required key \"type\" (one of grovestreams, jsonl)");
   }
 
   @Test

@@ -52,4 +52,39 @@ class IoCausesTest {
   void namesTheCauseInTheOperatorsWords(Throwable e, String expected) {
     assertThat(IoCauses.describe(e)).isEqualTo(expected);
   }
+
+  static Stream<Arguments> messages() {
+    return Stream.of(
+        Arguments.of(new IOException("mb unit 1: cannot connect to modbus-tcp 127.0.0.1:1: connection refused"),
+            "mb unit 1: cannot connect to modbus-tcp 127.0.0.1:1: connection refused"),
+        Arguments.of(new IOException("java.net.ConnectException: Connection refused"), "Connection refused"),
+        Arguments.of(new IOException("wrapped: SimulatedFailureException: poll 3 failed"), "wrapped: poll 3 failed"),
+        Arguments.of(new NoSuchFileException("/proc/nope"), "/proc/nope: does not exist"),
+        Arguments.of(new AccessDeniedException("/etc/ferry/agent.yaml"), "/etc/ferry/agent.yaml: permission denied"),
+        Arguments.of(new FileSystemException("/a", "/b", "Read-only file system"), "/a -> /b: read-only file system"),
+        Arguments.of(new ConnectException("Connection refused"), "connection refused"),
+        Arguments.of(new ConnectException("connect to plc:502 failed"), "connection refused: connect to plc:502 failed"),
+        Arguments.of(new SocketTimeoutException("Read timed out"), "timed out"),
+        Arguments.of(new SocketTimeoutException(), "timed out"),
+        Arguments.of(new UnknownHostException("plc.example"), "unknown host plc.example"),
+        Arguments.of(new java.util.concurrent.CompletionException(new IOException("disk on fire")), "disk on fire"),
+        Arguments.of(new java.util.concurrent.ExecutionException(new java.util.concurrent.CompletionException(
+            new NoSuchFileException("/x"))), "/x: does not exist"),
+        Arguments.of(new RuntimeException(new IOException("the cause says it")), "the cause says it"),
+        Arguments.of(new IllegalStateException(), "internal error (details in the debug log)"),
+        Arguments.of(new NullPointerException(), "internal error (details in the debug log)"),
+        Arguments.of(new IOException(), "input/output error"),
+        Arguments.of(new TimeoutException(), "timed out"),
+        Arguments.of(new InterruptedException(), "interrupted"),
+        Arguments.of(new IllegalStateException("status Bad_InternalError: \n the server failed"),
+            "status Bad_InternalError: the server failed"),
+        Arguments.of(new IllegalArgumentException("org.eclipse.milo.opcua.stack.core.UaException: status=Bad_Timeout"),
+            "status=Bad_Timeout"));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("messages")
+  void aFailureReadsAsWordsWithoutAClassName(Throwable e, String expected) {
+    assertThat(IoCauses.message(e)).isEqualTo(expected).doesNotContain("Exception").doesNotContain("java.");
+  }
 }

@@ -224,7 +224,7 @@ public final class MirrorService implements AutoCloseable {
       try {
         store.close();
       } catch (SQLException e) {
-        LOG.warn("mirror: closing the database connection failed: {}", e.getMessage());
+        LOG.warn("mirror: closing the database connection failed: {}", io.ferry.config.IoCauses.message(e));
       }
       state = "stopped";
     }

@@ -118,8 +118,7 @@ final class SubscriptionClient {
     } catch (InterruptedIOException e) {
       return new PollOutcome.RetryLater(call.isCanceled() ? "cancelled" : "timeout talking to " + plan.baseUrl().host(), Optional.empty(), "");
     } catch (IOException e) {
-      return new PollOutcome.RetryLater("cannot reach " + plan.baseUrl().host() + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", Optional.empty(), "");
+      return new PollOutcome.RetryLater("cannot reach " + plan.baseUrl().host() + " (" + io.ferry.config.IoCauses.message(e) + ")", Optional.empty(), "");
     } finally {
       inFlight.remove(call);
     }

@@ -91,7 +91,7 @@ final class TokenSource {
       fetches++;
       return token;
     } catch (IOException e) {
-      throw new TokenException("token endpoint " + plan.tokenUrl() + " unreachable (" + e.getClass().getSimpleName() + ")", true, Optional.empty());
+      throw new TokenException("token endpoint " + plan.tokenUrl() + " unreachable (" + io.ferry.config.IoCauses.message(e) + ")", true, Optional.empty());
     }
   }
 

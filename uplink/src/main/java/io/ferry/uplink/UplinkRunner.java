@@ -182,7 +182,7 @@ public final class UplinkRunner implements UplinkService {
       BufferStats.UplinkBacklog b = buffer.stats().uplinks().get(name);
       backlog = b == null ? 0 : b.samples() + b.rollups() + b.increments();
     } catch (RuntimeException e) {
-      LOG.warn("uplink {}: cannot read the backlog: {}", name, e.toString());
+      LOG.warn("uplink {}: cannot read the backlog: {}", name, io.ferry.config.IoCauses.message(e));
     }
     while (!stopping) {
       try {
@@ -193,7 +193,7 @@ public final class UplinkRunner implements UplinkService {
         break;
       } catch (RuntimeException e) {
         // The buffer itself failed (closed, disk error): never kill the thread, back off and retry.
-        fail(Optional.empty(), "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        fail(Optional.empty(), "internal error: " + io.ferry.config.IoCauses.message(e));
         LOG.error("uplink {}: unexpected failure, retrying", name, e);
         try {
           waitFor(settings.backoff().delay(++attempt, ctx.random()), false);
@@ -216,7 +216,7 @@ public final class UplinkRunner implements UplinkService {
     try {
       d = handler.deliver(lease, exchange);
     } catch (RuntimeException e) {
-      String reason = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      String reason = "internal error: " + io.ferry.config.IoCauses.message(e);
       if (!backingOff.current("reason").equals(Optional.of(reason))) {
         LOG.error("uplink {}: handler failed on a batch of {} records", name, lease.size(), e);
       }

@@ -228,7 +228,7 @@ public final class RunCommand implements Callable<Integer> {
       try {
         PidFile.write(pidFile, pid);
       } catch (IOException e) {
-        LOG.warn("cannot write {} (`ferry reload` will not find this process; SIGHUP still works): {}", pidFile, e.getMessage());
+        LOG.warn("cannot write {} (`ferry reload` will not find this process; SIGHUP still works): {}", pidFile, io.ferry.config.IoCauses.message(e));
       }
       notifier = new ServiceNotifier(service.notifier(), () -> statusLine(agent, reloader),
           () -> agent.stalled(service.stallAfter()), service.watchdog());

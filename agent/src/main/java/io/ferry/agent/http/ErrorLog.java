@@ -10,6 +10,8 @@ import java.util.Map;
 /**
  * The latest distinct errors for the status page: an error is noted when a part's last error
  * changes to a new non-empty text, so a failure repeating every poll is one line, not hundreds.
+ * Texts that differ only in their numbers ("poll 62", "next attempt at 21:33:28") are the same
+ * failure repeating.
  */
 final class ErrorLog {
   /** One error: when it was first seen, where, what. */
@@ -25,13 +27,17 @@ final class ErrorLog {
 
   synchronized void note(String source, String message, long millis) {
     String before = last.put(source, message);
-    if (message.isEmpty() || message.equals(before)) {
+    if (message.isEmpty() || (before != null && shape(message).equals(shape(before)))) {
       return;
     }
     entries.addLast(new Entry(millis, source, message));
     while (entries.size() > capacity) {
       entries.removeFirst();
     }
+  }
+
+  static String shape(String message) {
+    return message.replaceAll("[0-9]+", "#");
   }
 
   /** Newest first. */

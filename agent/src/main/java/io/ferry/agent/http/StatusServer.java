@@ -110,7 +110,8 @@ public final class StatusServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // The agent may be stopping; never let a view request take anything down.
-      LOG.warn("status request {} failed: {}", ex.getRequestURI().getPath(), e.toString(), e);
+      LOG.warn("status request {} failed: {}", ex.getRequestURI().getPath(), io.ferry.config.IoCauses.message(e));
+      LOG.debug("status request failure", e);
       try {
         send(ex, 503, "text/plain; charset=utf-8", "status not available: the agent is starting or stopping\n");
       } catch (IOException | RuntimeException ignored) {

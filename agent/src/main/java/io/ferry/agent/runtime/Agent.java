@@ -179,7 +179,7 @@ public final class Agent implements AutoCloseable {
         addInstrument(pi);
       } catch (RuntimeException e) {
         failures.add("instrument " + pi.info().id() + ": " + e.getMessage());
-        LOG.error("reload: instrument {} could not be started: {}", pi.info().id(), e.getMessage());
+        LOG.error("reload: instrument {} could not be started: {}", pi.info().id(), io.ferry.config.IoCauses.message(e));
       }
     }
     List<String> stopUplinks = new ArrayList<>(diff.removedUplinks());
@@ -197,7 +197,7 @@ public final class Agent implements AutoCloseable {
         startUplink(pu);
       } catch (RuntimeException e) {
         failures.add("uplink " + pu.name() + ": " + e.getMessage());
-        LOG.error("reload: uplink {} could not be started: {}", pu.name(), e.getMessage());
+        LOG.error("reload: uplink {} could not be started: {}", pu.name(), io.ferry.config.IoCauses.message(e));
       }
     }
     ReloadOutcome.Applied applied = new ReloadOutcome.Applied(diff, failures);
@@ -261,14 +261,14 @@ public final class Agent implements AutoCloseable {
       try {
         e.close();
       } catch (RuntimeException ex) {
-        LOG.warn("stopping a service failed: {}", ex.toString());
+        LOG.warn("stopping a service failed: {}", io.ferry.config.IoCauses.message(ex));
       }
     }
     uplinks.forEach(Agent::closeUplink);
     try {
       finalStats = buffer.stats();
     } catch (RuntimeException ex) {
-      LOG.warn("reading the buffer's final counts failed: {}", ex.toString());
+      LOG.warn("reading the buffer's final counts failed: {}", io.ferry.config.IoCauses.message(ex));
     }
     buffer.close();
     http.dispatcher().executorService().shutdown();
@@ -279,7 +279,7 @@ public final class Agent implements AutoCloseable {
     try {
       u.close();
     } catch (RuntimeException ex) {
-      LOG.warn("stopping uplink {} failed: {}", u.name(), ex.toString());
+      LOG.warn("stopping uplink {} failed: {}", u.name(), io.ferry.config.IoCauses.message(ex));
     }
   }
 

@@ -64,8 +64,11 @@ final class InstrumentCounters {
     });
   }
 
+  /** A driver's failure as the operator reads it (log line, status page, {@code ferry status}): words, no class name. */
   static String describe(Throwable e) {
-    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    String text = io.ferry.config.IoCauses.message(e);
+    // The exception itself (type, stack) stays for whoever debugs: "internal error" points here.
+    LOG.debug("failure described as \"{}\"", text, e);
+    return text;
   }
 }

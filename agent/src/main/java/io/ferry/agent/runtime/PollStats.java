@@ -15,7 +15,7 @@ import java.util.Collection;
  * @param skippedConnecting ticks skipped because the driver was still connecting (not failures, not timeouts)
  * @param pollInFlight a poll is running now (true for long means the driver ignores interrupts: it is stuck)
  * @param lastPollMicros when the last successful poll returned (0 = never)
- * @param lastError the last driver error as {@code Class: message} ("" = none); drivers keep secrets out of messages
+ * @param lastError the last driver error in words (no class name) ("" = none); drivers keep secrets out of messages
  */
 public record PollStats(
     String instrument,

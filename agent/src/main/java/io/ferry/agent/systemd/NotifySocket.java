@@ -49,7 +49,7 @@ public final class NotifySocket implements Notifier, AutoCloseable {
       return open(path);
     } catch (IllegalArgumentException | LastErrorException | LinkageError e) {
       // LinkageError: JNA's native part could not be loaded (for example a noexec temp directory)
-      LOG.warn("systemd notification disabled: cannot use NOTIFY_SOCKET {}: {}", path, e.getMessage());
+      LOG.warn("systemd notification disabled: cannot use NOTIFY_SOCKET {}: {}", path, io.ferry.config.IoCauses.message(e));
       return NONE;
     }
   }

@@ -107,7 +107,7 @@ public final class ServiceNotifier implements AutoCloseable {
       try {
         beat();
       } catch (RuntimeException e) {
-        LOG.warn("systemd status update failed: {}", e.toString());
+        LOG.warn("systemd status update failed: {}", io.ferry.config.IoCauses.message(e));
       }
     }, ms, ms, TimeUnit.MILLISECONDS);
   }

@@ -51,7 +51,7 @@ public final class Signals {
         restore.add(() -> Signal.handle(signal, previous));
         return true;
       } catch (IllegalArgumentException e) {
-        LOG.warn("cannot handle SIG{} ({}): it stops Ferry without the clean stop", name, e.getMessage());
+        LOG.warn("cannot handle SIG{} ({}): it stops Ferry without the clean stop", name, io.ferry.config.IoCauses.message(e));
         return false;
       }
     }

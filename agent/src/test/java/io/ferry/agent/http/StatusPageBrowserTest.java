@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The status page in a real browser: headless Chromium (Debian package {@code chromium}, which
  * .ci/run installs) loads {@code /} from a running agent; the rendered DOM must show a row per
- * instrument and charts with data points, and a screenshot is saved as target/status.png.
+ * instrument and charts with data points, and a screenshot is saved as target/status.png. At a
+ * phone's width (390 px) every cell of the instrument table must be reachable: inside the viewport
+ * or inside the scroll area of a box that is (screenshot target/status-phone.png).
  */
 public class StatusPageBrowserTest {
   @TempDir Path dir;
@@ -106,6 +108,88 @@ public class StatusPageBrowserTest {
     byte[] png = Files.readAllBytes(shot);
     assertThat(png.length).isGreaterThan(10_000);
     assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+  }
+
+  /**
+   * Measures the page in the browser: the page as the agent serves it (its data inline, so it
+   * renders without fetching), with a script after the page's own that lists every instrument
+   * cell no one can reach at this width (outside the viewport and outside any scroll box within
+   * it), and whether the page itself is wider than the viewport. Headless Chromium's window is at
+   * least 500 px wide, so the page runs in a 390 px iframe of a harness page and posts its
+   * findings up to it, where {@code --dump-dom} reads them. Loaded from files, so the page's
+   * refresh fetch fails harmlessly; the layout is that of the served page.
+   */
+  static final String LAYOUT_CHECK = """
+      <script>
+      (function () {
+        var vw = document.documentElement.clientWidth, out = [];
+        if (document.documentElement.scrollWidth > vw + 1) {
+          out.push("page is " + document.documentElement.scrollWidth + " px wide in a " + vw + " px viewport");
+        }
+        function scroller(e) {
+          for (var b = e.parentElement; b && b !== document.body; b = b.parentElement) {
+            var o = getComputedStyle(b).overflowX;
+            if (o === "auto" || o === "scroll") return b;
+          }
+          return null;
+        }
+        var cells = document.querySelectorAll("#instruments th, #instruments td");
+        cells.forEach(function (c) {
+          var r = c.getBoundingClientRect(), box = scroller(c), ok = r.left >= -0.5 && r.right <= vw + 0.5;
+          if (!ok && box) {
+            var b = box.getBoundingClientRect(), start = b.left - box.scrollLeft;
+            ok = b.left >= -0.5 && b.right <= vw + 0.5 && r.left >= start - 0.5 && r.right <= start + box.scrollWidth + 0.5;
+          }
+          if (!ok) out.push("cell '" + c.textContent.slice(0, 30) + "' at " + Math.round(r.left) + ".." + Math.round(r.right) + " px");
+        });
+        parent.postMessage({cells: cells.length, width: vw, problems: out.join("\\n")}, "*");
+      })();
+      </script>
+      """;
+
+  static final String HARNESS = """
+      <!doctype html><html><body style="margin:0">
+      <iframe src="status-measured.html" style="border:0;width:390px;height:6000px"></iframe>
+      <script>
+      window.addEventListener("message", function (m) {
+        var pre = document.createElement("pre");
+        pre.id = "layout-check";
+        pre.setAttribute("data-cells", String(m.data.cells));
+        pre.setAttribute("data-width", String(m.data.width));
+        pre.textContent = m.data.problems;
+        document.body.appendChild(pre);
+      });
+      </script>
+      </body></html>
+      """;
+
+  @Test
+  void atAPhonesWidthEveryColumnOfTheInstrumentTableIsReachable() throws Exception {
+    Optional<Path> chromium = chromium();
+    assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium; .ci/run does): status page browser test skipped");
+    run = new RunningAgent(dir, true);
+    // Failing polls and a refusing cloud: long error texts in the last error column.
+    await().atMost(Duration.ofSeconds(30)).until(() -> run.observatory.health().instruments().stream()
+        .anyMatch(i -> !i.lastError().isEmpty()) && run.unavailable.get() > 0);
+    String served = run.get("").body();
+    assertThat(served).contains("</body>");
+    Path page = dir.resolve("status-measured.html");
+    Files.writeString(page, served.replace("</body>", LAYOUT_CHECK + "</body>"), StandardCharsets.UTF_8);
+    Path harness = dir.resolve("harness.html");
+    Files.writeString(harness, HARNESS, StandardCharsets.UTF_8);
+
+    Document dom = Jsoup.parse(chrome(chromium.get(), dir, harness.toUri(), "--virtual-time-budget=2000", "--dump-dom"));
+    Element check = dom.selectFirst("#layout-check");
+    assertThat(check).as("the layout check ran").isNotNull();
+    assertThat(check.attr("data-width")).isEqualTo("390");
+    assertThat(Integer.parseInt(check.attr("data-cells"))).as("header and two instrument rows of 7 cells").isEqualTo(21);
+    assertThat(check.text()).as("cells out of reach at 390 px").isEmpty();
+
+    Path shot = Path.of("target", "status-phone.png").toAbsolutePath();
+    Files.deleteIfExists(shot);
+    chrome(chromium.get(), "--virtual-time-budget=2000", "--hide-scrollbars", "--screenshot=" + shot, "--window-size=390,1400");
+    assertThat(shot).exists();
+    assertThat(new String(Files.readAllBytes(shot), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
   }
 
   private static int points(Element svg) {

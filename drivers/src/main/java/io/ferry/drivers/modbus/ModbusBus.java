@@ -124,7 +124,7 @@ final class ModbusBus {
       } catch (Exception e) {
         l.disconnect();
         reconnect = reconnect.failed(clock.instant());
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String msg = io.ferry.config.IoCauses.message(e);
         state.set("link", "down", msg + "; retrying with backoff");
         return new ReadResult.LinkDown(msg);
       }

@@ -51,7 +51,7 @@ final class SplitStore {
         }
       }
     } catch (IOException e) {
-      LOG.warn("cannot read learned Modbus read limits from {} ({}); they will be learned again", file, e.getMessage());
+      LOG.warn("cannot read learned Modbus read limits from {} ({}); they will be learned again", file, io.ferry.config.IoCauses.message(e));
     }
     return m;
   }
@@ -70,7 +70,7 @@ final class SplitStore {
       Files.write(tmp, lines, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot save learned Modbus read limits to {} ({}); they stay in memory", file, e.getMessage());
+      LOG.warn("cannot save learned Modbus read limits to {} ({}); they stay in memory", file, io.ferry.config.IoCauses.message(e));
     }
   }
 }

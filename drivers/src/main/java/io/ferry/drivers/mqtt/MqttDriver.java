@@ -147,7 +147,7 @@ final class MqttDriver implements StreamingDriver {
     } catch (IOException e) {
       String fallback = "ferry-" + plan.instrument().id();
       LOG.warn("{}: cannot keep a client id in {} ({}); using {} (set connection.clientId to choose one)",
-          plan.instrument().id(), context.stateDir(), e.getClass().getSimpleName(), fallback);
+          plan.instrument().id(), context.stateDir(), io.ferry.config.IoCauses.message(e), fallback);
       return fallback;
     }
   }
@@ -238,7 +238,7 @@ final class MqttDriver implements StreamingDriver {
       SessionState.storeSubscriptions(context.stateDir(), clientId, entries);
     } catch (IOException e) {
       LOG.warn("{}: cannot store the subscription list in {} ({}): retained messages may be delivered again after a restart",
-          plan.instrument().id(), context.stateDir(), e.getClass().getSimpleName());
+          plan.instrument().id(), context.stateDir(), io.ferry.config.IoCauses.message(e));
     }
   }
 
@@ -295,11 +295,14 @@ final class MqttDriver implements StreamingDriver {
     if (e == null) {
       return "no reason given";
     }
-    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    StringBuilder sb = new StringBuilder(io.ferry.config.IoCauses.message(e));
     Throwable c = e.getCause();
     int depth = 0;
     while (c != null && depth++ < 3) {
-      sb.append(" <- ").append(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+      String m = io.ferry.config.IoCauses.message(c);
+      if (!sb.toString().endsWith(m)) {
+        sb.append(" <- ").append(m);
+      }
       c = c.getCause();
     }
     return sb.toString();

@@ -74,7 +74,7 @@ final class PayloadDecoder {
     } catch (JsonProcessingException e) {
       return new Decoding.Malformed("not JSON on " + topic + " (" + firstLine(e.getOriginalMessage()) + "): " + quote(payload));
     } catch (IOException e) {
-      return new Decoding.Malformed("unreadable payload on " + topic + " (" + e.getClass().getSimpleName() + ")");
+      return new Decoding.Malformed("unreadable payload on " + topic + " (" + io.ferry.config.IoCauses.message(e) + ")");
     }
     if (root == null || root.isMissingNode()) {
       return new Decoding.Malformed("empty payload on " + topic);

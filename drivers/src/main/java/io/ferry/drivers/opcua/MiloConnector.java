@@ -204,12 +204,9 @@ final class MiloConnector {
     return root instanceof TimeoutException ? "no answer in time" : "unexpected error without details";
   }
 
-  /** Qualified exception class names ({@code io.netty.…ConnectException: }) that Milo and Netty put in messages. */
-  private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Za-z][\\w$]*(?:Exception|Error): ");
-
-  /** An operator reads the cause in words; the Java class that carried it says nothing to them. */
+  /** An operator reads the cause in words; the Java class that carried it ({@code io.netty.…ConnectException: }) says nothing to them. */
   static String withoutClassNames(String message) {
-    return CLASS_NAME.matcher(message).replaceAll("");
+    return io.ferry.config.IoCauses.withoutClassNames(message);
   }
 
   private static IdentityProvider identity(Identity identity, CertificateValidator validator) throws OpcUaConnectException {
@@ -244,7 +241,7 @@ final class MiloConnector {
       PrivateKey key = (PrivateKey) ks.getKey(alias, password);
       return new X509IdentityProvider(cert, key);
     } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new OpcUaConnectException("cannot read the user certificate " + x.keyStore() + " (" + e.getClass().getSimpleName() + ")", true, e);
+      throw new OpcUaConnectException("cannot read the user certificate " + x.keyStore() + " (" + io.ferry.config.IoCauses.message(e) + ")", true, e);
     }
   }
 }

@@ -32,7 +32,8 @@ public final class SimulatedPlanner {
       c.allow(c.keys().toArray(String[]::new));
       c.error("the simulated driver has no connection; remove this section");
     });
-    if (instrument.channels().isEmpty() && instrument.info().channels().isEmpty()) {
+    // Only when none is written: a written channel that is invalid was reported where it stands.
+    if (instrument.channels().isEmpty() && top.list("channels").isEmpty()) {
       top.error("channels", "a simulated instrument needs at least one channel");
     }
     List<SimulatedPlan.ChannelPlan> channels = new ArrayList<>();

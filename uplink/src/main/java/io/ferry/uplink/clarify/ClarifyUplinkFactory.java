@@ -20,6 +20,7 @@ import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,19 +119,41 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
             + "route a 1m rollup instead");
       }
     }
+    // One problem is one line: a template that gives every statistic of a channel the same key
+    // is reported once, naming all the series that share it.
+    Map<String, List<String>> sharing = new LinkedHashMap<>();
+    Map<String, String> sharingWhere = new HashMap<>();
+    Set<String> invalidReported = new java.util.HashSet<>();
     for (Map.Entry<ClarifyPlan.Series, ClarifyPlan.Signal> e : signals.entrySet()) {
       String key = e.getValue().inputKey();
       String where = overrides.containsKey(e.getKey().label()) ? "inputKeys" : e.getKey().stat() == null ? "inputKey" : "rollupInputKey";
       if (!InputKeys.valid(key)) {
         badKeys = true;
-        f.error(where, "input key \"" + key + "\" of " + e.getKey().label() + " is not a Clarify input key "
-            + "(1 to 128 of a-z A-Z 0-9 - _ : . # + /)");
+        // The rollup template fails the same way for each statistic of a channel: say it once.
+        if (invalidReported.add(where + " " + e.getKey().channel())) {
+          List<String> alike = signals.entrySet().stream()
+              .filter(o -> o.getKey().channel().equals(e.getKey().channel()) && o.getKey() != e.getKey()
+                  && (o.getKey().stat() == null) == (e.getKey().stat() == null) && !overrides.containsKey(o.getKey().label())
+                  && !InputKeys.valid(o.getValue().inputKey()))
+              .map(o -> o.getKey().label()).toList();
+          f.error(where, "input key \"" + key + "\" of " + e.getKey().label() + " is not a Clarify input key "
+              + "(1 to 128 of a-z A-Z 0-9 - _ : . # + /)"
+              + (alike.isEmpty() || where.equals("inputKeys") ? "" : "; nor are the keys of " + String.join(", ", alike)));
+        }
       }
       String other = keyOwners.putIfAbsent(key, e.getKey().label());
+      sharing.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey().label());
       if (other != null) {
+        sharingWhere.putIfAbsent(key, where);
+      }
+    }
+    for (Map.Entry<String, List<String>> s : sharing.entrySet()) {
+      List<String> owners = s.getValue();
+      if (owners.size() > 1) {
         badKeys = true;
-        f.error(where, "input key \"" + key + "\" is given to both " + other + " and " + e.getKey().label()
-            + "; make the template or inputKeys tell them apart");
+        f.error(sharingWhere.get(s.getKey()), "input key \"" + s.getKey() + "\" is given to "
+            + (owners.size() == 2 ? "both " : "all of ") + String.join(", ", owners.subList(0, owners.size() - 1))
+            + " and " + owners.get(owners.size() - 1) + "; make the template or inputKeys tell them apart");
       }
     }
     for (String k : overrides.keySet()) {

@@ -62,7 +62,7 @@ final class JsonlHandler implements BatchHandler {
       return new Delivery.Acked(0);
     } catch (IOException e) {
       closeQuietly();
-      return new Delivery.Retry(Optional.empty(), "cannot write " + path + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new Delivery.Retry(Optional.empty(), "cannot write " + path + ": " + io.ferry.config.IoCauses.message(e));
     }
   }
 
