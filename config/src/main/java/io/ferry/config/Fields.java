@@ -127,6 +127,20 @@ public final class Fields {
     return string(key).orElse(dflt);
   }
 
+  /**
+   * A text with {@code {name}} placeholders ({@link Templates}): {@code dflt} when absent; empty
+   * after an error at the key when it names a placeholder not in {@code known} or has a stray brace.
+   */
+  public Optional<String> template(String key, String dflt, List<String> known) {
+    Optional<String> v = string(key);
+    if (v.isEmpty()) {
+      return has(key) && map.entries().get(key) instanceof Scalar s && !s.isNull() ? Optional.empty() : Optional.of(dflt);
+    }
+    Optional<String> problem = Templates.problem(v.get(), known);
+    problem.ifPresent(p -> error(key, p));
+    return problem.isPresent() ? Optional.empty() : v;
+  }
+
   public Optional<String> requiredString(String key) {
     Optional<String> v = string(key);
     if (v.isEmpty() && !map.entries().containsKey(key)) {

@@ -62,8 +62,11 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
       integration = Optional.empty();
     }
     Optional<ClarifyPlan.Auth> auth = auth(f, file, integration, apiUrl);
-    String rawTemplate = f.string("inputKey", InputKeys.DEFAULT_RAW);
-    String rollupTemplate = f.string("rollupInputKey", InputKeys.DEFAULT_ROLLUP);
+    Optional<String> rawKeys = f.template("inputKey", InputKeys.DEFAULT_RAW, InputKeys.RAW_PLACEHOLDERS);
+    Optional<String> rollupKeys = f.template("rollupInputKey", InputKeys.DEFAULT_ROLLUP, InputKeys.ROLLUP_PLACEHOLDERS);
+    // A refused template is one error; the keys below follow the default so they add no more.
+    String rawTemplate = rawKeys.orElse(InputKeys.DEFAULT_RAW);
+    String rollupTemplate = rollupKeys.orElse(InputKeys.DEFAULT_ROLLUP);
     Map<String, String> overrides = new HashMap<>();
     f.object("inputKeys").ifPresent(o -> {
       for (String k : o.keys()) {
@@ -139,7 +142,7 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
             + "instrument/channel:stat for a rollup statistic)");
       }
     }
-    if (apiUrl.isEmpty() || integration.isEmpty() || auth.isEmpty() || badKeys) {
+    if (apiUrl.isEmpty() || integration.isEmpty() || auth.isEmpty() || badKeys || rawKeys.isEmpty() || rollupKeys.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new ClarifyPlan(section.name(), apiUrl.get(), integration.get(), auth.get(), maxBytes, signals, runner));

@@ -58,12 +58,8 @@ public final class MqttUplinkFactory implements UplinkFactory {
     if (clientId.isEmpty() || clientId.length() > 65535) {
       f.error("clientId", "must not be empty");
     }
-    Optional<TopicTemplate> topic = template(f, "topic", "ferry/{gateway}/{instrument}", agent, section);
-    Optional<TopicTemplate> status = template(f, "statusTopic", "ferry/{gateway}/status", agent, section);
-    if (status.isPresent() && status.get().text().contains("{instrument}")) {
-      f.error("statusTopic", "is one topic per gateway: {instrument} cannot be used");
-      status = Optional.empty();
-    }
+    Optional<TopicTemplate> topic = template(f, "topic", "ferry/{gateway}/{instrument}", TopicTemplate.TOPIC_PLACEHOLDERS, agent, section);
+    Optional<TopicTemplate> status = template(f, "statusTopic", "ferry/{gateway}/status", TopicTemplate.STATUS_PLACEHOLDERS, agent, section);
     boolean perSample = f.choice("payload", List.of("batch", "sample")).map("sample"::equals).orElse(false);
     Optional<String> username = f.string("username");
     Optional<Secret> password = Redact.plausible(f, "password", f.secret("password"));
@@ -101,9 +97,10 @@ public final class MqttUplinkFactory implements UplinkFactory {
         username, password, caFile, keyStore, keyStorePassword, keepAlive, maxInflight, runner, stats, maxMessageBytes));
   }
 
-  private static Optional<TopicTemplate> template(Fields f, String key, String dflt, AgentConfig agent, UplinkSection section) {
+  private static Optional<TopicTemplate> template(Fields f, String key, String dflt, List<String> known, AgentConfig agent,
+      UplinkSection section) {
     StringBuilder error = new StringBuilder();
-    Optional<TopicTemplate> t = TopicTemplate.parse(f.string(key, dflt), agent.gatewayId(), section.name(), error);
+    Optional<TopicTemplate> t = TopicTemplate.parse(f.string(key, dflt), known, agent.gatewayId(), section.name(), error);
     if (t.isEmpty()) {
       f.error(key, error.toString());
     }
