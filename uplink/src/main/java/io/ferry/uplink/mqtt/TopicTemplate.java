@@ -39,7 +39,7 @@ public record TopicTemplate(String text) {
         case "gateway" -> gateway;
         case "uplink" -> uplink;
         case "instrument" -> "{instrument}";
-        default -> throw new IllegalArgumentException("placeholder {" + m.group(1) + "} passed the check"); // checked above
+        default -> throw new IllegalStateException("placeholder {" + m.group(1) + "} was not refused by Templates.problem");
       };
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
