@@ -148,12 +148,23 @@ public final class ConfigContext {
     }
     bytes = ((ConfigFiles.Bytes) outcome).bytes();
     String value = new String(bytes, StandardCharsets.UTF_8);
-    value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
-        : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+    value = trimTrailing(value);
     if (value.isEmpty()) {
       problems.add(location, path, "secret file " + file + " is empty");
       return Optional.empty();
     }
     return Optional.of(value);
+  }
+
+  /**
+   * Drops every trailing line break, space and tab: editors and {@code echo} add one or two, and a
+   * token with a stray newline never matches (every request 401). Nothing else is trimmed.
+   */
+  static String trimTrailing(String value) {
+    int end = value.length();
+    while (end > 0 && " \t\r\n".indexOf(value.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    return value.substring(0, end);
   }
 }

@@ -18,6 +18,8 @@ public final class ConfigFiles {
   public static final int MAX_YAML_BYTES = 1 << 20;
   /** The largest secret file read ({@code ${file:...}}): a token, a password, a PEM key. */
   public static final int MAX_SECRET_BYTES = 64 << 10;
+  /** The largest TLS file read (a CA bundle, a PKCS#12 key store): the Debian CA bundle is about 200 KiB. */
+  public static final int MAX_TLS_BYTES = 1 << 20;
 
   private ConfigFiles() {}
 

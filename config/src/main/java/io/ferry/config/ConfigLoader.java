@@ -393,7 +393,8 @@ public final class ConfigLoader {
     }
     List<Stat> stats = new ArrayList<>();
     List<String> statNames = r.strings("stats");
-    List<ConfigNode> statNodes = r.list("stats");
+    List<ConfigNode> statNodes = r.node("stats").filter(ConfigNode.ListNode.class::isInstance)
+        .map(n -> ((ConfigNode.ListNode) n).items()).orElse(List.of());
     List<String> allowed = java.util.Arrays.stream(Stat.values()).map(Fields::enumName).toList();
     for (int i = 0; i < statNames.size(); i++) {
       String s = statNames.get(i);

@@ -129,6 +129,20 @@ public final class Fields {
     return string(key).orElse(dflt);
   }
 
+  /**
+   * A text with {@code {name}} placeholders ({@link Templates}): {@code dflt} when absent; empty
+   * after an error at the key when it names a placeholder not in {@code known} or has a stray brace.
+   */
+  public Optional<String> template(String key, String dflt, List<String> known) {
+    Optional<String> v = string(key);
+    if (v.isEmpty()) {
+      return has(key) && map.entries().get(key) instanceof Scalar s && !s.isNull() ? Optional.empty() : Optional.of(dflt);
+    }
+    Optional<String> problem = Templates.problem(v.get(), known);
+    problem.ifPresent(p -> error(key, p));
+    return problem.isPresent() ? Optional.empty() : v;
+  }
+
   public Optional<String> requiredString(String key) {
     Optional<String> v = string(key);
     if (v.isEmpty() && !map.entries().containsKey(key)) {
@@ -365,13 +379,22 @@ public final class Fields {
     return out;
   }
 
-  /** A list of texts; a single text is accepted as a list of one. */
+  /**
+   * A list of texts. A single text is refused like any other value that is not a list (as
+   * {@link #list} and {@link #objects} do): every list-valued key takes a list, also of one
+   * ({@code [plant1]}), so a value is never quietly read as something the operator did not write.
+   */
   public List<String> strings(String key) {
     Optional<ConfigNode> n = node(key);
     if (n.isEmpty()) {
       return List.of();
     }
-    List<ConfigNode> items = n.get() instanceof ListNode l ? l.items() : List.of(n.get());
+    if (!(n.get() instanceof ListNode l)) {
+      String hint = n.get() instanceof Scalar s ? " (write [" + s.text() + "] for a list of one)" : "";
+      error(key, "expected a list, got " + n.get().describe() + hint);
+      return List.of();
+    }
+    List<ConfigNode> items = l.items();
     List<String> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       ConfigNode item = items.get(i);

@@ -11,7 +11,12 @@
  *
  * <p>Only regular files (or links to them) are read, at most {@link io.ferry.config.ConfigFiles#MAX_YAML_BYTES}
  * per YAML file and {@link io.ferry.config.ConfigFiles#MAX_SECRET_BYTES} per secret file, so no
- * input can block (a pipe) or exhaust memory ({@code /dev/zero}). {@code ${env:}} and
+ * input can block (a pipe) or exhaust memory ({@code /dev/zero}); TLS files named in a configuration
+ * go through the same reader ({@link io.ferry.config.TlsFiles}, at most
+ * {@link io.ferry.config.ConfigFiles#MAX_TLS_BYTES}) and are parsed at check exactly as at run.
+ * Every {@code {placeholder}} template is checked by {@link io.ferry.config.Templates}; every
+ * list-valued key takes a list (a single value is an error, never a list of one); a
+ * {@code ${file:}} value loses its trailing line breaks and spaces. {@code ${env:}} and
  * {@code ${file:}} references are resolved in every text value or reported; never used literally.
  * One root cause gives one problem: readers of a part that is already invalid (a channel without
  * a name, an uplink of unknown type) do not also report its keys. Messages never name a Java

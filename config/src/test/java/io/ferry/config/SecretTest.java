@@ -43,6 +43,30 @@ class SecretTest {
     assertThat(problems.all()).isEmpty();
   }
 
+  /** Two newlines used to leave one in the token (every request 401); all trailing blanks go, inner ones stay. */
+  @Test
+  void everyTrailingLineBreakAndSpaceIsTrimmedFromAFileSecret() throws IOException {
+    String[][] table = {
+        {VALUE + "\n\n", VALUE},
+        {VALUE + "\r\n\r\n", VALUE},
+        {VALUE + " \t\n \n", VALUE},
+        {VALUE + "\r", VALUE},
+        {"a b\nc\n\n", "a b\nc"},
+        {"  lead", "  lead"}};
+    for (String[] row : table) {
+      Path cred = dir.resolve("key");
+      Files.writeString(cred, row[0]);
+      Problems problems = new Problems();
+      Secret s = read("apiKey: ${file:" + cred + "}\n", Map.of(), problems).orElseThrow();
+      assertThat(s.reveal()).as("%s", row[0].replace("\n", "\\n")).isEqualTo(row[1]);
+      assertThat(problems.all()).isEmpty();
+    }
+    Files.writeString(dir.resolve("key"), "\n\n  \n");
+    Problems problems = new Problems();
+    assertThat(read("apiKey: ${file:" + dir.resolve("key") + "}\n", Map.of(), problems)).isEmpty();
+    assertThat(problems.toString()).contains("secret file " + dir.resolve("key") + " is empty");
+  }
+
   @Test
   void literalSecretInYamlIsRejectedWithoutEchoingIt() {
     Problems problems = new Problems();

@@ -1,14 +1,14 @@
 package io.ferry.agent.cli;
 
 import io.ferry.agent.plan.AgentPlan;
+import io.ferry.config.ConfigFiles;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.ConfigNode;
 import io.ferry.config.Location;
 import io.ferry.config.Problems;
 import io.ferry.config.YamlReader;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -47,13 +47,16 @@ public final class CheckCommand extends PlanReportCommand {
   static Location stateDirLocation(Path dir) {
     Location file = Location.ofFile(ConfigLoader.AGENT_FILE);
     try {
-      String text = Files.readString(dir.resolve(ConfigLoader.AGENT_FILE));
+      if (!(ConfigFiles.read(dir.resolve(ConfigLoader.AGENT_FILE), ConfigFiles.MAX_YAML_BYTES) instanceof ConfigFiles.Bytes b)) {
+        return file;
+      }
+      String text = new String(b.bytes(), StandardCharsets.UTF_8);
       return YamlReader.read(ConfigLoader.AGENT_FILE, text, new Problems())
           .filter(n -> n instanceof ConfigNode.MapNode)
           .map(n -> ((ConfigNode.MapNode) n).entries().get("stateDir"))
           .map(ConfigNode::location)
           .orElse(file);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return file; // it was just read and validated; this only places the message
     }
   }

@@ -1,6 +1,7 @@
 package io.ferry.agent.cli;
 
 import io.ferry.config.ConfigContext;
+import io.ferry.config.ConfigFiles;
 import io.ferry.config.ConfigLoader;
 import io.ferry.config.ConfigNode;
 import io.ferry.config.InstrumentConfig;
@@ -104,12 +105,12 @@ final class ScopedConfig {
       return new Names(drivers, types);
     }
 
+    /** Through the loader's capped reader: a pipe or {@code /dev/zero} among the files must not hang this scan. */
     private static Optional<ConfigNode> read(Path file) {
-      try {
-        return YamlReader.read(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8), new Problems());
-      } catch (IOException e) {
+      if (!(ConfigFiles.read(file, ConfigFiles.MAX_YAML_BYTES) instanceof ConfigFiles.Bytes b)) {
         return Optional.empty();
       }
+      return YamlReader.read(file.getFileName().toString(), new String(b.bytes(), StandardCharsets.UTF_8), new Problems());
     }
   }
 }

@@ -1,9 +1,12 @@
 package io.ferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.ferry.config.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,5 +60,16 @@ class ScopedConfigTest {
     assertThat(scoped.in("instruments.d/meter.yaml")).isNotEmpty();
     assertThat(scoped.in("instruments.d/press.yaml")).isEmpty();
     assertThat(scoped.problems()).containsAll(scoped.in("instruments.d/meter.yaml"));
+  }
+
+  /** The lenient scan of driver names reads through the loader's capped reader: a pipe or /dev/zero does not hang it. */
+  @Test
+  void aPipeOrADeviceAmongTheFilesIsRefusedNotReadByTheScan() throws Exception {
+    assertThat(new ProcessBuilder("mkfifo", dir.resolve("instruments.d/pipe.yaml").toString()).start().waitFor()).isZero();
+    Files.createSymbolicLink(dir.resolve("instruments.d/zero.yaml"), Path.of("/dev/zero"));
+    ScopedConfig scoped = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ScopedConfig.load(dir, Set.of()));
+    assertThat(scoped.instrument("press")).isPresent();
+    assertThat(scoped.in("instruments.d/pipe.yaml")).extracting(Problem::message).singleElement().asString().contains("named pipe");
+    assertThat(scoped.in("instruments.d/zero.yaml")).extracting(Problem::message).singleElement().asString().contains("character device");
   }
 }

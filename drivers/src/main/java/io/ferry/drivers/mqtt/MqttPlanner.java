@@ -5,6 +5,7 @@ import io.ferry.config.ChannelConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Secret;
+import io.ferry.config.TlsFiles;
 import io.ferry.core.Backoff;
 import io.ferry.drivers.mqtt.MqttPlan.Connection;
 import io.ferry.drivers.mqtt.MqttPlan.PayloadFormat;
@@ -13,7 +14,6 @@ import io.ferry.drivers.mqtt.MqttPlan.ValueMapping;
 import io.ferry.drivers.mqtt.MqttPlan.ValueType;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,10 +92,7 @@ final class MqttPlanner {
     boolean verifyHostname = true;
     if (tlsFields.isPresent()) {
       Fields t = tlsFields.get();
-      caFile = t.string("caFile").map(Path::of);
-      if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
-        t.error("caFile", "cannot read " + caFile.get() + " (a PEM file with the CA certificate that signed the broker's certificate)");
-      }
+      caFile = TlsFiles.checkCaFile(t, "caFile");
       verifyHostname = t.bool("verifyHostname", true);
       if (url.isPresent() && !tls) {
         f.error("tls", "TLS settings need an ssl:// url (the url is " + url.get() + ")");

@@ -1,20 +1,16 @@
 package io.ferry.drivers.opcua;
 
+import io.ferry.config.TlsFiles;
 import io.ferry.drivers.opcua.security.ClientCertificate;
 import io.ferry.drivers.opcua.security.EndpointSelector;
 import io.ferry.drivers.opcua.security.Identity;
 import io.ferry.drivers.opcua.security.ServerTrust;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -220,28 +216,13 @@ final class MiloConnector {
   }
 
   private static IdentityProvider x509(Identity.X509 x) throws OpcUaConnectException {
-    try (InputStream in = Files.newInputStream(x.keyStore())) {
-      char[] password = x.keyStorePassword().reveal().toCharArray();
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(in, password);
-      String alias = x.alias().orElse(null);
-      if (alias == null) {
-        for (Enumeration<String> e = ks.aliases(); e.hasMoreElements(); ) {
-          String a = e.nextElement();
-          if (ks.isKeyEntry(a)) {
-            alias = a;
-            break;
-          }
-        }
-      }
-      if (alias == null || !ks.isKeyEntry(alias)) {
-        throw new OpcUaConnectException(x.keyStore() + ": no private key entry" + (x.alias().isPresent() ? " named \"" + alias + "\"" : ""), true, null);
-      }
-      X509Certificate cert = (X509Certificate) ks.getCertificate(alias);
-      PrivateKey key = (PrivateKey) ks.getKey(alias, password);
-      return new X509IdentityProvider(cert, key);
-    } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new OpcUaConnectException("cannot read the user certificate " + x.keyStore() + " (" + io.ferry.config.IoCauses.message(e) + ")", true, e);
+    try {
+      TlsFiles.ClientKey key = TlsFiles.clientKey(x.keyStore(), x.keyStorePassword().reveal().toCharArray(), x.alias(),
+          "userCertificatePassword");
+      return new X509IdentityProvider(key.certificate(), key.key());
+    } catch (TlsFiles.Unusable e) {
+      throw new OpcUaConnectException("cannot use the user certificate: " + e.getMessage(), true, e);
     }
   }
+
 }

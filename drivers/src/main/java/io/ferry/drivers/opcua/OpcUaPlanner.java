@@ -5,6 +5,7 @@ import io.ferry.config.ChannelConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Secret;
+import io.ferry.config.TlsFiles;
 import io.ferry.core.Backoff;
 import io.ferry.core.ChannelId;
 import io.ferry.drivers.opcua.security.Identity;
@@ -142,7 +143,10 @@ final class OpcUaPlanner {
       if (keyStore.isEmpty() || keyStorePassword.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new Identity.X509(Path.of(keyStore.get()), keyStorePassword.get(), alias));
+      // Opened now as the connector will: a wrong password or a key of another certificate fails check, not every connect.
+      Optional<Path> file = TlsFiles.checkClientKey(f, "userCertificate", Optional.of(keyStorePassword.get().reveal().toCharArray()),
+          f.path("userCertificatePassword"), alias);
+      return file.map(p -> new Identity.X509(p, keyStorePassword.get(), alias));
     }
     if (f.has("userCertificatePassword") || f.has("userCertificateAlias")) {
       f.error("userCertificatePassword", "only used with userCertificate");

@@ -21,7 +21,7 @@ class MqttExampleTest {
 
   @Test
   void theExampleInstrumentPlansWithoutProblems() throws Exception {
-    Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    Path ca = TestCertificates.ca("Example CA").writePem(dir.resolve("ca.pem")); // planning parses it
     String yaml = Files.readString(Path.of("../examples/instruments/mqtt.yaml"))
         .replace("/etc/ferry/mqtt-ca.pem", ca.toString())
         .replace("uplinks: [grovestreams]", "");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.drivers.mqtt.MqttPlan.PayloadFormat;
 import io.ferry.drivers.mqtt.MqttPlan.ValueType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +25,7 @@ class MqttPlannerTest {
 
   @Test
   void readsAFullInstrumentIntoAnImmutablePlan() throws Exception {
-    Path ca = Files.writeString(dir.resolve("ca.pem"), "not checked at plan time beyond readability");
+    Path ca = TestCertificates.ca("Plan Test CA").writePem(dir.resolve("ca.pem")); // planning parses it
     var out = TestPlans.plan(dir, """
         id: plant
         driver: mqtt
@@ -98,7 +97,8 @@ class MqttPlannerTest {
       literal password | connection: {url: "tcp://h", username: u, password: hunter2}                  | secrets are never written in YAML
       password no user | connection: {url: "tcp://h", password: "${env:MQTT_PW}"}                      | a password needs a username
       tls on tcp       | connection: {url: "tcp://h", tls: {verifyHostname: true}}                     | TLS settings need an ssl:// url
-      missing ca       | connection: {url: "ssl://h", tls: {caFile: /nonexistent/ca.pem}}              | cannot read /nonexistent/ca.pem
+      missing ca       | connection: {url: "ssl://h", tls: {caFile: /nonexistent/ca.pem}}              | CA file /nonexistent/ca.pem does not exist
+      ca not a file    | connection: {url: "ssl://h", tls: {caFile: /dev/zero}}                        | CA file /dev/zero is a character device, not a regular file
       qos 2            | connection: {url: "tcp://h", qos: 2}                                          | QoS 2 is not supported
       backoff order    | connection: {url: "tcp://h", backoffInitial: 10s, backoffMax: 1s}             | must not be shorter than backoffInitial (10s)
       old spelling     | connection: {url: "tcp://h", reconnectMin: 1s}                                | unknown key "reconnectMin", did you mean "backoffInitial"?

@@ -26,11 +26,14 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away CA and a broker certificate it signed (BouncyCastle, EC P-256 for speed). */
-final class TestCertificates {
-  record Ca(KeyPair keys, X509Certificate cert) {
+/**
+ * A throw-away CA and certificates it signed (BouncyCastle, EC P-256 for speed), generated at test
+ * time so no private key is committed. Public for the agent's tests (drivers test-jar).
+ */
+public final class TestCertificates {
+  public record Ca(KeyPair keys, X509Certificate cert) {
     /** Writes the CA certificate as PEM, the form a {@code caFile} takes. */
-    Path writePem(Path file) throws Exception {
+    public Path writePem(Path file) throws Exception {
       String pem = "-----BEGIN CERTIFICATE-----\n"
           + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
           + "\n-----END CERTIFICATE-----\n";
@@ -40,13 +43,13 @@ final class TestCertificates {
 
   private TestCertificates() {}
 
-  static KeyPair keys() throws Exception {
+  public static KeyPair keys() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(256);
     return g.generateKeyPair();
   }
 
-  static Ca ca(String name) throws Exception {
+  public static Ca ca(String name) throws Exception {
     KeyPair keys = keys();
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(System.nanoTime()),
@@ -83,6 +86,37 @@ final class TestCertificates {
     KeyStore ks = KeyStore.getInstance("JKS");
     ks.load(null, null);
     ks.setKeyEntry("server", keys.getPrivate(), password.toCharArray(), new Certificate[] {cert, ca.cert()});
+    try (var out = Files.newOutputStream(file)) {
+      ks.store(out, password.toCharArray());
+    }
+    return file;
+  }
+
+  /** A PKCS#12 client key store: a key and the certificate {@code ca} signed for it (alias "client"). */
+  public static Path clientKeyStore(Ca ca, Path file, String password) throws Exception {
+    KeyPair keys = keys();
+    return pkcs12(file, password, keys, clientCertificate(ca, keys));
+  }
+
+  /** A PKCS#12 key store whose private key is not the one its certificate was issued for. */
+  public static Path mismatchedKeyStore(Ca ca, Path file, String password) throws Exception {
+    return pkcs12(file, password, keys(), clientCertificate(ca, keys()));
+  }
+
+  private static X509Certificate clientCertificate(Ca ca, KeyPair keys) throws Exception {
+    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), BigInteger.valueOf(System.nanoTime()),
+        Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
+        new X500Name("CN=ferry-test-client"), keys.getPublic());
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    return sign(b, ca.keys());
+  }
+
+  private static Path pkcs12(Path file, String password, KeyPair keys, X509Certificate cert) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("client", keys.getPrivate(), password.toCharArray(), new Certificate[] {cert});
     try (var out = Files.newOutputStream(file)) {
       ks.store(out, password.toCharArray());
     }

@@ -63,8 +63,11 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
       integration = Optional.empty();
     }
     Optional<ClarifyPlan.Auth> auth = auth(f, file, integration, apiUrl);
-    String rawTemplate = f.string("inputKey", InputKeys.DEFAULT_RAW);
-    String rollupTemplate = f.string("rollupInputKey", InputKeys.DEFAULT_ROLLUP);
+    Optional<String> rawKeys = f.template("inputKey", InputKeys.DEFAULT_RAW, InputKeys.RAW_PLACEHOLDERS);
+    Optional<String> rollupKeys = f.template("rollupInputKey", InputKeys.DEFAULT_ROLLUP, InputKeys.ROLLUP_PLACEHOLDERS);
+    // A refused template is one error; the keys below follow the default so they add no more.
+    String rawTemplate = rawKeys.orElse(InputKeys.DEFAULT_RAW);
+    String rollupTemplate = rollupKeys.orElse(InputKeys.DEFAULT_ROLLUP);
     Map<String, String> overrides = new HashMap<>();
     f.object("inputKeys").ifPresent(o -> {
       for (String k : o.keys()) {
@@ -162,7 +165,7 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
             + "instrument/channel:stat for a rollup statistic)");
       }
     }
-    if (apiUrl.isEmpty() || integration.isEmpty() || auth.isEmpty() || badKeys) {
+    if (apiUrl.isEmpty() || integration.isEmpty() || auth.isEmpty() || badKeys || rawKeys.isEmpty() || rollupKeys.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new ClarifyPlan(section.name(), apiUrl.get(), integration.get(), auth.get(), maxBytes, signals, runner));
@@ -181,22 +184,24 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
       Optional<HttpUrl> apiUrl) {
     boolean oauth = f.choice("auth", List.of("basic", "client-credentials")).map("client-credentials"::equals)
         .orElse(f.has("clientId") || file.map(CredentialsFile::oauth).orElse(false));
+    // A credentials file that was refused is already reported: do not also report what it would have given.
+    boolean fromFile = f.has("credentials");
     String audience = f.string("audience", apiUrl.map(HttpUrl::toString).orElse("https://api.clarify.io/v1/"));
     if (oauth) {
       Optional<String> clientId = f.string("clientId").or(() -> file.flatMap(CredentialsFile::clientId));
       Optional<Secret> secret = f.has("clientSecret") ? Redact.plausible(f, "clientSecret", f.secret("clientSecret"))
           : file.flatMap(CredentialsFile::clientSecret);
-      if (clientId.isEmpty() && file.isEmpty()) {
+      if (clientId.isEmpty() && !fromFile) {
         f.error("clientId", "missing required key \"clientId\" (OAuth client credentials)");
       }
-      if (secret.isEmpty() && file.isEmpty() && !f.has("clientSecret")) {
+      if (secret.isEmpty() && !fromFile && !f.has("clientSecret")) {
         f.error("clientSecret", "missing required key \"clientSecret\" (a ${env:NAME} or ${file:PATH} reference)");
       }
       return clientId.isPresent() && secret.isPresent()
           ? Optional.of(new ClarifyPlan.Auth.ClientCredentials(clientId.get(), secret.get(), audience)) : Optional.empty();
     }
     Optional<String> user = f.string("username").or(() -> file.flatMap(CredentialsFile::username)).or(() -> integration);
-    Optional<Secret> password = f.has("password") || file.isEmpty() ? Redact.requiredSecret(f, "password")
+    Optional<Secret> password = f.has("password") || !fromFile ? Redact.requiredSecret(f, "password")
         : file.flatMap(CredentialsFile::password);
     return user.isPresent() && password.isPresent() ? Optional.of(new ClarifyPlan.Auth.Basic(user.get(), password.get()))
         : Optional.empty();
@@ -223,6 +228,13 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
       String type = root.get().path("credentials").path("type").asText("");
       if (!type.equals("client-credentials") && !type.equals("basic-auth")) {
         f.error("credentials", secret.source() + ": credentials.type must be client-credentials or basic-auth, got \"" + type + "\"");
+        return Optional.empty();
+      }
+      JsonNode apiUrl = root.get().path("apiUrl");
+      if (!apiUrl.isMissingNode() && !apiUrl.isNull() && (!apiUrl.isTextual() || HttpUrl.parse(apiUrl.asText()) == null)) {
+        // Never fall back to the default URL: the file names another deployment on purpose.
+        f.error("credentials", secret.source() + ": apiUrl must be an http:// or https:// URL, got "
+            + (apiUrl.isTextual() ? "\"" + apiUrl.asText() + "\"" : apiUrl.toString()));
         return Optional.empty();
       }
       CredentialsFile file = new CredentialsFile(root.get(), secret);

@@ -3,6 +3,7 @@ package io.ferry.uplink.jsonl;
 import io.ferry.config.AgentConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
+import io.ferry.config.Templates;
 import io.ferry.config.UplinkSection;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
@@ -26,6 +27,12 @@ public final class JsonlUplinkFactory implements UplinkFactory {
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
     Optional<String> path = f.requiredString("path");
+    // No placeholders here: "{instrument}" would name one literal file, never one per instrument.
+    Optional<String> problem = path.flatMap(p -> Templates.problem(p, List.of()));
+    if (problem.isPresent()) {
+      f.error("path", problem.get());
+      path = Optional.empty();
+    }
     RunnerSettings runner = RunnerSettings.read(f, 10_000, Duration.ZERO, Duration.ofSeconds(1));
     if (path.isEmpty()) {
       return Optional.empty();

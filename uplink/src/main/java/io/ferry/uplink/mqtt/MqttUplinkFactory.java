@@ -4,6 +4,7 @@ import io.ferry.config.AgentConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.config.Secret;
+import io.ferry.config.TlsFiles;
 import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
@@ -16,7 +17,6 @@ import io.ferry.uplink.UplinkFactory;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,21 +58,20 @@ public final class MqttUplinkFactory implements UplinkFactory {
     if (clientId.isEmpty() || clientId.length() > 65535) {
       f.error("clientId", "must not be empty");
     }
-    Optional<TopicTemplate> topic = template(f, "topic", "ferry/{gateway}/{instrument}", agent, section);
-    Optional<TopicTemplate> status = template(f, "statusTopic", "ferry/{gateway}/status", agent, section);
-    if (status.isPresent() && status.get().text().contains("{instrument}")) {
-      f.error("statusTopic", "is one topic per gateway: {instrument} cannot be used");
-      status = Optional.empty();
-    }
+    Optional<TopicTemplate> topic = template(f, "topic", "ferry/{gateway}/{instrument}", TopicTemplate.TOPIC_PLACEHOLDERS, agent, section);
+    Optional<TopicTemplate> status = template(f, "statusTopic", "ferry/{gateway}/status", TopicTemplate.STATUS_PLACEHOLDERS, agent, section);
     boolean perSample = f.choice("payload", List.of("batch", "sample")).map("sample"::equals).orElse(false);
     Optional<String> username = f.string("username");
     Optional<Secret> password = Redact.plausible(f, "password", f.secret("password"));
     if (password.isPresent() && username.isEmpty()) {
       f.error("password", "needs a username");
     }
-    Optional<Path> caFile = readableFile(f, "caFile");
-    Optional<Path> keyStore = readableFile(f, "clientKeyStore");
+    Optional<Path> caFile = TlsFiles.checkCaFile(f, "caFile");
     Optional<Secret> keyStorePassword = Redact.plausible(f, "clientKeyStorePassword", f.secret("clientKeyStorePassword"));
+    // Opened with the password run will use (none: an empty one); a password that did not resolve is its own error.
+    Optional<char[]> opener = f.has("clientKeyStorePassword")
+        ? keyStorePassword.map(p -> p.reveal().toCharArray()) : Optional.of(new char[0]);
+    Optional<Path> keyStore = TlsFiles.checkClientKey(f, "clientKeyStore", opener, f.path("clientKeyStorePassword"), Optional.empty());
     boolean tls = url.map(u -> u.startsWith("ssl://")).orElse(false);
     if (!tls && url.isPresent() && (caFile.isPresent() || keyStore.isPresent())) {
       f.error("url", "caFile and clientKeyStore need an ssl:// url");
@@ -101,22 +100,14 @@ public final class MqttUplinkFactory implements UplinkFactory {
         username, password, caFile, keyStore, keyStorePassword, keepAlive, maxInflight, runner, stats, maxMessageBytes));
   }
 
-  private static Optional<TopicTemplate> template(Fields f, String key, String dflt, AgentConfig agent, UplinkSection section) {
+  private static Optional<TopicTemplate> template(Fields f, String key, String dflt, List<String> known, AgentConfig agent,
+      UplinkSection section) {
     StringBuilder error = new StringBuilder();
-    Optional<TopicTemplate> t = TopicTemplate.parse(f.string(key, dflt), agent.gatewayId(), section.name(), error);
+    Optional<TopicTemplate> t = TopicTemplate.parse(f.string(key, dflt), known, agent.gatewayId(), section.name(), error);
     if (t.isEmpty()) {
       f.error(key, error.toString());
     }
     return t;
-  }
-
-  private static Optional<Path> readableFile(Fields f, String key) {
-    Optional<Path> p = f.string(key).map(Path::of);
-    if (p.isPresent() && !Files.isReadable(p.get())) {
-      f.error(key, "cannot read " + p.get());
-      return Optional.empty();
-    }
-    return p;
   }
 
   @Override

@@ -114,4 +114,23 @@ class ClarifyPlanTest {
     assertThat(plan("credentials: ${file:" + file + "}\n", bad, Duration.ofMinutes(1), UplinkTesting.raw("kiln/a", "", "cl"))).isEmpty();
     assertThat(bad.all()).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("is not a Clarify credentials file"));
   }
+
+  /** An apiUrl that is not http(s) used to be replaced by the default URL without a word. */
+  @Test
+  void aCredentialsFileWhoseApiUrlIsNotHttpIsRefusedNamingFileAndField() throws Exception {
+    Path file = dir.resolve("clarify-credentials.json");
+    for (String[] row : new String[][] {
+        {"\"ftp://eu.clarify.example/v1/\"", "\"ftp://eu.clarify.example/v1/\""},
+        {"\"eu.clarify.example/v1/\"", "\"eu.clarify.example/v1/\""},
+        {"\"\"", "\"\""},
+        {"42", "42"}}) {
+      Files.writeString(file, "{\"apiUrl\":" + row[0] + ",\"integration\":\"" + ID + "\","
+          + "\"credentials\":{\"type\":\"client-credentials\",\"clientId\":\"client-9\",\"clientSecret\":\"very-secret-value\"}}");
+      Problems problems = new Problems();
+      assertThat(plan("credentials: ${file:" + file + "}\n", problems, Duration.ofMinutes(1), UplinkTesting.raw("kiln/a", "", "cl")))
+          .as(row[0]).isEmpty();
+      assertThat(problems.all()).extracting(Problem::message).as(row[0]).containsExactly(
+          "${file:" + file + "}: apiUrl must be an http:// or https:// URL, got " + row[1]);
+    }
+  }
 }

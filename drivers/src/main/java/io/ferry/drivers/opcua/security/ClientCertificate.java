@@ -1,7 +1,8 @@
 package io.ferry.drivers.opcua.security;
 
+import io.ferry.config.ConfigFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -37,9 +38,11 @@ public record ClientCertificate(KeyPair keyPair, X509Certificate certificate, St
     try {
       if (Files.isRegularFile(file)) {
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-          ks.load(in, STORE_PASSWORD);
+        // Read as every configured file is: capped, so a file replaced by something huge cannot exhaust memory.
+        if (!(ConfigFiles.read(file, ConfigFiles.MAX_TLS_BYTES) instanceof ConfigFiles.Bytes bytes)) {
+          throw new IOException(file + " cannot be read as a key store (too large or not a regular file); move it away to generate a new certificate");
         }
+        ks.load(new ByteArrayInputStream(bytes.bytes()), STORE_PASSWORD);
         X509Certificate cert = (X509Certificate) ks.getCertificate(ALIAS);
         PrivateKey key = (PrivateKey) ks.getKey(ALIAS, STORE_PASSWORD);
         if (cert == null || key == null) {

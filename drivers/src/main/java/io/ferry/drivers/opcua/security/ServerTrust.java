@@ -1,5 +1,6 @@
 package io.ferry.drivers.opcua.security;
 
+import io.ferry.config.ConfigFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,11 +49,7 @@ public final class ServerTrust {
 
   public boolean isTrusted(X509Certificate cert) {
     Path file = trusted.resolve(Thumbprints.sha1(cert) + ".der");
-    try {
-      return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), cert.getEncoded());
-    } catch (IOException | java.security.cert.CertificateEncodingException e) {
-      return false;
-    }
+    return bytes(file).map(b -> Arrays.equals(b, encodedOrEmpty(cert))).orElse(false);
   }
 
   /** Stores the certificate as trusted (atomically) and returns its file. */
@@ -143,11 +140,27 @@ public final class ServerTrust {
   }
 
   private static Optional<X509Certificate> read(Path p) {
-    try {
-      return Optional.of((X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(p))));
-    } catch (IOException | CertificateException e) {
+    Optional<byte[]> bytes = bytes(p);
+    if (bytes.isEmpty()) {
       return Optional.empty();
+    }
+    try {
+      return Optional.of((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(bytes.get())));
+    } catch (CertificateException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A file of trusted/ as the configuration reader reads files: regular, capped (a pipe there must not block a connect). */
+  private static Optional<byte[]> bytes(Path p) {
+    return ConfigFiles.read(p, ConfigFiles.MAX_TLS_BYTES) instanceof ConfigFiles.Bytes b ? Optional.of(b.bytes()) : Optional.empty();
+  }
+
+  private static byte[] encodedOrEmpty(X509Certificate cert) {
+    try {
+      return cert.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      return new byte[0];
     }
   }
 }
