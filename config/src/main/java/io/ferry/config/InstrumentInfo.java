@@ -52,6 +52,12 @@ public record InstrumentInfo(
    * (Ferry cannot know how often a publisher speaks), so it is judged only by whether it started.
    */
   public Optional<Duration> staleLimit(boolean streaming, int polls) {
+    return staleLimit(poll, pollTimeout, stale, streaming, polls);
+  }
+
+  /** The same rule from its parts (what a running instrument's counters carry). */
+  public static Optional<Duration> staleLimit(Duration poll, Duration pollTimeout, Optional<Duration> stale, boolean streaming,
+      int polls) {
     if (stale.isPresent() || streaming) {
       return stale;
     }
