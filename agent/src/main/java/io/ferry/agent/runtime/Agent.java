@@ -210,6 +210,11 @@ public final class Agent implements AutoCloseable {
     return new Agent(plan, clock, Sleeper.system(), pollListener);
   }
 
+  /** With both a sleeper and a poll listener (tests of the status server on a manual clock). */
+  public static Agent start(AgentPlan plan, InstantSource clock, Sleeper sleeper, PollListener pollListener) {
+    return new Agent(plan, clock, sleeper, pollListener);
+  }
+
   /** What every part counts now, for health, metrics and the status page. Cheap enough for each request. */
   public AgentSnapshot snapshot() {
     java.util.Map<String, java.util.Map<String, Long>> drivers = new java.util.LinkedHashMap<>();
