@@ -13,13 +13,14 @@ import java.util.Optional;
  * @param port the port; 0 picks a free one (tests, {@code ferry demo})
  * @param allowRemote the operator's explicit consent to bind beyond loopback
  * @param token a bearer token every request must carry; required when {@code allowRemote}
- * @param instrumentFailures a polled instrument is unhealthy once this many poll intervals passed without a successful poll
+ * @param instrumentFailures the default staleness limit of a polled instrument is this many poll intervals plus its
+ *     poll timeout ({@link InstrumentInfo#staleLimit}; an instrument's {@code stale:} overrides it)
  * @param uplinkStall an uplink is unhealthy when its oldest unsent record and its last success are both older than this
  */
 public record HttpSettings(
     String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures, Duration uplinkStall) {
 
-  public static final int DEFAULT_INSTRUMENT_FAILURES = 3;
+  public static final int DEFAULT_INSTRUMENT_FAILURES = InstrumentInfo.DEFAULT_STALE_POLLS;
   public static final Duration DEFAULT_UPLINK_STALL = Duration.ofMinutes(10);
 
   /** Loopback on a free port, no token: what {@code ferry demo} serves. */
