@@ -23,9 +23,9 @@ class PlanStaleLimitTest {
         http: {listen: "127.0.0.1:0", instrumentFailures: 5}
         """.formatted(dir.resolve("state")));
     Files.writeString(dir.resolve("instruments.d/polled.yaml"),
-        "id: polled\ndriver: simulated\npoll: 2s\npollTimeout: 1s\nchannels: [{name: x}]\n");
+        "id: polled\ndriver: simulated\npoll: 2s\npollTimeout: 1s\nchannels: [{name: x, wave: sine}]\n");
     Files.writeString(dir.resolve("instruments.d/written.yaml"),
-        "id: written\ndriver: simulated\npoll: 2s\nstale: 1m\nchannels: [{name: x}]\n");
+        "id: written\ndriver: simulated\npoll: 2s\nstale: 1m\nchannels: [{name: x, wave: sine}]\n");
     Files.writeString(dir.resolve("instruments.d/feed.yaml"), """
         id: feed
         driver: mqtt
