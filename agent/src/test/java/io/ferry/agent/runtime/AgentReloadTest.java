@@ -98,6 +98,11 @@ class AgentReloadTest {
     assertThat(times("moved.jsonl", "a")).as("the restarted uplink carries on from its cursor in the buffer")
         .containsExactlyElementsOf(ticks(4).subList(2, 4));
     assertThat(times("other.jsonl", "a")).containsExactlyElementsOf(ticks(2));
+    // "uploaded" counts since the agent started: what the stopped "other" delivered before the reload still counts
+    // (local: 8, other before: 4, other after: 4).
+    await().atMost(Duration.ofSeconds(20)).until(() -> times("moved.jsonl", "b").size() == 2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.status().uploaded() == 16);
+    assertThat(agent.status().line()).startsWith("polled 8 | buffered 8 | uploaded 16 |");
   }
 
   @Test
