@@ -202,7 +202,7 @@ final class InstrumentPoller {
       PollOutcome outcome;
       long started = System.nanoTime();
       try {
-        outcome = PollOutcome.returned(driver.poll());
+        outcome = PollOutcome.returned(driver.read());
       } catch (Exception | LinkageError | AssertionError e) {
         outcome = PollOutcome.threw(e);
       }

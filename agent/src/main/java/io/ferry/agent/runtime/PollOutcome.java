@@ -3,6 +3,7 @@ package io.ferry.agent.runtime;
 import io.ferry.core.Quality;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.BackingOffException;
+import io.ferry.drivers.spi.PollResult;
 import io.ferry.drivers.spi.StillConnectingException;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * (timeouts are decided by the tick thread, which abandons the poll). Pure.
  */
 sealed interface PollOutcome {
-  /** At least one GOOD sample: the only success. */
+  /** At least one GOOD sample (or good values unchanged since the last poll): the only success. */
   record Data(List<Sample> samples) implements PollOutcome {}
 
   /** The poll returned, but without a good sample; what it did return still goes to the sink. */
@@ -23,8 +24,11 @@ sealed interface PollOutcome {
   /** The driver did not ask the device: still connecting, or waiting out a backoff. */
   record Skipped(String cause, boolean connecting) implements PollOutcome {}
 
-  static PollOutcome returned(List<Sample> samples) {
-    List<Sample> all = samples == null ? List.of() : samples;
+  static PollOutcome returned(PollResult result) {
+    List<Sample> all = result.samples();
+    if (result.unchangedGood() > 0) {
+      return new Data(all); // the device answered good values, the same samples as before (not stored twice)
+    }
     for (Sample s : all) {
       if (s.quality() == Quality.GOOD) {
         return new Data(all);

@@ -16,4 +16,13 @@ public non-sealed interface PollingDriver extends Driver {
    * an empty list means the device was asked and gave nothing, and is counted as a failed poll.
    */
   List<Sample> poll() throws Exception;
+
+  /**
+   * {@link #poll()} with what it left out: the scheduler calls this. A driver that drops repeated
+   * samples (the same source time again) overrides it, so a poll of static but good values still
+   * counts as the device answering.
+   */
+  default PollResult read() throws Exception {
+    return new PollResult(poll(), 0);
+  }
 }
