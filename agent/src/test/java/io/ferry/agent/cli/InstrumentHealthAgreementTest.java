@@ -47,6 +47,22 @@ class InstrumentHealthAgreementTest {
   HealthViews run;
   final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
+  /** libc's signal(2), to undo what jSerialComm does to this JVM. */
+  interface Signals extends com.sun.jna.Library {
+    com.sun.jna.Pointer signal(int sig, com.sun.jna.Pointer handler);
+  }
+
+  /**
+   * jSerialComm's native library sets SIGHUP (and other signals) to ignored for the whole process
+   * when it loads (Fazecast/jSerialComm#612); processes started later inherit that, so a ferry
+   * child JVM started by a later test (ServiceProcessTest) would ignore its reload signal. The
+   * serial test loads it in this JVM: put SIGHUP back to its default.
+   */
+  @org.junit.jupiter.api.AfterAll
+  static void restoreHangUp() {
+    com.sun.jna.Native.load("c", Signals.class).signal(1, null); // SIGHUP, SIG_DFL
+  }
+
   @AfterEach
   void stop() throws Exception {
     if (run != null) {
