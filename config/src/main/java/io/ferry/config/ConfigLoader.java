@@ -257,6 +257,13 @@ public final class ConfigLoader {
     if (pollTimeout.compareTo(poll) > 0) {
       f.error("pollTimeout", "must not be longer than poll (" + Durations.format(poll) + ")");
     }
+    Optional<Duration> stale = f.has("stale")
+        ? Optional.of(f.duration("stale", Duration.ofDays(30), Duration.ofSeconds(1), Duration.ofDays(30)))
+        : Optional.empty();
+    if (stale.isPresent() && stale.get().compareTo(poll) <= 0) {
+      f.error("stale", "must be longer than poll (" + Durations.format(poll) + "): a polled instrument would read down between two polls");
+      stale = Optional.empty();
+    }
     List<String> uplinks = f.strings("uplinks");
     for (int i = 0; i < uplinks.size(); i++) {
       if (declaredUplinks != null && !declaredUplinks.contains(uplinks.get(i))) {
@@ -293,7 +300,7 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     InstrumentInfo info = new InstrumentInfo(id.get(), driver.get(), file, description, poll, pollTimeout, uplinks,
-        channels.stream().map(ChannelConfig::spec).toList());
+        channels.stream().map(ChannelConfig::spec).toList(), stale);
     return Optional.of(new InstrumentConfig(info, f, connection, channels));
   }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param port the port; 0 picks a free one (tests, {@code ferry demo})
  * @param allowRemote the operator's explicit consent to bind beyond loopback
  * @param token a bearer token every request must carry; required when {@code allowRemote}
- * @param instrumentFailures a polled instrument is unhealthy once this many poll intervals passed without a successful poll
+ * @param instrumentFailures the default staleness limit of a polled instrument is this many poll intervals plus its
+ *     poll timeout ({@link InstrumentInfo#staleLimit}; an instrument's {@code stale:} overrides it)
  * @param uplinkStall an uplink is unhealthy when its oldest unsent record and its last success are both older than this
  * @param uplinkOutcomeUnknown an uplink is unhealthy for this long after a record whose outcome is unknown (a
  *     TempoDB increment not sent again after an ambiguous failure); zero: never
@@ -22,7 +23,7 @@ public record HttpSettings(
     String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures, Duration uplinkStall,
     Duration uplinkOutcomeUnknown) {
 
-  public static final int DEFAULT_INSTRUMENT_FAILURES = 3;
+  public static final int DEFAULT_INSTRUMENT_FAILURES = InstrumentInfo.DEFAULT_STALE_POLLS;
   public static final Duration DEFAULT_UPLINK_STALL = Duration.ofMinutes(10);
   public static final Duration DEFAULT_UPLINK_OUTCOME_UNKNOWN = Duration.ofMinutes(10);
 

@@ -95,6 +95,9 @@ class ConfigLoaderTest {
     InstrumentInfo info = loaded.instruments().get(0).info();
     assertThat(info.poll()).isEqualTo(Duration.ofMillis(500));
     assertThat(info.pollTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(info.stale()).as("no stale: key").isEmpty();
+    assertThat(info.staleLimit(false, 3)).as("polled: 3 polls + the timeout").contains(Duration.ofMillis(2000));
+    assertThat(info.staleLimit(true, 3)).as("streaming without stale: has no limit").isEmpty();
     assertThat(info.file()).isEqualTo("instruments.d/boiler1.yaml");
     ChannelSpec temp = info.channels().get(0);
     assertThat(temp.id()).isEqualTo(ChannelId.of("boiler1", "temp"));
@@ -119,6 +122,9 @@ class ConfigLoaderTest {
       unknown driver                  | driver: simulatd                        | instruments.d/x.yaml:5:9 driver: unknown driver "simulatd", did you mean "simulated"?
       unknown uplink                  | uplinks: [clud]                         | instruments.d/x.yaml:5:10 uplinks[0]: unknown uplink "clud", did you mean "cloud"? (uplinks are defined in agent.yaml)
       poll timeout longer than poll   | poll: 1s\\npollTimeout: 2s               | instruments.d/x.yaml:6:14 pollTimeout: must not be longer than poll (1s)
+      stale not longer than poll      | poll: 10s\\nstale: 10s                    | instruments.d/x.yaml:6:8 stale: must be longer than poll (10s): a polled instrument would read down between two polls
+      stale out of range              | stale: 500ms                            | instruments.d/x.yaml:5:8 stale: must be between 1s and 30d, got 500ms
+      stale without unit              | stale: 30                               | instruments.d/x.yaml:5:8 stale: expected a duration such as 500ms, 5s, 1m or 1h, got the number 30 (add a unit: 30s or 30ms)
       bad channel name                | channels:\\n  - {name: "a b"}            | instruments.d/x.yaml:6:12 channels[0].name: channel name "a b" must be 1-128 characters of A-Z a-z 0-9 _ . : -
       wrap on a gauge                 | channels:\\n  - {name: a, wrap: 10}      | instruments.d/x.yaml:6:21 channels[0].wrap: only a counter channel (kind: counter) wraps
       rollup interval not aligned     | channels:\\n  - {name: a, rollup: {every: 7s}} | instruments.d/x.yaml:6:31 channels[0].rollup.every: must divide a day evenly so intervals align to wall-clock boundaries (1s, 10s, 1m, 5m, 15m, 1h, 1d...), got 7s
@@ -143,6 +149,17 @@ class ConfigLoaderTest {
     write("instruments.d/x.yaml", header + body);
     load();
     assertThat(lines()).as(kind).containsExactly(expected);
+  }
+
+  @Test
+  void aStaleKeySetsTheLimitForPolledAndStreamingInstruments() throws IOException {
+    write("agent.yaml", AGENT);
+    write("instruments.d/s.yaml", "id: s\ndriver: simulated\npoll: 1s\nstale: 2m\nchannels: [{name: x}]\n");
+    InstrumentInfo info = load().instruments().get(0).info();
+    assertThat(problems.all()).isEmpty();
+    assertThat(info.stale()).contains(Duration.ofMinutes(2));
+    assertThat(info.staleLimit(false, 3)).contains(Duration.ofMinutes(2));
+    assertThat(info.staleLimit(true, 3)).contains(Duration.ofMinutes(2));
   }
 
   @Test

@@ -24,8 +24,13 @@ public final class PlanCommand extends PlanReportCommand {
         + " (synchronous " + plan.buffer().synchronous().name().toLowerCase() + ")");
     for (PlannedInstrument pi : plan.instruments()) {
       InstrumentInfo i = pi.info();
-      section(out, "instrument " + i.id() + " (" + i.driver() + ", " + i.file() + "), poll " + Durations.format(i.poll())
-          + ", timeout " + Durations.format(i.pollTimeout()) + ", " + i.channels().size() + " channels, uplinks " + i.uplinks(),
+      boolean streaming = pi.plan().streaming();
+      int polls = plan.http().map(h -> h.instrumentFailures()).orElse(InstrumentInfo.DEFAULT_STALE_POLLS);
+      String stale = i.staleLimit(streaming, polls).map(d -> "stale after " + Durations.format(d)
+          + (i.stale().isPresent() ? "" : " (" + polls + " polls + timeout)")).orElse("no stale limit (streaming)");
+      section(out, "instrument " + i.id() + " (" + i.driver() + ", " + i.file() + "), "
+          + (streaming ? "streaming" : "poll " + Durations.format(i.poll()) + ", timeout " + Durations.format(i.pollTimeout()))
+          + ", " + stale + ", " + i.channels().size() + " channels, uplinks " + i.uplinks(),
           pi.plan().describe());
     }
     for (PlannedUplink pu : plan.uplinks()) {

@@ -201,7 +201,7 @@ public final class StatusCommand implements Callable<Integer> {
     for (JsonNode i : h.path("instruments")) {
       out.printf("%-20s %-10s %-14s %10d %8d  %s%n", i.path("id").asText(), i.path("state").asText(),
           ago(i.path("lastSuccess"), now), i.path("polls").asLong(), i.path("errors").asLong() + i.path("timeouts").asLong(),
-          i.path("lastError").asText());
+          i.path("problem").asText("").isEmpty() ? i.path("lastError").asText() : i.path("problem").asText());
     }
     out.printf("%n%-20s %-12s %10s %-14s %-16s %-14s  %s%n", "uplink", "state", "backlog", "oldest unsent", "catch-up",
         "last success", "problem");

@@ -21,13 +21,21 @@ record Health(boolean healthy, Instant at, List<InstrumentHealth> instruments, L
   }
 
   /**
-   * @param state {@code ok}, {@code starting} (no poll yet, within the allowance), {@code failing},
-   *     {@code streaming} (a streaming driver: no polls to judge)
-   * @param lastSuccess when the last successful poll returned
+   * @param state {@code ok}, {@code starting} (no good sample yet, within the limit), {@code failing},
+   *     {@code streaming} (a streaming instrument without {@code stale:}: up unless it could not start)
+   * @param healthy up by {@link HealthRule#instrument}
+   * @param lastSuccess when the last good sample was read (polled or streamed)
+   * @param polls polls that returned at least one good sample
+   * @param problem why it is failing, in words ("" unless failing)
+   * @param staleLimit the limit the last good sample's age is judged by (empty: none)
+   * @param empty polls that returned no good sample
+   * @param skipped ticks the driver skipped (connecting, or waiting out a backoff)
+   * @param missedTicks ticks skipped because the previous poll was still running or the tick thread was late
    */
   record InstrumentHealth(
       String id, String state, boolean healthy, Optional<Instant> lastSuccess, Duration pollInterval, long polls,
-      long samples, long errors, long timeouts, String lastError) {}
+      long samples, long errors, long timeouts, String lastError, String problem, Optional<Duration> staleLimit,
+      long empty, long skipped, long missedTicks) {}
 
   /**
    * @param state the runner's state: {@code running}, {@code backing-off}, {@code paused-auth}, ...

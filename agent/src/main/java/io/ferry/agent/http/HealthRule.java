@@ -3,6 +3,8 @@ package io.ferry.agent.http;
 import io.ferry.agent.runtime.AgentSnapshot;
 import io.ferry.agent.runtime.PollStats;
 import io.ferry.buffer.BufferStats;
+import io.ferry.config.Durations;
+import io.ferry.config.InstrumentInfo;
 import io.ferry.core.MicroTime;
 import io.ferry.uplink.UplinkState;
 import io.ferry.uplink.UplinkStatus;
@@ -12,15 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What "healthy" means (the README states the same rule). Pure: everything it judges is passed in.
  *
  * <ul>
- *   <li>A polled instrument is failing once {@code instrumentFailures} poll intervals (plus its poll
- *       timeout) passed without a successful poll, counted from its last success or, before the
- *       first, from the agent's start. A streaming instrument is failing only when it could not start.
+ *   <li>An instrument is up while its last good sample (a GOOD-quality value from a poll, or from a
+ *       streaming driver's message) is at most its staleness limit old, counted before the first
+ *       from when the agent started it ({@link #instrument}, the one definition of "up" behind
+ *       {@code /health}, the status page, {@code ferry status} and {@code ferry_instrument_up}).
+ *       The limit is the instrument's {@code stale:}, by default {@code instrumentFailures} poll
+ *       intervals plus its poll timeout for a polled instrument
+ *       ({@link io.ferry.config.InstrumentInfo#staleLimit}); empty, failed, timed-out and skipped
+ *       polls never reset it. A streaming instrument without {@code stale:} has no limit and is
+ *       failing only when it could not start.
  *   <li>An uplink is unhealthy when its credentials were refused, or when it has records waiting, the
  *       oldest unsent one is older than {@code uplinkStall} and it has not delivered anything for
  *       {@code uplinkStall} (since start, when it never did), or while a record whose outcome is unknown
@@ -33,8 +40,35 @@ import java.util.Set;
 final class HealthRule {
   private HealthRule() {}
 
-  /** One instrument as planned: what its counters are judged against. */
-  record Planned(String id, Duration poll, Duration pollTimeout) {}
+  /**
+   * One instrument's verdict.
+   *
+   * @param state {@code ok}, {@code starting} (no good sample yet, within the limit), {@code failing},
+   *     {@code streaming} (streaming without a limit: up unless it could not start)
+   * @param limit the staleness limit it was judged by (empty: none)
+   * @param problem why it is failing, in words ("" unless failing)
+   */
+  record Verdict(String state, boolean up, Optional<Duration> limit, String problem) {}
+
+  /** The one definition of "up" for an instrument. */
+  static Verdict instrument(PollStats p, boolean streaming, int instrumentFailures, Instant now) {
+    Optional<Duration> limit = InstrumentInfo.staleLimit(p.poll(), p.pollTimeout(), p.stale(), streaming, instrumentFailures);
+    if (limit.isEmpty()) {
+      boolean failed = p.errors() > 0 && p.samples() == 0;
+      return new Verdict(failed ? "failing" : "streaming", !failed, limit, failed ? p.lastError() : "");
+    }
+    boolean everGood = p.lastGoodMicros() != 0;
+    Instant since = MicroTime.instant(everGood ? p.lastGoodMicros() : p.startedMicros());
+    Duration age = nonNegative(Duration.between(since, now));
+    if (age.compareTo(limit.get()) <= 0) {
+      return new Verdict(everGood ? "ok" : "starting", true, limit, "");
+    }
+    String cause = !p.lastError().isEmpty() ? p.lastError()
+        : streaming ? "no message with a good value" : p.pollInFlight() ? "a poll is stuck in the driver" : "no poll returned";
+    String when = everGood ? "last good value " + CatchUpEstimate.human(age) + " ago"
+        : "no good value in the " + CatchUpEstimate.human(age) + " since it started";
+    return new Verdict("failing", false, limit, cause + " (" + when + ", stale after " + Durations.format(limit.get()) + ")");
+  }
 
   /** The rule's parameters (agent.yaml {@code http:}). */
   record Limits(int instrumentFailures, Duration uplinkStall, Duration uplinkOutcomeUnknown) {
@@ -47,24 +81,14 @@ final class HealthRule {
   record Disk(long maxBytes, long freeBytes, boolean refusingLately) {}
 
   static Health judge(
-      AgentSnapshot s, List<Planned> planned, Set<String> streaming, Limits limits, Instant started, Instant now,
-      Disk disk, Map<String, CatchUpEstimate.Estimate> catchUp) {
+      AgentSnapshot s, Limits limits, Instant started, Instant now, Disk disk, Map<String, CatchUpEstimate.Estimate> catchUp) {
     List<Health.InstrumentHealth> instruments = new ArrayList<>();
     for (PollStats p : s.instruments()) {
-      Planned plan = planned.stream().filter(x -> x.id().equals(p.instrument())).findFirst()
-          .orElse(new Planned(p.instrument(), Duration.ofSeconds(1), Duration.ofSeconds(1)));
-      Optional<Instant> last = p.lastPollMicros() == 0 ? Optional.empty() : Optional.of(MicroTime.instant(p.lastPollMicros()));
-      String state;
-      if (streaming.contains(p.instrument())) {
-        state = p.errors() > 0 && p.samples() == 0 ? "failing" : "streaming";
-      } else {
-        Duration allowance = plan.poll().multipliedBy(limits.instrumentFailures()).plus(plan.pollTimeout());
-        Instant since = last.orElse(started);
-        boolean overdue = Duration.between(since, now).compareTo(allowance) > 0;
-        state = !overdue ? (last.isPresent() ? "ok" : "starting") : "failing";
-      }
-      instruments.add(new Health.InstrumentHealth(p.instrument(), state, !state.equals("failing"), last, plan.poll(),
-          p.polls(), p.samples(), p.errors(), p.timeouts(), p.lastError()));
+      Verdict v = instrument(p, s.streaming().contains(p.instrument()), limits.instrumentFailures(), now);
+      Optional<Instant> last = p.lastGoodMicros() == 0 ? Optional.empty() : Optional.of(MicroTime.instant(p.lastGoodMicros()));
+      instruments.add(new Health.InstrumentHealth(p.instrument(), v.state(), v.up(), last, p.poll(), p.polls(),
+          p.samples(), p.errors(), p.timeouts(), p.lastError(), v.problem(), v.limit(), p.empty(),
+          p.skippedConnecting() + p.skippedBackoff(), p.missedTicks()));
     }
     List<Health.UplinkHealth> uplinks = new ArrayList<>();
     for (UplinkStatus u : s.uplinks()) {

@@ -7,11 +7,13 @@ import io.ferry.buffer.BufferStats;
 import io.ferry.uplink.UplinkStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,41 +39,19 @@ final class Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Supplier<AgentSnapshot> snapshot;
   private final Supplier<Health> health;
-  private final Map<String, Timer> latency = new HashMap<>();
+  private final Map<String, Timer> latency = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each running instrument's meters, registered when it first appears in a snapshot and removed when a reload removes it. */
+  private final Map<String, List<Meter>> instruments = new HashMap<>();
   private final Set<String> registered = new HashSet<>();
   private volatile long maxBytes;
   private volatile long freeBytes;
 
   private final java.time.InstantSource clock;
 
-  Metrics(List<String> instruments, Supplier<AgentSnapshot> snapshot, Supplier<Health> health, java.time.InstantSource clock) {
+  Metrics(Supplier<AgentSnapshot> snapshot, Supplier<Health> health, java.time.InstantSource clock) {
     this.clock = clock;
     this.snapshot = snapshot;
     this.health = health;
-    for (String id : instruments) {
-      latency.put(id, Timer.builder("ferry.poll.duration")
-          .description("How long a successful or failed poll of the instrument took (timeouts count their full timeout)")
-          .tag("instrument", id)
-          .serviceLevelObjectives(BUCKETS)
-          .register(registry));
-      for (String kind : List.of("error", "timeout", "missed_tick")) {
-        counter("ferry.poll.errors", "Polls that failed, by kind: error (the driver threw), timeout, missed_tick (skipped)",
-            Tags.of("instrument", id, "kind", kind), s -> poll(s, id).map(p -> (double) switch (kind) {
-              case "error" -> p.errors();
-              case "timeout" -> p.timeouts();
-              default -> p.missedTicks();
-            }).orElse(0.0));
-      }
-      counter("ferry.polls", "Polls that returned samples", Tags.of("instrument", id),
-          s -> poll(s, id).map(p -> (double) p.polls()).orElse(0.0));
-      counter("ferry.samples.polled", "Samples read from the instrument (polled or streamed)", Tags.of("instrument", id),
-          s -> poll(s, id).map(p -> (double) p.samples()).orElse(0.0));
-      gauge("ferry.instrument.last.success.timestamp", "seconds", "When the last successful poll returned (0 = never)",
-          Tags.of("instrument", id), s -> poll(s, id).map(p -> p.lastPollMicros() / 1e6).orElse(0.0));
-      Gauge.builder("ferry.instrument.up", health, h -> h.get().instruments().stream()
-              .filter(i -> i.id().equals(id)).anyMatch(Health.InstrumentHealth::healthy) ? 1 : 0)
-          .description("1 when the instrument is healthy by the health rule").tags("instrument", id).register(registry);
-    }
     counter("ferry.samples.buffered", "Samples the buffer accepted", Tags.empty(),
         s -> s.buffer().map(b -> (double) b.appended()).orElse(0.0));
     gauge("ferry.buffer.size", "bytes", "Size of the buffer database (main file and WAL)", Tags.empty(),
@@ -82,6 +62,77 @@ final class Metrics {
         .description("Usable space on the buffer's file system").register(registry);
     Gauge.builder("ferry.healthy", health, h -> h.get().healthy() ? 1 : 0)
         .description("1 when /health answers 200").register(registry);
+  }
+
+  /** The poll outcomes of {@code ferry_polls_total}: only {@code data} is a success. */
+  static final List<String> POLL_OUTCOMES = List.of("data", "empty", "error", "timeout", "skipped");
+
+  static long polls(PollStats p, String outcome) {
+    return switch (outcome) {
+      case "data" -> p.polls();
+      case "empty" -> p.empty();
+      case "error" -> p.errors();
+      case "timeout" -> p.timeouts();
+      case "skipped" -> p.skippedConnecting() + p.skippedBackoff();
+      default -> throw new IllegalArgumentException(outcome);
+    };
+  }
+
+  private Timer timer(String id) {
+    return latency.computeIfAbsent(id, k -> Timer.builder("ferry.poll.duration")
+        .description("How long a poll that reached the driver took (timeouts count their full timeout)")
+        .tag("instrument", id)
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry));
+  }
+
+  /** Registers one instrument's series; they read the snapshot, so counts since its first start carry on. */
+  private List<Meter> registerInstrument(String id) {
+    List<Meter> m = new ArrayList<>();
+    m.add(timer(id));
+    for (String kind : List.of("error", "timeout", "missed_tick")) {
+      m.add(counter("ferry.poll.errors", "Polls that failed, by kind: error (the driver threw), timeout, missed_tick (skipped)",
+          Tags.of("instrument", id, "kind", kind), s -> poll(s, id).map(p -> (double) switch (kind) {
+            case "error" -> p.errors();
+            case "timeout" -> p.timeouts();
+            default -> p.missedTicks();
+          }).orElse(0.0)));
+    }
+    for (String outcome : POLL_OUTCOMES) {
+      m.add(counter("ferry.polls", "Polls by outcome: data (at least one good sample: the only success), empty (no good "
+              + "sample), error, timeout, skipped (the driver was connecting or backing off)",
+          Tags.of("instrument", id, "outcome", outcome), s -> poll(s, id).map(p -> (double) polls(p, outcome)).orElse(0.0)));
+    }
+    m.add(counter("ferry.samples.polled", "Samples read from the instrument (polled or streamed)", Tags.of("instrument", id),
+        s -> poll(s, id).map(p -> (double) p.samples()).orElse(0.0)));
+    m.add(gauge("ferry.instrument.last.success.timestamp", "seconds", "When the last good sample was read (0 = never)",
+        Tags.of("instrument", id), s -> poll(s, id).map(p -> p.lastGoodMicros() / 1e6).orElse(0.0)));
+    m.add(Gauge.builder("ferry.instrument.up", health, h -> h.get().instruments().stream()
+            .filter(i -> i.id().equals(id)).anyMatch(Health.InstrumentHealth::healthy) ? 1 : 0)
+        .description("1 while the instrument is up by the health rule (a good sample within its stale limit)")
+        .tags("instrument", id).register(registry));
+    m.add(counter("ferry.samples.dropped",
+        "Samples lost or not kept, by reason: refused (buffer full/closed), budget, age, late, unrouted, rejected",
+        Tags.of("instrument", id, "reason", "refused"), x -> dropped(x, id, "refused")));
+    registered.add("dropped " + id + " refused");
+    return m;
+  }
+
+  /** Registers the series of instruments a reload added and removes those of instruments it removed. */
+  private void followInstruments(AgentSnapshot s) {
+    Set<String> running = new HashSet<>();
+    for (PollStats p : s.instruments()) {
+      running.add(p.instrument());
+      instruments.computeIfAbsent(p.instrument(), this::registerInstrument);
+    }
+    for (String id : List.copyOf(instruments.keySet())) {
+      if (!running.contains(id)) {
+        instruments.remove(id).forEach(registry::remove);
+        latency.remove(id);
+        registered.removeIf(k -> k.startsWith("dropped " + id + " "));
+        registry.getMeters().stream().filter(m -> id.equals(m.getId().getTag("instrument"))).toList().forEach(registry::remove);
+      }
+    }
   }
 
   private static Optional<PollStats> poll(AgentSnapshot s, String id) {
@@ -96,8 +147,8 @@ final class Metrics {
     return s.buffer().map(b -> b.uplinks().get(name));
   }
 
-  private void counter(String name, String help, Tags tags, ToDoubleFunction<AgentSnapshot> f) {
-    FunctionCounter.builder(name, snapshot, sup -> f.applyAsDouble(sup.get())).description(help).tags(tags).register(registry);
+  private Meter counter(String name, String help, Tags tags, ToDoubleFunction<AgentSnapshot> f) {
+    return FunctionCounter.builder(name, snapshot, sup -> f.applyAsDouble(sup.get())).description(help).tags(tags).register(registry);
   }
 
   private void counter(String name, String unit, String help, Tags tags, ToDoubleFunction<AgentSnapshot> f) {
@@ -105,16 +156,13 @@ final class Metrics {
         .register(registry);
   }
 
-  private void gauge(String name, String unit, String help, Tags tags, ToDoubleFunction<AgentSnapshot> f) {
-    Gauge.builder(name, snapshot, sup -> f.applyAsDouble(sup.get())).baseUnit(unit).description(help).tags(tags)
+  private Meter gauge(String name, String unit, String help, Tags tags, ToDoubleFunction<AgentSnapshot> f) {
+    return Gauge.builder(name, snapshot, sup -> f.applyAsDouble(sup.get())).baseUnit(unit).description(help).tags(tags)
         .register(registry);
   }
 
   void polled(String instrument, long nanos, PollListener.Outcome outcome) {
-    Timer t = latency.get(instrument);
-    if (t != null) {
-      t.record(nanos, TimeUnit.NANOSECONDS);
-    }
+    timer(instrument).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Registers the meters whose labels are known only from the running agent, then renders the text format. */
@@ -122,16 +170,18 @@ final class Metrics {
     this.maxBytes = maxBytes;
     this.freeBytes = freeBytes;
     AgentSnapshot s = snapshot.get();
+    followInstruments(s);
     for (UplinkStatus u : s.uplinks()) {
       registerUplink(u.name());
     }
     // Dropped samples: per instrument and reason (the buffer keys them by channel; summed here).
     Set<String> keys = new HashSet<>();
     s.buffer().ifPresent(b -> b.dropped().keySet().forEach(k -> keys.add(instrumentAndReason(k))));
-    for (PollStats p : s.instruments()) {
-      keys.add(p.instrument() + " refused");
-    }
     for (String key : keys) {
+      String of = key.substring(0, key.lastIndexOf(' '));
+      if (!of.equals("unknown") && !instruments.containsKey(of)) {
+        continue; // the buffer still counts drops of an instrument a reload removed: its series are gone with it
+      }
       if (registered.add("dropped " + key)) {
         int sp = key.lastIndexOf(' ');
         String instrument = key.substring(0, sp);

@@ -47,7 +47,6 @@ public final class Observatory implements PollListener, AutoCloseable {
   private final Duration sampleEvery;
   private final int historyPoints;
   private final Instant started;
-  private final List<HealthRule.Planned> planned = new ArrayList<>();
   private final Metrics metrics;
 
   // Latency per instrument since the previous look, for the sparkline (the histogram has it all).
@@ -76,18 +75,12 @@ public final class Observatory implements PollListener, AutoCloseable {
     this.historyPoints = historyPoints;
     this.started = clock.instant();
     this.bufferBytes = new Ring(historyPoints);
-    List<String> ids = new ArrayList<>();
+    // Instruments are followed through the snapshots (a reload adds and removes them); these are the first.
     for (PlannedInstrument pi : plan.instruments()) {
-      String id = pi.info().id();
-      ids.add(id);
-      planned.add(new HealthRule.Planned(id, pi.info().poll(), pi.info().pollTimeout()));
-      latencySum.put(id, new AtomicLong());
-      latencyCount.put(id, new AtomicLong());
-      latency.put(id, new Ring(historyPoints));
-      pollRate.put(id, new Ring(historyPoints));
+      watch(pi.info().id());
     }
     plan.uplinks().forEach(u -> backlog.put(u.plan().name(), new Ring(historyPoints)));
-    this.metrics = new Metrics(ids, this::current, this::health, clock);
+    this.metrics = new Metrics(this::current, this::health, clock);
   }
 
   /** One hour of history at one look every five seconds. */
@@ -116,6 +109,26 @@ public final class Observatory implements PollListener, AutoCloseable {
       return t;
     });
     sampler.scheduleAtFixedRate(this::sampleQuietly, 0, sampleEvery.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void watch(String id) {
+    latencySum.computeIfAbsent(id, k -> new AtomicLong());
+    latencyCount.computeIfAbsent(id, k -> new AtomicLong());
+    latency.computeIfAbsent(id, k -> new Ring(historyPoints));
+    pollRate.computeIfAbsent(id, k -> new Ring(historyPoints));
+  }
+
+  /** Starts and stops watching instruments as a reload adds and removes them. */
+  private void follow(AgentSnapshot s) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (PollStats p : s.instruments()) {
+      ids.add(p.instrument());
+      watch(p.instrument());
+    }
+    for (Map<String, ?> m : List.<Map<String, ?>>of(latencySum, latencyCount, latency, pollRate)) {
+      m.keySet().retainAll(ids);
+    }
+    previousPolls.keySet().retainAll(ids);
   }
 
   @Override
@@ -155,8 +168,7 @@ public final class Observatory implements PollListener, AutoCloseable {
     Instant now = clock.instant();
     Instant refusal = lastRefusal;
     boolean refusing = refusal != null && Duration.between(refusal, now).compareTo(sampleEvery.multipliedBy(2)) <= 0;
-    return HealthRule.judge(s, planned, s.streaming(),
-        new HealthRule.Limits(settings.instrumentFailures(), settings.uplinkStall(), settings.uplinkOutcomeUnknown()), started, now,
+    return HealthRule.judge(s, new HealthRule.Limits(settings.instrumentFailures(), settings.uplinkStall(), settings.uplinkOutcomeUnknown()), started, now,
         new HealthRule.Disk(plan.buffer().maxBytes(), freeBytes(), refusing), est);
   }
 
@@ -217,6 +229,7 @@ public final class Observatory implements PollListener, AutoCloseable {
   /** One look: appends to every ring and notes new errors. Called by the sampler thread. */
   synchronized void sample() {
     AgentSnapshot s = current();
+    follow(s);
     long now = clock.millis();
     double seconds = previousSampleMillis == 0 ? 0 : (now - previousSampleMillis) / 1000.0;
     for (PollStats p : s.instruments()) {
@@ -228,9 +241,10 @@ public final class Observatory implements PollListener, AutoCloseable {
         if (n > 0) {
           latency.get(id).add(now, total / (double) n / 1_000_000.0);
         }
-        Long before = previousPolls.put(id, p.polls() + p.errors() + p.timeouts());
+        long reached = p.polls() + p.empty() + p.errors() + p.timeouts();
+        Long before = previousPolls.put(id, reached);
         if (before != null && seconds > 0) {
-          pollRate.get(id).add(now, (p.polls() + p.errors() + p.timeouts() - before) / seconds);
+          pollRate.get(id).add(now, (reached - before) / seconds);
         }
       }
       errors.note("instrument " + id, p.lastError(), now);

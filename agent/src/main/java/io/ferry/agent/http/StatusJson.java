@@ -33,6 +33,15 @@ final class StatusJson {
       n.put("errors", i.errors());
       n.put("timeouts", i.timeouts());
       n.put("lastError", i.lastError());
+      n.put("problem", i.problem());
+      if (i.staleLimit().isPresent()) {
+        n.put("staleLimitSeconds", i.staleLimit().get().toMillis() / 1000.0);
+      } else {
+        n.putNull("staleLimitSeconds");
+      }
+      n.put("emptyPolls", i.empty());
+      n.put("skippedPolls", i.skipped());
+      n.put("missedTicks", i.missedTicks());
     }
     ArrayNode uplinks = root.putArray("uplinks");
     for (Health.UplinkHealth u : h.uplinks()) {

@@ -13,7 +13,13 @@
  *   <li>Off unless agent.yaml has {@code http:}; loopback unless {@code allowRemote} with a token.
  *       The token is compared in constant time and never logged.
  *   <li>Idle: one history thread wakes every few seconds; the server thread only per request.
- *   <li>The health rule ({@link io.ferry.agent.http.HealthRule}) is a pure function with table tests.
+ *   <li>The health rule ({@link io.ferry.agent.http.HealthRule}) is a pure function with table tests;
+ *       {@link io.ferry.agent.http.HealthRule#instrument} is the one definition of an instrument being
+ *       up (a good sample within its stale limit): {@code /health}, {@code /api/status}, the status
+ *       page, {@code ferry status} and {@code ferry_instrument_up} all read its verdict, never judge
+ *       on their own.
+ *   <li>Follows reloads: instruments come and go with the snapshots; an added one gets its metric
+ *       series and history at the next look, a removed one loses them.
  *   <li>One count, every view: an uplink's outcome-unknown records ({@link io.ferry.uplink.OutcomeUnknown})
  *       reach {@code /health}, {@code /api/status}, the page, {@code ferry status} and
  *       {@code ferry_uplink_outcome_unknown_total} from the same status, never recounted here.

@@ -51,6 +51,8 @@ public final class Agent implements AutoCloseable {
   private Scheduler scheduler;
   private volatile AgentPlan plan;
   private final AtomicLong buffered = new AtomicLong();
+  /** Records delivered by uplinks a reload stopped: "uploaded" counts since the agent started, not since the last reload. */
+  private final AtomicLong uploadedByStopped = new AtomicLong();
   /** Idle uplinks wait for the next append instead of polling the buffer. */
   private final AppendSignal appendSignal = new AppendSignal();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -122,7 +124,7 @@ public final class Agent implements AutoCloseable {
     return plan;
   }
 
-  /** Each instrument's counters, in configuration order. */
+  /** Each running instrument's counters (since the agent first started it), in configuration order. */
   public List<PollStats> instrumentStats() {
     return scheduler.stats();
   }
@@ -188,6 +190,7 @@ public final class Agent implements AutoCloseable {
       if (stopUplinks.contains(u.name())) {
         closeUplink(u);
         uplinks.remove(u);
+        uploadedByStopped.addAndGet(u.status().recordsDelivered());
       }
     }
     List<PlannedUplink> startUplinks = new ArrayList<>(diff.changedUplinks());
@@ -208,6 +211,11 @@ public final class Agent implements AutoCloseable {
   /** The same, telling {@code pollListener} about every poll (the status server's latency histograms). */
   public static Agent start(AgentPlan plan, InstantSource clock, PollListener pollListener) {
     return new Agent(plan, clock, Sleeper.system(), pollListener);
+  }
+
+  /** With both a sleeper and a poll listener (tests of the status server on a manual clock). */
+  public static Agent start(AgentPlan plan, InstantSource clock, Sleeper sleeper, PollListener pollListener) {
+    return new Agent(plan, clock, sleeper, pollListener);
   }
 
   /** What every part counts now, for health, metrics and the status page. Cheap enough for each request. */
@@ -232,14 +240,14 @@ public final class Agent implements AutoCloseable {
   public AgentStatus status() {
     PollStats polls = scheduler.totals();
     List<UplinkStatus> us = uplinks.stream().map(UplinkService::status).toList();
-    long uploaded = us.stream().mapToLong(UplinkStatus::recordsDelivered).sum();
+    long uploaded = uploadedByStopped.get() + us.stream().mapToLong(UplinkStatus::recordsDelivered).sum();
     BufferStats stats = closed.get() ? finalStats : buffer.stats();
     long backlog = stats == null ? 0
         : stats.uplinks().values().stream().mapToLong(b -> b.samples() + b.rollups() + b.increments()).sum();
     long refused = stats == null ? polls.refused() : stats.refused();
     List<String> extraStatus = extras.stream().map(PlannedExtra.RunningExtra::statusFragment).toList();
     return new AgentStatus(polls.samples(), buffered.get(), refused, uploaded, backlog,
-        polls.errors() + polls.timeouts(), us, extraStatus);
+        polls.errors() + polls.timeouts() + polls.empty() + polls.skippedBackoff(), us, extraStatus);
   }
 
   /** Stops drivers, flushes the buffer, stops uplinks and services, closes the buffer. Idempotent. */

@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * One look at the running agent, for the status line and health.
  *
- * @param polled samples read from instruments since start
+ * @param polled samples read from instruments since start (also by instruments a reload removed or restarted)
  * @param buffered samples committed to the buffer since start
  * @param refused samples the buffer refused since start (disk full)
- * @param uploaded records acknowledged by all uplinks since start
+ * @param uploaded records acknowledged by all uplinks since start (also by uplinks a reload stopped or restarted)
  * @param backlog records waiting, summed over uplinks
- * @param pollErrors failed polls (errors and timeouts) since start
+ * @param pollErrors polls that gave no good sample since start: errors, timeouts, empty polls, ticks skipped during a driver's backoff
  * @param uplinks each uplink's status
  * @param extras status fragments of optional services (mirror)
  */

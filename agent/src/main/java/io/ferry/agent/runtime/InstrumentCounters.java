@@ -1,7 +1,11 @@
 package io.ferry.agent.runtime;
 
+import io.ferry.config.InstrumentInfo;
+import io.ferry.core.MicroTime;
+import io.ferry.core.Quality;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.SampleSink;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -9,12 +13,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One instrument's counters, written by its threads and read by the status line and health. */
+/**
+ * One instrument's counters, written by its threads and read by the status line and health. The
+ * scheduler keeps them from the instrument's first start until it is removed, so a reload that
+ * restarts the instrument carries them on.
+ */
 final class InstrumentCounters {
   private static final Logger LOG = LoggerFactory.getLogger(InstrumentCounters.class);
 
   final String instrument;
+  private final InstantSource clock;
+  final long startedMicros;
+  /** The plan it runs now (a reload may change it). */
+  volatile InstrumentInfo info;
   final AtomicLong polls = new AtomicLong();
+  final AtomicLong empty = new AtomicLong();
+  final AtomicLong skippedBackoff = new AtomicLong();
   final AtomicLong samples = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
   final AtomicLong timeouts = new AtomicLong();
@@ -23,16 +37,30 @@ final class InstrumentCounters {
   final AtomicLong skippedConnecting = new AtomicLong();
   volatile boolean pollInFlight;
   volatile long lastPollMicros;
+  volatile long lastGoodMicros;
   volatile String lastError = "";
   private volatile boolean refusing;
 
-  InstrumentCounters(String instrument) {
-    this.instrument = instrument;
+  InstrumentCounters(InstrumentInfo info, InstantSource clock) {
+    this.instrument = info.id();
+    this.info = info;
+    this.clock = clock;
+    this.startedMicros = MicroTime.now(clock);
   }
 
   PollStats snapshot() {
-    return new PollStats(instrument, polls.get(), samples.get(), errors.get(), timeouts.get(), missedTicks.get(),
-        refused.get(), skippedConnecting.get(), pollInFlight, lastPollMicros, lastError);
+    InstrumentInfo i = info;
+    return new PollStats(instrument, polls.get(), empty.get(), samples.get(), errors.get(), timeouts.get(), missedTicks.get(),
+        refused.get(), skippedConnecting.get(), skippedBackoff.get(), pollInFlight, lastPollMicros, lastGoodMicros,
+        startedMicros, lastError, i.poll(), i.pollTimeout(), i.stale());
+  }
+
+  /** A streaming driver's batch: the age of the last good sample is what judges a streaming instrument. */
+  CompletionStage<Void> streamed(SampleSink sink, List<Sample> batch) {
+    if (batch.stream().anyMatch(s -> s.quality() == Quality.GOOD)) {
+      lastGoodMicros = MicroTime.now(clock);
+    }
+    return deliver(sink, batch);
   }
 
   /**

@@ -3,13 +3,10 @@ package io.ferry.agent.runtime;
 import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.core.MicroTime;
-import io.ferry.core.Sample;
 import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.SampleSink;
-import io.ferry.drivers.spi.StillConnectingException;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,8 +35,10 @@ final class InstrumentPoller {
   private final ExecutorService pollThread;
   private volatile boolean running;
   private volatile PollAttempt current;
-  // State changes are logged once, not every tick; a successful poll resets them.
+  // State changes are logged once, not every tick; a poll with good samples resets them.
   private volatile boolean failing;
+  private volatile boolean empty;
+  private volatile boolean backingOff;
   private volatile boolean timingOut;
   private volatile boolean skipping;
   /** When the tick thread next means to wake (micros); it is blocked when this lies well in the past. */
@@ -47,12 +46,9 @@ final class InstrumentPoller {
   private volatile boolean startAfterNow;
   private volatile boolean connecting;
 
-  InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink) {
-    this(info, driver, clock, sleeper, sink, PollListener.NONE);
-  }
-
+  /** {@code counters}: this instrument's, kept by the scheduler across restarts by a reload. */
   InstrumentPoller(InstrumentInfo info, PollingDriver driver, InstantSource clock, Sleeper sleeper, SampleSink sink,
-      PollListener listener) {
+      PollListener listener, InstrumentCounters counters) {
     this.info = info;
     this.listener = listener;
     this.driver = driver;
@@ -61,7 +57,7 @@ final class InstrumentPoller {
     this.sink = sink;
     this.interval = Math.max(1, info.poll().toNanos() / 1000);
     this.timeout = Math.min(interval, Math.max(1, info.pollTimeout().toNanos() / 1000));
-    this.counters = new InstrumentCounters(info.id());
+    this.counters = counters;
     this.tickThread = new Thread(this::tickLoop, "ferry-tick-" + info.id());
     this.tickThread.setDaemon(true);
     this.pollThread = Executors.newSingleThreadExecutor(r -> {
@@ -203,42 +199,74 @@ final class InstrumentPoller {
       if (!attempt.begin()) {
         return;
       }
-      List<Sample> samples;
+      PollOutcome outcome;
       long started = System.nanoTime();
       try {
-        samples = driver.poll();
-      } catch (StillConnectingException e) {
-        if (attempt.complete()) {
-          onConnecting(e);
-        }
-        return;
+        outcome = PollOutcome.returned(driver.read());
       } catch (Exception | LinkageError | AssertionError e) {
-        if (attempt.complete()) {
-          onError(e);
-          tell(started, PollListener.Outcome.ERROR);
-        }
-        return;
+        outcome = PollOutcome.threw(e);
       }
       if (attempt.complete()) {
-        tell(started, PollListener.Outcome.OK);
-        counters.polls.incrementAndGet();
-        counters.lastPollMicros = now();
-        counters.deliver(sink, samples == null ? List.of() : samples);
-        if (failing || timingOut || skipping) {
-          failing = false;
-          timingOut = false;
-          skipping = false;
-          connecting = false;
-          LOG.info("instrument {}: polls succeed again ({} errors, {} timeouts, {} missed ticks so far)", info.id(),
-              counters.errors.get(), counters.timeouts.get(), counters.missedTicks.get());
-        } else if (connecting) {
-          connecting = false;
-          LOG.info("instrument {}: connected; polling ({} tick(s) skipped while connecting)", info.id(), counters.skippedConnecting.get());
-        }
+        record(outcome, started);
       }
     } finally {
       attempt.exit();
       counters.pollInFlight = false;
+    }
+  }
+
+  /** Counts one poll that counts (not abandoned), hands its samples on and logs a change of state once. */
+  private void record(PollOutcome outcome, long startedNanos) {
+    // Java 17: no pattern switch; PollOutcome is sealed to these four.
+    if (outcome instanceof PollOutcome.Data d) {
+      tell(startedNanos, PollListener.Outcome.OK);
+      long now = now();
+      counters.polls.incrementAndGet();
+      counters.lastPollMicros = now;
+      counters.lastGoodMicros = now;
+      counters.deliver(sink, d.samples());
+      onGood();
+    } else if (outcome instanceof PollOutcome.Empty e) {
+      tell(startedNanos, PollListener.Outcome.EMPTY);
+      counters.empty.incrementAndGet();
+      counters.lastPollMicros = now();
+      counters.lastError = e.cause();
+      counters.deliver(sink, e.samples()); // bad-quality values still show an outage downstream
+      if (!empty) {
+        empty = true;
+        LOG.warn("instrument {}: {}; counted as failed polls until good values come", info.id(), e.cause());
+      }
+    } else if (outcome instanceof PollOutcome.Failed f) {
+      tell(startedNanos, PollListener.Outcome.ERROR);
+      onError(f.cause());
+    } else if (outcome instanceof PollOutcome.Skipped k) {
+      counters.lastError = k.cause();
+      if (k.connecting()) {
+        onConnecting(k.cause());
+      } else {
+        counters.skippedBackoff.incrementAndGet();
+        if (!backingOff) {
+          backingOff = true;
+          LOG.info("instrument {}: {}; ticks are skipped and counted until the driver asks the device again", info.id(), k.cause());
+        }
+      }
+    }
+  }
+
+  private void onGood() {
+    if (failing || timingOut || skipping || empty || backingOff) {
+      failing = false;
+      timingOut = false;
+      skipping = false;
+      connecting = false;
+      empty = false;
+      backingOff = false;
+      LOG.info("instrument {}: polls return good values again ({} errors, {} timeouts, {} empty, {} skipped, {} missed ticks so far)",
+          info.id(), counters.errors.get(), counters.timeouts.get(), counters.empty.get(),
+          counters.skippedBackoff.get() + counters.skippedConnecting.get(), counters.missedTicks.get());
+    } else if (connecting) {
+      connecting = false;
+      LOG.info("instrument {}: connected; polling ({} tick(s) skipped while connecting)", info.id(), counters.skippedConnecting.get());
     }
   }
 
@@ -250,21 +278,21 @@ final class InstrumentPoller {
     }
   }
 
-  private void onError(Throwable e) {
+  private void onError(String cause) {
     counters.errors.incrementAndGet();
-    counters.lastError = InstrumentCounters.describe(e);
+    counters.lastError = cause;
     if (!failing) {
       failing = true;
-      LOG.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), counters.lastError);
+      LOG.warn("instrument {}: poll failed: {}; polling goes on, further failures are counted", info.id(), cause);
     }
   }
 
-  /** Connecting is not polling: the tick is skipped, not counted as a failure or a timeout. */
-  private void onConnecting(StillConnectingException e) {
+  /** Connecting is not polling: the tick is skipped (not an error, not a timeout, and no success either). */
+  private void onConnecting(String cause) {
     counters.skippedConnecting.incrementAndGet();
     if (!connecting) {
       connecting = true;
-      LOG.info("instrument {}: {}; ticks are skipped until connected", info.id(), e.getMessage());
+      LOG.info("instrument {}: {}; ticks are skipped until connected", info.id(), cause);
     }
   }
 

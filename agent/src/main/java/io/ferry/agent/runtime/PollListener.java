@@ -8,8 +8,8 @@ package io.ferry.agent.runtime;
 public interface PollListener {
   PollListener NONE = (instrument, nanos, outcome) -> {};
 
-  /** How a poll ended. */
-  enum Outcome { OK, ERROR, TIMEOUT }
+  /** How a poll that reached the driver ended: OK with good samples, EMPTY without, ERROR, TIMEOUT. */
+  enum Outcome { OK, EMPTY, ERROR, TIMEOUT }
 
   /**
    * @param instrument the instrument's id

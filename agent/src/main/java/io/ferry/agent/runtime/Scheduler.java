@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link #stop(Duration)} (or {@link #close()}) once. While running, {@link #add} starts an
  * instrument at once and {@link #remove} stops one (a reload); the others are not touched, so
  * they keep their tick schedule.
+ *
+ * <p>Counters are per instrument id since the scheduler first ran it: an instrument removed and
+ * added again (a reload that restarts it) carries on with its counters, and {@link #totals()}
+ * still includes instruments a reload removed; {@link #stats()} lists only the running ones.
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -42,6 +46,8 @@ public final class Scheduler implements AutoCloseable {
   private final Map<String, InstrumentPoller> pollers = new ConcurrentHashMap<>();
   private final Map<String, Streaming> streams = new ConcurrentHashMap<>();
   private final List<String> order = new ArrayList<>();
+  /** Every instrument's counters since it was first added, also after it was removed (for totals and a re-add). */
+  private final Map<String, InstrumentCounters> counters = new ConcurrentHashMap<>();
   private State state = State.NEW;
 
   private enum State { NEW, RUNNING, STOPPED }
@@ -92,15 +98,17 @@ public final class Scheduler implements AutoCloseable {
       throw new IllegalArgumentException("instrument " + instrument.id() + " was already added");
     }
     order.add(instrument.id());
+    InstrumentCounters c = counters.computeIfAbsent(instrument.id(), id -> new InstrumentCounters(instrument, clock));
+    c.info = instrument;
     // Driver is sealed to these two (Java 17 has no pattern switch yet).
     if (driver instanceof PollingDriver p) {
-      InstrumentPoller poller = new InstrumentPoller(instrument, p, clock, sleeper, sink, listener);
+      InstrumentPoller poller = new InstrumentPoller(instrument, p, clock, sleeper, sink, listener, c);
       pollers.put(instrument.id(), poller);
       if (state == State.RUNNING) {
         poller.start(true);
       }
     } else if (driver instanceof StreamingDriver s) {
-      Streaming streaming = new Streaming(s, new InstrumentCounters(instrument.id()));
+      Streaming streaming = new Streaming(s, c);
       streams.put(instrument.id(), streaming);
       if (state == State.RUNNING) {
         startStreaming(instrument.id(), streaming);
@@ -157,7 +165,7 @@ public final class Scheduler implements AutoCloseable {
 
   private void startStreaming(String id, Streaming s) {
     try {
-      s.driver().start(batch -> s.counters().deliver(sink, batch));
+      s.driver().start(batch -> s.counters().streamed(sink, batch));
     } catch (RuntimeException e) {
       s.counters().errors.incrementAndGet();
       s.counters().lastError = InstrumentCounters.describe(e);
@@ -199,9 +207,9 @@ public final class Scheduler implements AutoCloseable {
     return java.util.Set.copyOf(streams.keySet());
   }
 
-  /** The sum over all instruments (for the status line). */
+  /** The sum over every instrument run since the start, including ones a reload removed (for the status line). */
   public PollStats totals() {
-    return PollStats.total(stats());
+    return PollStats.total(counters.values().stream().map(InstrumentCounters::snapshot).toList());
   }
 
   /**

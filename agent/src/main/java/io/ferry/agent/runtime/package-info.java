@@ -13,6 +13,14 @@
  * driver exception is counted and the next tick polls again, except
  * {@link io.ferry.drivers.spi.StillConnectingException}: a driver still connecting on its own
  * thread is neither failing nor timing out, and the tick is counted as skipped while connecting.
+ * Only a poll that returned at least one GOOD sample is a success ({@link io.ferry.agent.runtime.PollOutcome},
+ * the one place that decides it): a poll returning nothing or only bad values is counted as empty,
+ * a {@link io.ferry.drivers.spi.BackingOffException} as skipped during a backoff, and none of them,
+ * nor a connecting skip, error or timeout, moves the time of the last good sample, by whose age
+ * health judges the instrument; each failure leaves its cause in words. Streaming instruments
+ * record the time of their last batch with a good sample. Counters are per instrument id since the
+ * agent first started it: a reload that restarts an instrument carries them on, totals keep the
+ * counts of instruments a reload removed and of uplinks it stopped.
  * All waiting goes through the injected {@link io.ferry.core.Sleeper}, so tests drive time without
  * sleeping.
  *

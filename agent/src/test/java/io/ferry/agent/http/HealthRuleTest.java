@@ -23,10 +23,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HealthRuleTest {
   static final Instant STARTED = Instant.parse("2026-12-02T10:00:00Z");
   static final HealthRule.Limits LIMITS = new HealthRule.Limits(3, Duration.ofMinutes(10));
-  static final HealthRule.Planned KILN = new HealthRule.Planned("kiln", Duration.ofSeconds(10), Duration.ofSeconds(2));
 
+  /** kiln: poll 10 s, timeout 2 s, started with the agent; the last good sample at {@code lastSuccess}. */
   static PollStats poll(Instant lastSuccess, long errors) {
-    return new PollStats("kiln", 5, 10, errors, 0, 0, 0, 0, false, lastSuccess == null ? 0 : MicroTime.micros(lastSuccess), "");
+    return poll(lastSuccess, errors, Optional.empty(), "");
+  }
+
+  static PollStats poll(Instant lastSuccess, long errors, Optional<Duration> stale, String lastError) {
+    long good = lastSuccess == null ? 0 : MicroTime.micros(lastSuccess);
+    return new PollStats("kiln", 5, 0, 10, errors, 0, 0, 0, 0, 0, false, good, good, MicroTime.micros(STARTED), lastError,
+        Duration.ofSeconds(10), Duration.ofSeconds(2), stale);
   }
 
   static Stream<Arguments> instruments() {
@@ -38,6 +44,36 @@ class HealthRuleTest {
         Arguments.of(STARTED.plusSeconds(100), 131, false, "ok"),
         Arguments.of(STARTED.plusSeconds(100), 133, false, "failing"),
         Arguments.of(null, 500, true, "streaming"));
+  }
+
+  static Stream<Arguments> verdicts() {
+    Optional<Duration> oneMinute = Optional.of(Duration.ofMinutes(1));
+    return Stream.of(
+        // last good (s after start), stale:, streaming, now (s), last error, state, problem
+        Arguments.of(null, Optional.empty(), false, 40, "no answer within 1000ms", "failing",
+            "no answer within 1000ms (no good value in the 40s since it started, stale after 32s)"),
+        Arguments.of(100L, Optional.empty(), false, 140, "the poll returned no values", "failing",
+            "the poll returned no values (last good value 40s ago, stale after 32s)"),
+        Arguments.of(100L, Optional.empty(), false, 120, "the poll returned no values", "ok", ""), // within 32 s: up
+        Arguments.of(100L, oneMinute, false, 140, "connection refused", "ok", ""), // stale: 1m widens it
+        Arguments.of(100L, oneMinute, false, 161, "connection refused", "failing",
+            "connection refused (last good value 1m 1s ago, stale after 1m)"),
+        Arguments.of(100L, oneMinute, true, 150, "", "ok", ""), // streaming: the last message's age against stale
+        Arguments.of(100L, oneMinute, true, 200, "", "failing",
+            "no message with a good value (last good value 1m 40s ago, stale after 1m)"),
+        Arguments.of(null, oneMinute, true, 30, "", "starting", ""),
+        Arguments.of(null, Optional.empty(), true, 9000, "", "streaming", "")); // streaming without stale: no limit
+  }
+
+  @ParameterizedTest
+  @MethodSource("verdicts")
+  void theOneDefinitionOfUp(Long goodAt, Optional<Duration> stale, boolean streaming, long nowSeconds, String lastError,
+      String state, String problem) {
+    PollStats p = poll(goodAt == null ? null : STARTED.plusSeconds(goodAt), lastError.isEmpty() ? 0 : 4, stale, lastError);
+    HealthRule.Verdict v = HealthRule.instrument(p, streaming, 3, STARTED.plusSeconds(nowSeconds));
+    assertThat(v.state()).isEqualTo(state);
+    assertThat(v.up()).isEqualTo(!state.equals("failing"));
+    assertThat(v.problem()).isEqualTo(problem);
   }
 
   @ParameterizedTest
@@ -106,7 +142,7 @@ class HealthRuleTest {
     UplinkStatus u = new UplinkStatus("tdb", "tempodb", state, 10, 0, 0, 0, 0, 0, 1, Optional.empty(), Optional.of(now),
         List.of(), Map.of(), unknown);
     AgentSnapshot s = new AgentSnapshot(List.of(), Set.of(), Map.of(), List.of(u), Optional.of(stats(Map.of())), Optional.empty());
-    Health h = HealthRule.judge(s, List.of(), Set.of(), new HealthRule.Limits(3, Duration.ofMinutes(10), window), STARTED, now,
+    Health h = HealthRule.judge(s, new HealthRule.Limits(3, Duration.ofMinutes(10), window), STARTED, now,
         new HealthRule.Disk(1 << 20, 1 << 30, false), Map.of());
     assertThat(h.uplinks().get(0).problem()).isEqualTo(problem);
     assertThat(h.healthy()).isEqualTo(problem.isEmpty());
@@ -132,7 +168,7 @@ class HealthRuleTest {
   }
 
   private static Health judge(AgentSnapshot s, Instant now, boolean refusing) {
-    return HealthRule.judge(s, List.of(KILN), s.streaming(), LIMITS, STARTED, now,
+    return HealthRule.judge(s, LIMITS, STARTED, now,
         new HealthRule.Disk(1 << 20, 1 << 30, refusing), Map.of());
   }
 }

@@ -105,10 +105,11 @@ class StatusServerTest {
       String id = p.instrument();
       assertThat(p.samples()).as(id).isPositive();
       assertThat(value(families, "ferry_samples_polled_total", "instrument", id)).as(id).isEqualTo(p.samples());
-      assertThat(value(families, "ferry_polls_total", "instrument", id)).as(id).isEqualTo(p.polls());
+      assertThat(value(families, "ferry_polls_total", "instrument", id, "outcome", "data")).as(id).isEqualTo(p.polls());
+      assertThat(value(families, "ferry_polls_total", "instrument", id, "outcome", "error")).as(id).isEqualTo(p.errors());
       assertThat(value(families, "ferry_poll_errors_total", "instrument", id, "kind", "error")).as(id).isEqualTo(p.errors());
       Histogram h = (Histogram) metric(families, "ferry_poll_duration_seconds", "instrument", id);
-      assertThat(h.getSampleCount()).as("every poll is timed: " + id).isEqualTo(p.polls() + p.errors() + p.timeouts());
+      assertThat(h.getSampleCount()).as("every poll is timed: " + id).isEqualTo(p.polls() + p.empty() + p.errors() + p.timeouts());
       assertThat(h.getBuckets()).isNotEmpty();
       polledTotal += p.samples();
     }

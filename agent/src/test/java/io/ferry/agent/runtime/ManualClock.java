@@ -14,14 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * clock change wakes every sleeper (they re-check, as {@link Sleeper} allows) and forgets them,
  * so {@link #sleeping()} counts only threads that went back to sleep after the last change.
  */
-final class ManualClock implements InstantSource, Sleeper {
+public final class ManualClock implements InstantSource, Sleeper {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<String, Instant> sleeping = new ConcurrentHashMap<>();
   private volatile Instant now;
   private long generation;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
@@ -30,7 +30,7 @@ final class ManualClock implements InstantSource, Sleeper {
     return now;
   }
 
-  void set(Instant t) {
+  public void set(Instant t) {
     lock.lock();
     try {
       now = t;
@@ -42,7 +42,7 @@ final class ManualClock implements InstantSource, Sleeper {
     }
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     set(now.plus(d));
   }
 
@@ -77,7 +77,7 @@ final class ManualClock implements InstantSource, Sleeper {
   }
 
   /** Threads asleep since the last clock change, by name, with the moment they wait for. */
-  Map<String, Instant> sleeping() {
+  public Map<String, Instant> sleeping() {
     return Map.copyOf(sleeping);
   }
 }

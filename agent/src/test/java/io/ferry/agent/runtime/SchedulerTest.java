@@ -266,8 +266,10 @@ class SchedulerTest {
 
     PollStats s = stats("connecting");
     assertThat(s.skippedConnecting()).isEqualTo(3);
-    assertThat(List.of(s.errors(), s.timeouts(), s.missedTicks())).containsOnly(0L);
-    assertThat(s.lastError()).isEmpty();
+    assertThat(List.of(s.errors(), s.timeouts(), s.missedTicks(), s.empty())).containsOnly(0L);
+    // skipped ticks are no success either: the cause stays until good values come (health judges by their age)
+    assertThat(s.lastError()).isEqualTo("connecting to opc.tcp://plc:4840");
+    assertThat(s.lastGoodMicros()).isEqualTo(MicroTime.micros(T0.plusSeconds(3)));
     assertThat(s.polls()).isEqualTo(1);
     assertThat(stored).extracting(Sample::timeMicros).containsExactly(MicroTime.micros(T0.plusSeconds(3)));
     assertThat(scheduler.totals().skippedConnecting()).isEqualTo(3);

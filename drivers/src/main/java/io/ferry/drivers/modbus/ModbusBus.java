@@ -37,6 +37,8 @@ final class ModbusBus {
   private Duration timeout = Duration.ZERO;
   private Duration pause = Duration.ZERO;
   private Backoff.State reconnect;
+  /** Why the link went down, in words: repeated while the reconnect backoff runs, so the cause stays visible. */
+  private String downCause = "";
   private ModbusLink link;
   private final Ticker ticker;
   private long lastRequestEnd;
@@ -112,7 +114,7 @@ final class ModbusBus {
     }
     if (link == null || !link.isConnected()) {
       if (!reconnect.allows(clock.instant())) {
-        return new ReadResult.LinkDown(transport.describe() + " is down; next attempt at " + reconnect.notBefore());
+        return new ReadResult.LinkDown(transport.describe() + " is down (" + downCause + "); next attempt at " + reconnect.notBefore());
       }
       closeLink();
       ModbusLink l = links.apply(t);
@@ -125,6 +127,7 @@ final class ModbusBus {
         l.disconnect();
         reconnect = reconnect.failed(clock.instant());
         String msg = io.ferry.config.IoCauses.message(e);
+        downCause = msg;
         state.set("link", "down", msg + "; retrying with backoff");
         return new ReadResult.LinkDown(msg);
       }
@@ -137,6 +140,7 @@ final class ModbusBus {
     ReadResult r = link.read(unit, request, t);
     lastRequestEnd = ticker.nanos();
     if (r instanceof ReadResult.LinkDown d) {
+      downCause = d.detail();
       closeLink();
       reconnect = reconnect.failed(clock.instant());
       state.set("link", "down", d.detail() + "; retrying with backoff");

@@ -70,7 +70,7 @@ final class ModbusConfigReader {
       changed = true;
     }
     return changed ? new InstrumentInfo(info.id(), info.driver(), info.file(), info.description(), info.poll(),
-        info.pollTimeout(), info.uplinks(), specs) : info;
+        info.pollTimeout(), info.uplinks(), specs, info.stale()) : info;
   }
 
   static Optional<ModbusPlan> read(InstrumentConfig ic) {

@@ -9,6 +9,7 @@ import io.ferry.drivers.modbus.codec.ReadRequest;
 import io.ferry.drivers.modbus.codec.RequestPlanner;
 import io.ferry.drivers.modbus.codec.SplitMemory;
 import io.ferry.drivers.modbus.transport.ReadResult;
+import io.ferry.drivers.spi.BackingOffException;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One instrument = one unit id on a {@link ModbusBus}. Each poll runs as one job on the bus
  * thread. A unit that times out is backed off on its own (exponential, capped): while backed
- * off its polls return nothing without touching the bus, so the other units keep their rate.
+ * off its polls throw {@link BackingOffException} with the failure it backs off from, without
+ * touching the bus, so the other units keep their rate and the tick is never taken for a success.
  * A merged read answered with exception 2 is split and the split is remembered for this
  * device (in memory and in the instrument's state directory).
  */
@@ -41,6 +43,8 @@ final class ModbusDriver implements PollingDriver {
   private volatile SplitMemory splits;
   private volatile List<ReadRequest> requests;
   private volatile Backoff.State backoff;
+  /** What the unit's backoff is for, in words (shown while polls are skipped). */
+  private volatile String backoffCause = "";
   private volatile boolean closed;
   private String lastDeviceError;
 
@@ -73,7 +77,8 @@ final class ModbusDriver implements PollingDriver {
     }
     Instant now = context.clock().instant();
     if (!backoff.allows(now)) {
-      return List.of();
+      // the same words on every skipped tick: the status and its recent errors do not churn
+      throw new BackingOffException(backoffCause + "; waiting before asking the unit again");
     }
     // one token per poll: an abandoned scan still queued on the bus must not be revived by the next poll
     AtomicBoolean cancelled = new AtomicBoolean();
@@ -97,6 +102,7 @@ final class ModbusDriver implements PollingDriver {
       }
       case UNIT -> {
         backoff = backoff.failed(after);
+        backoffCause = "unit " + plan.unit() + ": " + scan.detail();
         state.set("unit", "backoff", scan.detail() + "; retrying this unit at most every "
             + backoff.lastStep().toMillis() + "ms, capped at " + plan.backoff().max().toMillis() + "ms");
       }

@@ -138,4 +138,9 @@ record MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscript
     }
     return lines;
   }
+
+  @Override
+  public boolean streaming() {
+    return true;
+  }
 }

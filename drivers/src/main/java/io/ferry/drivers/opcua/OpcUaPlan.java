@@ -64,4 +64,9 @@ public record OpcUaPlan(
     }
     return lines;
   }
+
+  @Override
+  public boolean streaming() {
+    return mode == AcquisitionMode.SUBSCRIBE;
+  }
 }

@@ -4,6 +4,7 @@ import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
+import io.ferry.drivers.spi.PollResult;
 import io.ferry.drivers.spi.PollingDriver;
 import io.ferry.drivers.spi.StillConnectingException;
 import java.time.Duration;
@@ -82,6 +83,12 @@ final class OpcUaPollingDriver implements PollingDriver {
 
   @Override
   public List<Sample> poll() throws Exception {
+    return read().samples();
+  }
+
+  /** The poll, with the good values left out as unchanged counted: a static node answering is still an answer. */
+  @Override
+  public PollResult read() throws Exception {
     // throws StillConnectingException while the connect thread is at work, the connect error during a backoff
     if (closed) {
       throw new IllegalStateException("driver closed");
@@ -108,6 +115,7 @@ final class OpcUaPollingDriver implements PollingDriver {
       }
     }
     List<Sample> out = new ArrayList<>(nodes.size());
+    int unchangedGood = 0;
     int start = 0;
     while (start < ids.size()) {
       int end = Math.min(ids.size(), start + chunkSize);
@@ -135,6 +143,9 @@ final class OpcUaPollingDriver implements PollingDriver {
             Long previous = lastSourceTime.put(n, v.sample().timeMicros());
             if (previous != null && previous == v.sample().timeMicros()) {
               context.metrics().increment("unchanged");
+              if (v.sample().quality() == io.ferry.core.Quality.GOOD) {
+                unchangedGood++;
+              }
               continue;
             }
           }
@@ -145,7 +156,7 @@ final class OpcUaPollingDriver implements PollingDriver {
       }
       start = end;
     }
-    return out;
+    return new PollResult(out, unchangedGood);
   }
 
   private List<DataValue> read(OpcUaClient c, List<ReadValueId> ids) throws UaException, InterruptedException {

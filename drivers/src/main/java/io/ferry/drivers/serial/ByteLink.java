@@ -49,7 +49,7 @@ interface ByteLink extends AutoCloseable {
       throw new IOException("cannot open serial port " + st.device() + " (error " + port.getLastErrorCode()
           + "; is it in use, or is the user missing from the dialout group?)");
     }
-    return new PortLink(port);
+    return new PortLink(port, st.device());
   }
 
   final class SocketLink implements ByteLink {
@@ -94,16 +94,19 @@ interface ByteLink extends AutoCloseable {
 
   final class PortLink implements ByteLink {
     private final SerialPort port;
+    /** The path as configured (a udev link such as /dev/serial/by-id/...), named in errors. */
+    private final String device;
 
-    PortLink(SerialPort port) {
+    PortLink(SerialPort port, String device) {
       this.port = port;
+      this.device = device;
     }
 
     @Override
     public int read(byte[] buf) throws IOException {
       int n = port.readBytes(buf, buf.length);
       if (n < 0) {
-        throw new IOException("serial port " + port.getSystemPortPath() + " failed (error " + port.getLastErrorCode() + ")");
+        throw failure("reading");
       }
       return n;
     }
@@ -112,8 +115,16 @@ interface ByteLink extends AutoCloseable {
     public void write(byte[] bytes) throws IOException {
       int n = port.writeBytes(bytes, bytes.length);
       if (n != bytes.length) {
-        throw new IOException("serial port " + port.getSystemPortPath() + " write failed (error " + port.getLastErrorCode() + ")");
+        throw failure("writing");
       }
+    }
+
+    /** An unplugged adapter (or a pty whose other end closed) takes its device file with it: say so. */
+    private IOException failure(String doing) {
+      if (!java.nio.file.Files.exists(Path.of(device))) {
+        return new IOException("serial port " + device + " is gone (unplugged or removed)");
+      }
+      return new IOException("serial port " + device + " failed while " + doing + " (error " + port.getLastErrorCode() + ")");
     }
 
     @Override

@@ -73,4 +73,9 @@ public record SerialPlan(
   static String escape(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "\"";
   }
+
+  @Override
+  public boolean streaming() {
+    return mode == Mode.STREAM;
+  }
 }

@@ -3,6 +3,7 @@ package io.ferry.drivers.serial;
 import io.ferry.core.Backoff;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import io.ferry.drivers.spi.BackingOffException;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
 import java.io.IOException;
@@ -29,6 +30,8 @@ final class SerialPollingDriver implements PollingDriver {
   private final LineCounter counter;
   private ByteLink link;
   private Backoff.State backoff;
+  /** Why the link is down, in words (the cause of the polls skipped during the backoff). */
+  private String downCause = "";
   private boolean dirty;
   private final byte[] buf = new byte[4096];
 
@@ -47,7 +50,8 @@ final class SerialPollingDriver implements PollingDriver {
     Instant now = context.clock().instant();
     if (link == null) {
       if (!backoff.allows(now)) {
-        return List.of();
+        // no I/O until the backoff passed; never an empty success (the port may be gone)
+        throw new BackingOffException(downCause + "; waiting before opening it again");
       }
       try {
         link = ByteLink.open(plan.endpoint(), plan.timeout());
@@ -55,6 +59,7 @@ final class SerialPollingDriver implements PollingDriver {
         dirty = false;
       } catch (IOException e) {
         backoff = backoff.failed(now);
+        downCause = e.getMessage();
         context.metrics().increment("errors");
         counter.state("disconnected", e.getMessage() + "; retrying with backoff");
         throw e;
@@ -74,6 +79,7 @@ final class SerialPollingDriver implements PollingDriver {
       link.close();
       link = null;
       backoff = backoff.failed(context.clock().instant());
+      downCause = e.getMessage();
       context.metrics().increment("errors");
       counter.state("disconnected", e.getMessage() + "; retrying with backoff");
       if (out.isEmpty()) {

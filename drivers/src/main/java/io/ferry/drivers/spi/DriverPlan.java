@@ -14,4 +14,12 @@ public interface DriverPlan {
   default List<String> describe() {
     return List.of();
   }
+
+  /**
+   * True when {@link DriverFactory#open} gives a {@link StreamingDriver} (known before opening, so
+   * {@code ferry plan} can state the instrument's staleness limit).
+   */
+  default boolean streaming() {
+    return false;
+  }
 }

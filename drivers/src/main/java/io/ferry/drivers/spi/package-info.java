@@ -7,6 +7,8 @@
  * <p>Invariants: drivers never see the buffer or uplinks (only samples leave them); time comes
  * from the injected clock; a driver never throws out of a background thread and never needs an
  * agent restart to recover from a device, server or network failure; bad bytes from a device
- * are counted and dropped, never turned into a value.
+ * are counted and dropped, never turned into a value; a poll the driver skips (backing off, still
+ * connecting) throws with its cause in words, never returns an empty list that would read as a
+ * poll made.
  */
 package io.ferry.drivers.spi;

@@ -1,5 +1,6 @@
 package io.ferry.drivers.modbus;
 
+import io.ferry.drivers.spi.BackingOffException;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.modbus.codec.ReadRequest;
@@ -207,17 +208,18 @@ class ModbusTcpDriverTest {
       assertThatThrownBy(d::poll).hasMessageContaining("no answer");
       assertThat(metrics.get("timeouts")).isEqualTo(1);
       assertThat(metrics.states).containsExactly("backoff");
-      // within the backoff the unit is not asked again
-      assertThat(d.poll()).isEmpty();
+      // within the backoff the unit is not asked again; the skipped poll keeps the cause
+      assertThatThrownBy(d::poll).isInstanceOf(BackingOffException.class)
+          .hasMessage("unit 1: read holding 0..0 (1 register): no answer within 1000ms; waiting before asking the unit again");
       clock.advance(Duration.ofSeconds(9));
-      assertThat(d.poll()).isEmpty();
+      assertThatThrownBy(d::poll).isInstanceOf(BackingOffException.class);
       assertThat(server.readsOf(1)).isEqualTo(1);
       clock.advance(Duration.ofSeconds(1));
       assertThatThrownBy(d::poll).hasMessageContaining("no answer");
       assertThat(server.readsOf(1)).isEqualTo(2);
       // second failure: 20 s
       clock.advance(Duration.ofSeconds(19));
-      assertThat(d.poll()).isEmpty();
+      assertThatThrownBy(d::poll).isInstanceOf(BackingOffException.class);
       clock.advance(Duration.ofSeconds(1));
       server.deadUnits.clear();
       assertThat(d.poll()).hasSize(1);
@@ -238,7 +240,7 @@ class ModbusTcpDriverTest {
         proxy.start();
         // The device is back, but nothing is read before the backoff has passed. Whether the
         // client noticed the cut as a lost link (the bus refuses: "next attempt at ...") or as a
-        // timeout (the unit is backed off: an empty poll) is a race inside the client.
+        // timeout (the unit is backed off: a skipped poll) is a race inside the client.
         assertThat(readsBeforeBackoff(d)).isEmpty();
         clock.advance(Duration.ofSeconds(5));
         assertThat(byName(d.poll()).get("a").value()).isEqualTo(42);
@@ -275,12 +277,15 @@ class ModbusTcpDriverTest {
     }
   }
 
-  /** A poll during backoff: the bus refuses (an exception naming the next attempt) or the unit is skipped (no samples). */
+  /** A poll during backoff: the bus refuses (an exception naming the next attempt) or the unit is skipped (its own exception). */
   private static List<Sample> readsBeforeBackoff(ModbusDriver d) throws Exception {
     try {
       return d.poll();
     } catch (java.io.IOException e) {
       assertThat(e).hasMessageContaining("next attempt");
+      return List.of();
+    } catch (BackingOffException e) {
+      assertThat(e).hasMessageContaining("waiting before asking the unit again");
       return List.of();
     }
   }

@@ -116,6 +116,20 @@ class OpcUaPollingDriverTest {
     assertThat(metrics.count("unchanged")).isEqualTo(9);
   }
 
+  /** Health counts a poll as answered when it had a good value, also one left out as unchanged (issue 22). */
+  @Test
+  void unchangedGoodValuesAreReportedSoAStaticInstrumentStillCountsAsAnswering() throws Exception {
+    try (OpcUaPollingDriver driver = open(yaml("", List.of("Double", "Uncertain")), InstantSource.system(), new RecordingMetrics())) {
+      io.ferry.drivers.spi.PollResult first = driver.read();
+      assertThat(first.samples()).hasSize(2);
+      assertThat(first.unchangedGood()).isZero();
+      io.ferry.drivers.spi.PollResult second = driver.read();
+      // the uncertain static node is left out and not counted as good; the good one is delivered or counted unchanged
+      assertThat(second.samples()).noneMatch(x -> x.channel().channel().equals("Uncertain"));
+      assertThat(second.samples().size() + second.unchangedGood()).isEqualTo(1);
+    }
+  }
+
   @Test
   void withSkipUnchangedFalseEveryPollDeliversTheStaticNodeAgain() throws Exception {
     RecordingMetrics metrics = new RecordingMetrics();

@@ -128,7 +128,9 @@ class SerialDriverTest {
         // the device server drops the connection mid-poll: error, backoff, reconnect
         sim.dropClients();
         assertThatThrownBy(d::poll).isInstanceOf(java.io.IOException.class);
-        assertThat(d.poll()).isEmpty();                    // backing off, nothing sent
+        // backing off, nothing sent: a skipped poll with the cause, never an empty success
+        assertThatThrownBy(d::poll).isInstanceOf(io.ferry.drivers.spi.BackingOffException.class)
+            .hasMessageContaining("connection closed by the device server");
         clock.advance(Duration.ofSeconds(10));
         assertThat(d.poll()).extracting(Sample::value).containsExactly(1.5);
         assertThat(metrics.states).containsExactly("connected", "disconnected", "connected");
