@@ -124,6 +124,7 @@ public final class RunCommand implements Callable<Integer> {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Signals.Handlers handlers = Signals.handlers();
     private final AtomicReference<String> stopCause = new AtomicReference<>();
+    private boolean reloads;
 
     private Requests() {}
 
@@ -133,9 +134,34 @@ public final class RunCommand implements Callable<Integer> {
       r.handlers.on("TERM", () -> r.stop("SIGTERM"));
       r.handlers.on("INT", () -> r.stop("SIGINT"));
       if (reload) {
-        r.handlers.on("HUP", () -> r.events.add(Event.RELOAD));
+        r.reloads = true;
+        r.handlers.on("HUP", r::reloadRequested);
       }
       return r;
+    }
+
+    private void reloadRequested() {
+      events.add(Event.RELOAD);
+    }
+
+    /**
+     * After a start or a reload with {@code plan}: keeps SIGHUP a reload. A serial line's native
+     * library sets SIGHUP to ignored when it loads (see {@link io.ferry.drivers.serial.SerialLibrary}),
+     * which would turn every later {@code systemctl reload} into nothing, silently; so it is loaded
+     * here, not on some poll thread later, and SIGHUP is taken back at once.
+     */
+    void keepReloadSignal(AgentPlan plan) {
+      if (!reloads) {
+        return;
+      }
+      boolean serialLine = plan.instruments().stream()
+          .anyMatch(i -> i.info().driver().equals("serial") || i.info().driver().equals("modbus-rtu"));
+      if (serialLine) {
+        io.ferry.drivers.serial.SerialLibrary.load();
+      }
+      if (handlers.reclaim("HUP", this::reloadRequested)) {
+        LOG.info("SIGHUP is a reload again (the serial library had set it to ignored when it loaded)");
+      }
     }
 
     /** Asks for a clean stop, logged with its cause: a second Ctrl-C while stopping changes nothing but says so. */
@@ -220,6 +246,7 @@ public final class RunCommand implements Callable<Integer> {
     }, "ferry-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
+    requests.keepReloadSignal(agent.plan());
     Reloader reloader = service == null ? null : new Reloader(agent, service.configDir(), service.planner());
     ServiceNotifier notifier = null;
     Path pidFile = PidFile.in(plan.stateDir());
@@ -255,6 +282,7 @@ public final class RunCommand implements Callable<Integer> {
         if (e == Event.RELOAD && reloader != null) {
           notifier.reloading();
           reloader.reload();
+          requests.keepReloadSignal(agent.plan());
           notifier.reloaded();
         }
       }

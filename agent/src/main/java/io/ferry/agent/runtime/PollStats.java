@@ -48,6 +48,27 @@ public record PollStats(
     Duration pollTimeout,
     Optional<Duration> stale) {
 
+  /**
+   * The counts for a log line, in words: {@code 120 polls with data, 3 empty, 1 failed, 480 samples}
+   * (counts that are zero left out, never a record dump).
+   */
+  public String summary() {
+    StringBuilder b = new StringBuilder().append(polls).append(polls == 1 ? " poll" : " polls").append(" with data");
+    append(b, empty, "empty");
+    append(b, errors, "failed");
+    append(b, timeouts, "timed out");
+    append(b, skippedConnecting + skippedBackoff, "skipped (connecting or backing off)");
+    append(b, missedTicks, "missed ticks");
+    append(b, refused, "samples refused by the buffer");
+    return b.append(", ").append(samples).append(samples == 1 ? " sample" : " samples").toString();
+  }
+
+  private static void append(StringBuilder b, long count, String what) {
+    if (count > 0) {
+      b.append(", ").append(count).append(' ').append(what);
+    }
+  }
+
   /** Every tick that was not a success: empty, failed, timed out, skipped or missed. */
   public long failures() {
     return empty + errors + timeouts + skippedConnecting + skippedBackoff + missedTicks;

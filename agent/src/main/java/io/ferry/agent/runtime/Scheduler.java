@@ -132,7 +132,7 @@ public final class Scheduler implements AutoCloseable {
     }
     if (poller != null) {
       stopPollers(List.of(poller), grace);
-      LOG.info("instrument {}: stopped: {}", instrument, poller.counters.snapshot());
+      LOG.info("instrument {}: stopped: {}", instrument, poller.counters.snapshot().summary());
     }
     if (streaming != null) {
       closeQuietly(instrument, streaming.driver());
@@ -226,7 +226,7 @@ public final class Scheduler implements AutoCloseable {
     }
     stopPollers(List.copyOf(pollers.values()), grace);
     streams.forEach((id, s) -> closeQuietly(id, s.driver()));
-    LOG.info("scheduler stopped: {}", totals());
+    LOG.info("scheduler stopped: {}", totals().summary());
   }
 
   /** Stops ticking, interrupts running polls, closes the drivers and waits up to {@code grace}. */

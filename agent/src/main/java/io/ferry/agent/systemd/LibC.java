@@ -33,4 +33,7 @@ interface LibC extends Library {
   int close(int fd) throws LastErrorException;
 
   int kill(int pid, int sig) throws LastErrorException;
+
+  /** signal(2); {@code handler} null is {@code SIG_DFL}. Only used to undo another library's {@code SIG_IGN}. */
+  com.sun.jna.Pointer signal(int sig, com.sun.jna.Pointer handler);
 }

@@ -28,6 +28,23 @@ public final class Signals {
     }
   }
 
+  /**
+   * Whether this process ignores signal {@code number} now: the {@code SigIgn} mask of
+   * {@code /proc/self/status} (false where there is no such file).
+   */
+  public static boolean ignored(int number) {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return new java.math.BigInteger(line.substring("SigIgn:".length()).trim(), 16).testBit(number - 1);
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      LOG.debug("cannot read the ignored signals of this process: {}", io.ferry.config.IoCauses.message(e));
+    }
+    return false;
+  }
+
   /** No handlers yet; {@link Handlers#on} adds them, {@link Handlers#close} gives the JVM its own back. */
   public static Handlers handlers() {
     return new Handlers();
@@ -56,9 +73,32 @@ public final class Signals {
       }
     }
 
+    /**
+     * Takes signal {@code name} back when a native library set it to ignored behind the JVM's back
+     * (jSerialComm does so with SIGHUP when it loads): the JVM will not handle a signal that is
+     * ignored, so its disposition goes back to the default for the instant between, then
+     * {@code action} handles it again. False when the signal was not ignored (nothing done).
+     */
+    public synchronized boolean reclaim(String name, Runnable action) {
+      int number = new Signal(name).getNumber();
+      if (!ignored(number)) {
+        return false;
+      }
+      try {
+        LibC.INSTANCE.signal(number, null); // SIG_DFL
+      } catch (LinkageError e) {
+        LOG.warn("cannot take SIG{} back ({}): it stays ignored", name, io.ferry.config.IoCauses.message(e));
+        return false;
+      }
+      return on(name, action) && !ignored(number);
+    }
+
     @Override
     public synchronized void close() {
-      restore.forEach(Runnable::run);
+      // Newest first: a reclaimed signal's first handler is the one the JVM had before us.
+      for (int i = restore.size() - 1; i >= 0; i--) {
+        restore.get(i).run();
+      }
       restore.clear();
     }
   }

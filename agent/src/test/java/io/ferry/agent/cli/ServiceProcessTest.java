@@ -76,6 +76,66 @@ class ServiceProcessTest {
     }
   }
 
+  /**
+   * jSerialComm's native library sets SIGHUP to ignored when it loads (Fazecast/jSerialComm#612):
+   * with a serial instrument, every reload after its port was first opened did nothing, silently.
+   * The service loads the library itself at start and takes SIGHUP back; this child JVM also starts
+   * with SIGHUP ignored (as under nohup, or when this test JVM loaded jSerialComm first), and twice
+   * {@code ferry reload} must reload.
+   */
+  @Test
+  void aSerialInstrumentDoesNotSilenceTheReloadSignal() throws Exception {
+    try (io.ferry.drivers.testsupport.PtyPair pty = io.ferry.drivers.testsupport.PtyPair.open(dir)) { // skips, naming socat
+      Path config = dir.resolve("config");
+      Files.createDirectories(config.resolve("instruments.d"));
+      Files.writeString(config.resolve("agent.yaml"), """
+          gatewayId: test
+          stateDir: %s
+          uplinks:
+            local: {type: jsonl, path: %s}
+          """.formatted(dir.resolve("state"), dir.resolve("uploaded.jsonl")));
+      Files.writeString(config.resolve("instruments.d").resolve("meter.yaml"), """
+          id: meter
+          driver: serial
+          poll: 1s
+          connection: {port: %s, baud: 9600, timeout: 200ms}
+          command: 'MEAS?'
+          uplinks: [local]
+          channels:
+            - {name: v, pattern: 'V=([-+.0-9]+)'}
+          """.formatted(pty.b()));
+      instrument(config, "a", "1s");
+      Path log = dir.resolve("ferry.log");
+      // SIGHUP ignored from the start, the way a nohup'ed or inheriting child gets it.
+      ProcessBuilder pb = new ProcessBuilder("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"",
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          "run", "--config", config.toString(), "--status-every", "1s")
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      Process p = pb.start();
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("instrument meter: polling every"));
+        for (String poll : List.of("2s", "3s")) {
+          instrument(config, "a", poll);
+          assertThat(runInProcess("reload", "--config", config.toString())).isZero();
+          int reloads = poll.equals("2s") ? 1 : 2;
+          await().alias("reload " + reloads + " in the log " + log).atMost(Duration.ofSeconds(30))
+              .until(() -> Files.readString(log).split("reloaded: instruments: ~a 1 unchanged", -1).length - 1 == reloads);
+        }
+        p.toHandle().destroy();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(e.getMessage() + "\n" + Files.readString(log), e);
+      } finally {
+        p.destroyForcibly();
+      }
+      assertThat(p.exitValue()).as("clean stop on SIGTERM; log in %s", log).isZero();
+      assertThat(Files.readString(log)).contains("SIGHUP is a reload again")
+          .as("the unchanged serial instrument is not restarted by a reload").doesNotContain("~meter")
+          .doesNotContain("PollStats[");
+    }
+  }
+
   @Test
   void reloadWithoutARunningServiceSaysSo() throws IOException {
     Path config = dir.resolve("config");

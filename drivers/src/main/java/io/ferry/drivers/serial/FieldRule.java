@@ -42,6 +42,19 @@ public sealed interface FieldRule {
     public String describe() {
       return "pattern /" + pattern.pattern() + "/" + (group.isEmpty() ? "" : " group " + group);
     }
+
+    // Pattern has identity equality: without these, every reload saw each serial instrument with a
+    // pattern as changed and restarted it, although its file had not changed.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Regex r && r.pattern.pattern().equals(pattern.pattern()) && r.pattern.flags() == pattern.flags()
+          && r.group.equals(group);
+    }
+
+    @Override
+    public int hashCode() {
+      return pattern.pattern().hashCode() * 31 + group.hashCode();
+    }
   }
 
   /** Field {@code index} (0-based) of the line split at {@code delimiter}; blank delimiter = runs of whitespace. */

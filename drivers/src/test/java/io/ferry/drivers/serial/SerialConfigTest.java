@@ -15,6 +15,25 @@ class SerialConfigTest {
     return TestConfigs.plan(dir, new SerialDriverFactory(), yaml).problems();
   }
 
+  /** A reload compares plans: the same file must plan equal, or every reload restarts the instrument. */
+  @Test
+  void theSameFilePlansEqualSoAReloadLeavesItRunning() {
+    String yaml = """
+        id: t
+        driver: serial
+        connection: {port: /dev/ttyUSB0}
+        command: 'MEAS?'
+        channels:
+          - {name: v, pattern: 'V=([-+.0-9]+)'}
+          - {name: w, pattern: 'W=(?<value>[0-9]+)', group: value}
+        """;
+    var first = TestConfigs.plan(dir, new SerialDriverFactory(), yaml).plan().orElseThrow();
+    var second = TestConfigs.plan(dir, new SerialDriverFactory(), yaml).plan().orElseThrow();
+    assertThat(second).isEqualTo(first).hasSameHashCodeAs(first);
+    var changed = TestConfigs.plan(dir, new SerialDriverFactory(), yaml.replace("V=(", "U=(")).plan().orElseThrow();
+    assertThat(changed).isNotEqualTo(first);
+  }
+
   @Test
   void mistakesNameFileLineAndPath() {
     assertThat(problems("""
