@@ -323,18 +323,22 @@ final class SparkplugHandler implements BatchHandler {
       sessionStartMicros = MicroTime.now(clock);
     }
     seq = 0;
-    publishQos0(plan.nodeTopic("NBIRTH"), SparkplugPayloads.nbirth(bdSeq, now, nextSeq()));
+    publishBirth(plan.nodeTopic("NBIRTH"), SparkplugPayloads.nbirth(bdSeq, now, nextSeq()));
     for (DeviceDef d : plan.devices()) {
-      publishQos0(plan.deviceTopic("DBIRTH", d.id()), SparkplugPayloads.dbirth(d, nextSeq(), now,
+      publishBirth(plan.deviceTopic("DBIRTH", d.id()), SparkplugPayloads.dbirth(d, nextSeq(), now,
           alias -> Optional.ofNullable(last.get(alias))));
     }
     birthed = true;
     changed.signalAll();
   }
 
-  private void publishQos0(String topic, byte[] payload) throws MqttException {
+  /**
+   * Births go at the QoS of the data: a broker may forward QoS 0 and QoS 1 messages of one client out
+   * of order (HiveMQ CE does), and a DDATA overtaking its DBIRTH names aliases the host does not know.
+   */
+  private void publishBirth(String topic, byte[] payload) throws MqttException {
     MqttMessage m = new MqttMessage(payload);
-    m.setQos(0);
+    m.setQos(plan.dataQos());
     m.setRetained(false);
     client.publish(topic, m);
   }

@@ -247,4 +247,74 @@ class SparkplugUplinkTest {
     assertThat(waiting()).isZero();
     assertThat(host.errors).isEmpty();
   }
+
+  @Test
+  void withDataQos1ABatchIsAcknowledgedOnlyAfterItsPuback() throws Exception {
+    append(LEVEL, 1, T0);
+    UplinkService s = start("dataQos: 1\n");
+    UplinkTesting.awaitDelivered(s, 1);
+    broker.hold = true; // the broker takes the DDATA but holds its PUBACK
+    append(LEVEL, 3, T0 + 1_000_000);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !broker.held.isEmpty());
+    assertThat(s.status().recordsDelivered()).isEqualTo(1);
+    assertThat(waiting()).isEqualTo(3);
+    broker.releaseHeld();
+    UplinkTesting.awaitDelivered(s, 4);
+    await().atMost(Duration.ofSeconds(10)).until(() -> waiting() == 0);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(host.values).as("%s %s", host.errors, host.types()).hasSize(4));
+  }
+
+  @Test
+  void aConnectionCutMidStreamLosesNothingInTheHostsViewAtQos0() throws Exception {
+    int n = 3000;
+    append(LEVEL, n, T0 - 3_600_000_000L);
+    UplinkService s = start("maxMetrics: 10\nbatchSize: 100\nbackoffInitial: 50ms\nbackoffMax: 200ms\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> s.status().recordsDelivered() >= 500);
+    sockets.cutAll(); // written DDATA the broker never read are not acknowledged: they go again in the next session
+    UplinkTesting.awaitDelivered(s, n);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.stream().map(Value::timeMillis).distinct().count() == n);
+    assertThat(host.ofType("NDEATH")).hasSize(1);
+    assertThat(host.ofType("NBIRTH")).hasSize(2);
+    assertThat(host.ofType("NBIRTH").get(1).bdSeq()).isEqualTo((host.ofType("NDEATH").get(0).bdSeq() + 1) % 256);
+    // seq is continuous within each session (a new NBIRTH starts again at 0).
+    long expected = 0;
+    for (Msg m : List.copyOf(host.messages)) {
+      if (m.type().equals("NDEATH")) {
+        continue;
+      }
+      if (m.type().equals("NBIRTH")) {
+        expected = 0;
+      }
+      assertThat(m.seq()).as("%s", m.topic()).isEqualTo(expected);
+      expected = (expected + 1) % 256;
+    }
+    assertThat(waiting()).isZero();
+    assertThat(host.errors).isEmpty();
+  }
+
+  @Test
+  void aReloadThatAddsAnInstrumentRestartsTheSessionWithItsDbirth() throws Exception {
+    Problems problems = new Problems();
+    SparkplugUplinkFactory factory = new SparkplugUplinkFactory(sockets);
+    String yaml = "url: " + broker.url() + "\ngroup: plant\n";
+    var boilerOnly = factory.plan(UplinkTesting.section("sp", "sparkplug", yaml, problems, Map.of()),
+        UplinkTesting.agent(dir, EDGE), SparkplugFixtures.instruments("sp").subList(0, 1)).orElseThrow();
+    var both = factory.plan(UplinkTesting.section("sp", "sparkplug", yaml, problems, Map.of()),
+        UplinkTesting.agent(dir, EDGE), SparkplugFixtures.instruments("sp")).orElseThrow();
+    // The agent restarts an uplink whose plan changed (ReloadDiff): the devices are part of the plan.
+    assertThat(both).isNotEqualTo(boilerOnly);
+    append(TEMP, 1, T0);
+    UplinkService first = factory.open(boilerOnly, UplinkTesting.context(buffer(), clock, sleeper));
+    first.start();
+    UplinkTesting.awaitDelivered(first, 1);
+    first.close();
+    append(LEVEL, 1, T0);
+    UplinkService second = factory.open(both, UplinkTesting.context(buffer(), clock, sleeper));
+    open.add(second);
+    second.start();
+    UplinkTesting.awaitDelivered(second, 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 2);
+    assertThat(host.types()).containsExactly("NBIRTH", "DBIRTH", "DDATA", "NDEATH", "NBIRTH", "DBIRTH", "DBIRTH", "DDATA");
+    assertThat(host.ofType("DBIRTH")).extracting(Msg::device).containsExactly("boiler1", "boiler1", "tank");
+  }
 }
