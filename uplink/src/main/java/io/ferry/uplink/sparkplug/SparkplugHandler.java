@@ -71,6 +71,8 @@ final class SparkplugHandler implements BatchHandler {
   private final AtomicLong hostTimestamp = new AtomicLong(Long.MIN_VALUE);
   /** Set at once by Paho's thread when the connection or the host goes away: a batch in progress stops. */
   private volatile boolean stopPublishing;
+  /** Set by Paho's thread on a rebirth request: DATA stop at once, the births follow (rebirth-action-1). */
+  private volatile boolean rebirthPending;
 
   // Guarded by lock.
   private MqttAsyncClient client;
@@ -156,6 +158,9 @@ final class SparkplugHandler implements BatchHandler {
     int next = 0;
     for (; next < messages.size(); next++) {
       List<Point> m = messages.get(next);
+      if (rebirthPending) {
+        break; // what was written stays delivered, the rest goes after the births
+      }
       if (stopPublishing) {
         failure = hostNote.isEmpty() ? "the session ended" : hostNote;
         break;
@@ -178,6 +183,7 @@ final class SparkplugHandler implements BatchHandler {
         throw new InterruptedException();
       }
     }
+    boolean complete = next == messages.size();
     for (; next < messages.size(); next++) {
       failed.add(messages.get(next));
     }
@@ -203,15 +209,16 @@ final class SparkplugHandler implements BatchHandler {
       }
     }
     exchange.countCall(bytes);
-    if (failure == null) {
+    if (failure == null && complete) {
       remember(points);
       return new Delivery.Acked(0);
     }
-    String reason = "publishing to " + plan.endpoint().brokerUrl() + " failed (" + failure + ")";
-    if (plan.dataQos() == 0) {
+    String reason = failure == null ? "a rebirth was requested" : "publishing to " + plan.endpoint().brokerUrl() + " failed (" + failure + ")";
+    if (failure != null && plan.dataQos() == 0) {
       return new Delivery.Retry(Optional.empty(), reason);
     }
-    // QoS 1: a record is delivered when every message carrying its points got its PUBACK.
+    // A record is delivered when every message carrying its points was acknowledged (QoS 1) or
+    // written before the answered round trip (QoS 0, a batch cut short by a rebirth).
     Set<BufferRecord> notDelivered = new HashSet<>();
     failed.forEach(l -> l.forEach(p -> notDelivered.add(p.record())));
     Set<BufferRecord> delivered = new LinkedHashSet<>();
@@ -222,6 +229,9 @@ final class SparkplugHandler implements BatchHandler {
           delivered.add(p.record());
         }
       });
+    }
+    if (failure == null) {
+      return new Delivery.Partial(List.copyOf(delivered), 0, true);
     }
     if (delivered.isEmpty()) {
       return new Delivery.Retry(Optional.empty(), reason);
@@ -346,6 +356,7 @@ final class SparkplugHandler implements BatchHandler {
   private void onRebirth() {
     lock.lock();
     try {
+      rebirthPending = false;
       if (connected && birthed) {
         LOG.info("uplink {}: rebirth requested by NCMD", plan.name());
         births();
@@ -445,6 +456,7 @@ final class SparkplugHandler implements BatchHandler {
         }
         control.execute(() -> onState(online, ts));
       } else if (topic.equals(plan.nodeTopic("NCMD")) && SparkplugPayloads.rebirthRequested(message.getPayload())) {
+        rebirthPending = true;
         control.execute(SparkplugHandler.this::onRebirth);
       }
     }

@@ -37,8 +37,8 @@ import org.eclipse.tahu.message.model.SparkplugBPayload;
  * <p>Births name every metric with its alias and datatype (and {@code engUnit} / {@code description}
  * properties when the channel has them); DDATA carries aliases only and no datatypes; a value taken
  * before the session's first NBIRTH is flagged {@code is_historical}; a sample whose quality is not
- * good carries a {@code Quality} property (192 good, 64 uncertain, 0 bad: the OPC codes Sparkplug
- * hosts such as Ignition read).
+ * good carries the {@code Quality} property of Sparkplug 3.0 (Int32 0: bad; an uncertain sample also
+ * carries {@code ferryQuality: "uncertain"}, as the specification has no code for it).
  */
 final class SparkplugPayloads {
   static final String BD_SEQ = "bdSeq";
@@ -96,7 +96,12 @@ final class SparkplugPayloads {
       if (pt.quality() != Quality.GOOD) {
         PropertySet props = new PropertySet();
         try {
-          props.put("Quality", new PropertyValue(PropertyDataType.Int32, pt.quality() == Quality.UNCERTAIN ? 64 : 0));
+          // Sparkplug 3.0 knows 0 (bad), 192 (good) and 500 (stale) only: uncertain goes as bad, and
+          // says what it was in a property of Ferry's own, so no host takes it for good.
+          props.put("Quality", new PropertyValue(PropertyDataType.Int32, 0));
+          if (pt.quality() == Quality.UNCERTAIN) {
+            props.put("ferryQuality", property("uncertain"));
+          }
         } catch (SparkplugInvalidTypeException e) {
           throw new IllegalStateException(e);
         }

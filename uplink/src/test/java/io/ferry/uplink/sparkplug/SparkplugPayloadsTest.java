@@ -89,7 +89,8 @@ class SparkplugPayloadsTest {
     assertThat(m.get(0).isHistorical()).isTrue();
     assertThat(m.get(1).isHistorical()).isFalse();
     assertThat(m.get(1).getTimestamp().getTime()).isEqualTo(T / 1000 + 1);
-    assertThat(m.get(1).getProperties().getPropertyValue("Quality").getValue()).isEqualTo(64);
+    assertThat(m.get(1).getProperties().getPropertyValue("Quality").getValue()).isEqualTo(0); // 0, 192, 500 only
+    assertThat(m.get(1).getProperties().getPropertyValue("ferryQuality").getValue()).isEqualTo("uncertain");
     assertThat(m.get(0).getProperties()).isNull();
   }
 }
