@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.SocketFactory;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -69,6 +70,7 @@ final class SparkplugHandler implements BatchHandler {
   private final Condition changed = lock.newCondition();
   /** The newest STATE timestamp seen (older STATE messages are ignored, as the specification says). */
   private final AtomicLong hostTimestamp = new AtomicLong(Long.MIN_VALUE);
+  private final Wake wake = new Wake();
   /** Set at once by Paho's thread when the connection or the host goes away: a batch in progress stops. */
   private volatile boolean stopPublishing;
   /** Set by Paho's thread on a rebirth request: DATA stop at once, the births follow (rebirth-action-1). */
@@ -173,7 +175,7 @@ final class SparkplugHandler implements BatchHandler {
         MqttMessage msg = new MqttMessage(payload);
         msg.setQos(plan.dataQos());
         msg.setRetained(false);
-        pending.addLast(new Sent(client.publish(plan.deviceTopic("DDATA", m.get(0).device()), msg), m));
+        pending.addLast(new Sent(client.publish(plan.deviceTopic("DDATA", m.get(0).device()), msg, null, wake), m));
         bytes += payload.length;
       } catch (MqttException e) {
         failure = MqttEndpoint.describe(e);
@@ -199,11 +201,7 @@ final class SparkplugHandler implements BatchHandler {
       // same TCP connection, is answered only after the broker has read every DDATA before it: the
       // UNSUBACK of a topic never subscribed (no side effect) is that answer.
       try {
-        IMqttToken t = client.unsubscribe(plan.nodeTopic("NCMD") + "/ferry-sync");
-        t.waitForCompletion(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
-        if (!t.isComplete()) {
-          throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
-        }
+        waitFor(client.unsubscribe(plan.nodeTopic("NCMD") + "/ferry-sync", null, wake), deadline);
       } catch (MqttException e) {
         failure = "no answer from the broker after the DDATA (" + MqttEndpoint.describe(e) + ")";
       }
@@ -241,22 +239,54 @@ final class SparkplugHandler implements BatchHandler {
   }
 
   /** Waits for one message to be written (QoS 0) or acknowledged (QoS 1). */
-  private void await(Sent s, long deadline, List<Sent> done, List<List<Point>> failed) throws MqttException {
+  private void await(Sent s, long deadline, List<Sent> done, List<List<Point>> failed) throws MqttException, InterruptedException {
     try {
-      long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
-      if (!s.token().isComplete()) {
-        s.token().waitForCompletion(leftMillis);
-      }
-      if (!s.token().isComplete()) {
-        throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
-      }
-      if (s.token().getException() != null) {
-        throw s.token().getException();
-      }
+      waitFor(s.token(), deadline);
       done.add(s);
     } catch (MqttException e) {
       failed.add(s.points());
       throw e;
+    }
+  }
+
+  /**
+   * Waits for a token, but no longer than the session lasts: when the connection drops, Paho stops
+   * its callback thread and may never complete the tokens still open, so {@code waitForCompletion}
+   * would sit out the whole timeout. {@link #wake} is told by each token's completion and by a lost
+   * connection.
+   */
+  private void waitFor(IMqttToken t, long deadline) throws MqttException, InterruptedException {
+    synchronized (wake) {
+      while (!t.isComplete()) {
+        if (stopPublishing) {
+          throw new MqttException(MqttException.REASON_CODE_CONNECTION_LOST);
+        }
+        long left = (deadline - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) {
+          throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+        }
+        wake.wait(left);
+      }
+    }
+    if (t.getException() != null) {
+      throw t.getException();
+    }
+  }
+
+  /** Notified when a token completes or fails, and when the session ends. */
+  private final class Wake implements IMqttActionListener {
+    @Override
+    public void onSuccess(IMqttToken token) {
+      wakeUp();
+    }
+
+    @Override
+    public void onFailure(IMqttToken token, Throwable e) {
+      wakeUp();
+    }
+
+    synchronized void wakeUp() {
+      notifyAll();
     }
   }
 
@@ -432,6 +462,7 @@ final class SparkplugHandler implements BatchHandler {
     @Override
     public void connectionLost(Throwable cause) {
       stopPublishing = true;
+      wake.wakeUp();
       control.execute(() -> onConnectionLost(cause));
     }
 
@@ -453,6 +484,7 @@ final class SparkplugHandler implements BatchHandler {
         hostTimestamp.set(ts);
         if (!online) {
           stopPublishing = true;
+          wake.wakeUp();
         }
         control.execute(() -> onState(online, ts));
       } else if (topic.equals(plan.nodeTopic("NCMD")) && SparkplugPayloads.rebirthRequested(message.getPayload())) {

@@ -27,8 +27,8 @@ import org.eclipse.tahu.model.MetricDataTypeMap;
  * It can publish its STATE (3.0 JSON, retained) and a rebirth NCMD.
  */
 final class SparkplugHost implements AutoCloseable {
-  /** One received message, decoded. */
-  record Msg(String topic, String type, String device, SparkplugBPayload payload) {
+  /** One received message, decoded; {@code qos} is the publisher's (the host subscribes at QoS 1). */
+  record Msg(String topic, String type, String device, SparkplugBPayload payload, int qos) {
     Long seq() {
       return payload.getSeq();
     }
@@ -62,7 +62,7 @@ final class SparkplugHost implements AutoCloseable {
       @Override
       public void messageArrived(String topic, MqttMessage message) {
         try {
-          received(topic, message.getPayload());
+          received(topic, message.getPayload(), message.getQos());
         } catch (Exception e) {
           errors.add(topic + ": " + e);
         }
@@ -78,7 +78,7 @@ final class SparkplugHost implements AutoCloseable {
     client.subscribe("spBv1.0/" + group + "/#", 1);
   }
 
-  private synchronized void received(String topic, byte[] bytes) throws Exception {
+  private synchronized void received(String topic, byte[] bytes, int qos) throws Exception {
     String[] t = topic.split("/");
     String type = t[2];
     String edge = t[3];
@@ -91,7 +91,7 @@ final class SparkplugHost implements AutoCloseable {
       aliasNames.clear();
     }
     SparkplugBPayload p = new SparkplugBPayloadDecoder().buildFromByteArray(bytes, types);
-    messages.add(new Msg(topic, type, device, p));
+    messages.add(new Msg(topic, type, device, p, qos));
     if (type.endsWith("BIRTH")) {
       for (Metric m : p.getMetrics()) {
         if (m.hasAlias()) {

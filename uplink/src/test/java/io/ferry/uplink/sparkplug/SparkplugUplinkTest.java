@@ -105,6 +105,7 @@ class SparkplugUplinkTest {
     UplinkTesting.awaitDelivered(s, 2);
     await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 2);
     assertThat(host.types()).containsExactly("NBIRTH", "DBIRTH", "DBIRTH", "DDATA");
+    assertThat(host.messages).extracting(Msg::qos).containsOnly(0); // births and DDATA at QoS 0, as the specification says
     Msg nbirth = host.ofType("NBIRTH").get(0);
     assertThat(nbirth.seq()).isZero();
     assertThat(nbirth.payload().getMetrics()).extracting(Metric::getName, Metric::getDataType).containsExactly(
@@ -167,6 +168,8 @@ class SparkplugUplinkTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> host.ofType("NDEATH").size() == 2);
     assertThat(host.ofType("NDEATH").get(1).bdSeq()).isEqualTo(b2);
     assertThat(host.ofType("NDEATH").get(1).topic()).isEqualTo("spBv1.0/plant/NDEATH/gw-7");
+    assertThat(host.ofType("NDEATH")).extracting(Msg::qos).containsOnly(1);
+    assertThat(host.ofType("NDEATH").get(1).seq()).isNull(); // NDEATH carries no seq
   }
 
   @Test
