@@ -126,7 +126,8 @@ final class SparkplugHandler implements BatchHandler {
     long deadline = System.nanoTime() + call.toNanos();
     lock.lockInterruptibly();
     try {
-      while (!(connected && birthed)) {
+      // A rebirth requested while this thread was away is published first (by the control thread).
+      while (!(connected && birthed) || rebirthPending) {
         if (!connected) {
           return new Delivery.Retry(Optional.empty(), "the connection to " + plan.endpoint().brokerUrl() + " was lost");
         }
@@ -137,6 +138,8 @@ final class SparkplugHandler implements BatchHandler {
           return new Delivery.Retry(Optional.of(Duration.ofSeconds(1)), "primary host " + plan.primaryHostId().orElse("")
               + " is not online: samples stay buffered until its STATE says online");
         }
+        // Signalled by births, a STATE or a lost connection; the 1 s slices only notice a stopping
+        // uplink (Exchange.cancel cannot signal this condition).
         changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
       }
       exchange.dueWithin(call);
@@ -331,6 +334,7 @@ final class SparkplugHandler implements BatchHandler {
         stopPublishing = false;
         sessionStartMicros = -1;
         hostOnline = plan.primaryHostId().isEmpty();
+        // STATE timestamps are compared within a connection: the retained STATE is the first one.
         hostTimestamp.set(Long.MIN_VALUE);
         long wait = plan.runner().callTimeout().toMillis();
         client.subscribe(new String[] {plan.nodeTopic("NCMD"), plan.deviceTopic("DCMD", "+")}, new int[] {1, 1})
@@ -394,6 +398,7 @@ final class SparkplugHandler implements BatchHandler {
     } catch (MqttException e) {
       LOG.warn("uplink {}: rebirth not published ({})", plan.name(), MqttEndpoint.describe(e));
     } finally {
+      changed.signalAll();
       lock.unlock();
     }
   }
