@@ -24,34 +24,34 @@ import org.eclipse.tahu.model.MetricDataTypeMap;
  * A small Sparkplug host application for tests: subscribes to one group, decodes every message
  * with Tahu's decoder (DATA by the aliases and datatypes of the last births, as a real host must),
  * and rebuilds what a host would show: per device and metric name, every value with its time.
- * It can publish its STATE (3.0 JSON, retained) and a rebirth NCMD.
+ * It can publish its STATE (3.0 JSON, retained) and a rebirth NCMD. Shared with the agent's end-to-end test.
  */
-final class SparkplugHost implements AutoCloseable {
+public final class SparkplugHost implements AutoCloseable {
   /** One received message, decoded; {@code qos} is the publisher's (the host subscribes at QoS 1). */
-  record Msg(String topic, String type, String device, SparkplugBPayload payload, int qos) {
-    Long seq() {
+  public record Msg(String topic, String type, String device, SparkplugBPayload payload, int qos) {
+    public Long seq() {
       return payload.getSeq();
     }
 
-    long bdSeq() {
+    public long bdSeq() {
       return payload.getMetrics().stream().filter(m -> "bdSeq".equals(m.getName())).map(m -> (Long) m.getValue())
           .findFirst().orElseThrow();
     }
   }
 
   /** One value as the host sees it. */
-  record Value(String device, String metric, long timeMillis, Object value, boolean historical) {}
+  public record Value(String device, String metric, long timeMillis, Object value, boolean historical) {}
 
-  final List<Msg> messages = Collections.synchronizedList(new ArrayList<>());
-  final List<Value> values = Collections.synchronizedList(new ArrayList<>());
-  final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+  public final List<Msg> messages = Collections.synchronizedList(new ArrayList<>());
+  public final List<Value> values = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private final MqttClient client;
   private final String group;
   private final String hostId;
   private final MetricDataTypeMap types = new MetricDataTypeMap();
   private final Map<String, String> aliasNames = new HashMap<>();
 
-  SparkplugHost(String url, String group, String hostId) throws Exception {
+  public SparkplugHost(String url, String group, String hostId) throws Exception {
     this.group = group;
     this.hostId = hostId;
     client = new MqttClient(url, "host-" + hostId, new MemoryPersistence());
@@ -110,26 +110,26 @@ final class SparkplugHost implements AutoCloseable {
     }
   }
 
-  List<Msg> ofType(String type) {
+  public List<Msg> ofType(String type) {
     synchronized (messages) {
       return messages.stream().filter(m -> m.type().equals(type)).toList();
     }
   }
 
-  List<String> types() {
+  public List<String> types() {
     synchronized (messages) {
       return messages.stream().map(Msg::type).toList();
     }
   }
 
-  void state(boolean online, long timestamp) throws Exception {
+  public void state(boolean online, long timestamp) throws Exception {
     MqttMessage m = new MqttMessage(("{\"online\":" + online + ",\"timestamp\":" + timestamp + "}").getBytes(StandardCharsets.UTF_8));
     m.setQos(1);
     m.setRetained(true);
     client.publish("spBv1.0/STATE/" + hostId, m);
   }
 
-  void rebirth(String edgeNode) throws Exception {
+  public void rebirth(String edgeNode) throws Exception {
     SparkplugBPayload p = new SparkplugBPayload(new Date(), new ArrayList<>());
     p.addMetric(new Metric.MetricBuilder("Node Control/Rebirth", MetricDataType.Boolean, true).createMetric());
     MqttMessage m = new MqttMessage(new SparkplugBPayloadEncoder().getBytes(p, false));
