@@ -316,6 +316,10 @@ final class SparkplugHandler implements BatchHandler {
       if (client == null) {
         client = new MqttAsyncClient(plan.endpoint().brokerUrl(), plan.clientId(), new MemoryPersistence());
         client.setCallback(new Callback());
+      } else if (client.isConnected()) {
+        // The session ended but the connection did not close (a DISCONNECT that timed out): drop it
+        // without DISCONNECT, so the broker publishes that session's NDEATH will, then start anew.
+        client.disconnectForcibly(0, 1000, false);
       }
       // bdSeq is advanced and committed before the CONNECT whose will carries it: after a crash at
       // any point the next connection uses a number no earlier NBIRTH/NDEATH pair used.

@@ -21,8 +21,12 @@
  *   <li>DDATA carry aliases only and no datatypes; a value taken before the session's first NBIRTH
  *       is flagged {@code is_historical}. Aliases are unique within the edge node and follow the
  *       configuration order ({@link io.ferry.uplink.sparkplug.Devices}, pure).
+ *   <li>A rebirth request stops DATA at once: the messages already written count (after the round
+ *       trip), the rest of the lease is released and goes after the new births.
  *   <li>Paho's callback thread never blocks: it hands STATE, NCMD and a lost connection to the
- *       handler's control thread.
+ *       handler's control thread. Waits for tokens end when the session ends (a lost connection, a
+ *       host going offline), not only at the timeout: Paho may never complete tokens of a dead
+ *       connection.
  * </ul>
  */
 package io.ferry.uplink.sparkplug;
