@@ -141,6 +141,14 @@ public final class Exchange {
     }
   }
 
+  /**
+   * True once {@link #cancel()} was called: handlers that wait on something other than an HTTP call
+   * (a Sparkplug host coming online) look here to stop waiting when the uplink stops.
+   */
+  public boolean cancelled() {
+    return cancelled;
+  }
+
   /** Cancels the call in flight and every later call (the uplink is stopping). */
   public void cancel() {
     cancelled = true;

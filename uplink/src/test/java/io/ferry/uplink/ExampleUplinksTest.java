@@ -24,7 +24,7 @@ class ExampleUplinksTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb", "mqtt", "clarify"})
+  @ValueSource(strings = {"jsonl", "grovestreams", "atomscale", "tempodb", "mqtt", "clarify", "sparkplug"})
   void examplePlansCleanly(String type) throws Exception {
     Path file = Path.of("..", "examples", "agent", type + ".yaml");
     Problems problems = new Problems();
@@ -43,6 +43,7 @@ class ExampleUplinksTest {
       case "tempodb" -> new io.ferry.uplink.tempodb.TempoDbUplinkFactory();
       case "mqtt" -> new io.ferry.uplink.mqtt.MqttUplinkFactory();
       case "clarify" -> new io.ferry.uplink.clarify.ClarifyUplinkFactory();
+      case "sparkplug" -> new io.ferry.uplink.sparkplug.SparkplugUplinkFactory();
       default -> new AtomscaleUplinkFactory();
     };
     var plan = factory.plan(new UplinkSection(name, type, section), UplinkTesting.agent(dir, "gw"), List.of());

@@ -10,6 +10,7 @@ import io.ferry.uplink.clarify.ClarifyUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.uplink.jsonl.JsonlUplinkFactory;
 import io.ferry.uplink.mqtt.MqttUplinkFactory;
+import io.ferry.uplink.sparkplug.SparkplugUplinkFactory;
 import io.ferry.uplink.tempodb.TempoDbUplinkFactory;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public final class StandardComponents {
         List.of(new SimulatedDriverFactory(), new ModbusDriverFactory(), new SerialDriverFactory(), new MqttDriverFactory(),
             new OpcUaDriverFactory()),
         List.of(new JsonlUplinkFactory(), new GroveStreamsUplinkFactory(), new AtomscaleUplinkFactory(),
-            new ClarifyUplinkFactory(), new TempoDbUplinkFactory(), new MqttUplinkFactory()),
+            new ClarifyUplinkFactory(), new TempoDbUplinkFactory(), new MqttUplinkFactory(), new SparkplugUplinkFactory()),
         List.of(MirrorExtra.planner()));
   }
 }

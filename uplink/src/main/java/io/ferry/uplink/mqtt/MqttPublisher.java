@@ -63,8 +63,7 @@ final class MqttPublisher implements BatchHandler {
       exchange.dueWithin(plan.runner().connectTimeout().plusSeconds(1).plus(plan.runner().callTimeout()));
       connect();
     } catch (MqttException e) {
-      if (e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
-          || e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+      if (MqttEndpoint.refused(e)) {
         return new Delivery.Unauthorized("the broker refused the connection: " + describe(e));
       }
       return new Delivery.Retry(Optional.empty(), "cannot connect to the broker " + plan.brokerUrl() + " (" + describe(e) + ")");
@@ -155,22 +154,11 @@ final class MqttPublisher implements BatchHandler {
         public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
       });
     }
-    MqttConnectOptions o = new MqttConnectOptions();
+    // No automatic reconnect: reconnects follow the engine's backoff (a failed lease is a Retry).
+    MqttConnectOptions o = plan.endpoint().options(plainSockets, plan.runner().connectTimeout());
     o.setCleanSession(false);
-    o.setAutomaticReconnect(false); // reconnects follow the engine's backoff (a failed lease is a Retry)
     o.setMaxInflight(plan.maxInflight());
-    o.setKeepAliveInterval((int) Math.max(1, plan.keepAlive().toSeconds()));
-    o.setConnectionTimeout((int) Math.max(1, plan.runner().connectTimeout().toSeconds()));
     o.setWill(plan.statusTopic(), OFFLINE, 1, true);
-    o.setHttpsHostnameVerificationEnabled(true);
-    plan.username().ifPresent(o::setUserName);
-    plan.password().ifPresent(p -> o.setPassword(p.reveal().toCharArray()));
-    if (plan.tls()) {
-      o.setSocketFactory(MqttTls.socketFactory(plan.caFile(), plan.clientKeyStore(),
-          plan.clientKeyStorePassword().map(p -> p.reveal().toCharArray()).orElse(new char[0])));
-    } else {
-      o.setSocketFactory(plainSockets);
-    }
     client.connect(o).waitForCompletion(plan.runner().connectTimeout().toMillis() + 1000);
     MqttMessage online = new MqttMessage(ONLINE);
     online.setQos(1);
@@ -204,9 +192,7 @@ final class MqttPublisher implements BatchHandler {
     client = null;
   }
 
-  /** Paho's message and reason code; its texts never contain the password (sent only in CONNECT). */
   private static String describe(Exception e) {
-    return e instanceof MqttException me ? me.getMessage() + " (reason " + me.getReasonCode() + ")"
-        + (me.getCause() != null && me.getCause().getMessage() != null ? ": " + me.getCause().getMessage() : "") : e.getMessage();
+    return MqttEndpoint.describe(e);
   }
 }

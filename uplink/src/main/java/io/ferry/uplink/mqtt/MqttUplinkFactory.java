@@ -3,21 +3,17 @@ package io.ferry.uplink.mqtt;
 import io.ferry.config.AgentConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
-import io.ferry.config.Secret;
-import io.ferry.config.TlsFiles;
 import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.Stat;
-import io.ferry.uplink.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,11 +45,7 @@ public final class MqttUplinkFactory implements UplinkFactory {
   @Override
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
-    Optional<String> url = f.requiredString("url");
-    if (url.isPresent() && !url.get().matches("(tcp|ssl)://[^/\\s]+:\\d+")) {
-      f.error("url", "expected tcp://host:port or ssl://host:port, got \"" + url.get() + "\"");
-      url = Optional.empty();
-    }
+    Optional<MqttEndpoint> endpoint = MqttEndpoint.read(f);
     String clientId = f.string("clientId", "ferry-" + agent.gatewayId() + "-" + section.name());
     if (clientId.isEmpty() || clientId.length() > 65535) {
       f.error("clientId", "must not be empty");
@@ -61,22 +53,6 @@ public final class MqttUplinkFactory implements UplinkFactory {
     Optional<TopicTemplate> topic = template(f, "topic", "ferry/{gateway}/{instrument}", TopicTemplate.TOPIC_PLACEHOLDERS, agent, section);
     Optional<TopicTemplate> status = template(f, "statusTopic", "ferry/{gateway}/status", TopicTemplate.STATUS_PLACEHOLDERS, agent, section);
     boolean perSample = f.choice("payload", List.of("batch", "sample")).map("sample"::equals).orElse(false);
-    Optional<String> username = f.string("username");
-    Optional<Secret> password = Redact.plausible(f, "password", f.secret("password"));
-    if (password.isPresent() && username.isEmpty()) {
-      f.error("password", "needs a username");
-    }
-    Optional<Path> caFile = TlsFiles.checkCaFile(f, "caFile");
-    Optional<Secret> keyStorePassword = Redact.plausible(f, "clientKeyStorePassword", f.secret("clientKeyStorePassword"));
-    // Opened with the password run will use (none: an empty one); a password that did not resolve is its own error.
-    Optional<char[]> opener = f.has("clientKeyStorePassword")
-        ? keyStorePassword.map(p -> p.reveal().toCharArray()) : Optional.of(new char[0]);
-    Optional<Path> keyStore = TlsFiles.checkClientKey(f, "clientKeyStore", opener, f.path("clientKeyStorePassword"), Optional.empty());
-    boolean tls = url.map(u -> u.startsWith("ssl://")).orElse(false);
-    if (!tls && url.isPresent() && (caFile.isPresent() || keyStore.isPresent())) {
-      f.error("url", "caFile and clientKeyStore need an ssl:// url");
-    }
-    Duration keepAlive = f.duration("keepAlive", Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(1));
     int maxInflight = f.integer("maxInflight", 1000, 1, 65535);
     long maxMessageBytes = f.size("maxMessageBytes", 0);
     if (maxMessageBytes != 0 && (maxMessageBytes < 1024 || maxMessageBytes > MAX_PAYLOAD)) {
@@ -93,11 +69,11 @@ public final class MqttUplinkFactory implements UplinkFactory {
         }
       }
     }
-    if (url.isEmpty() || topic.isEmpty() || status.isEmpty()) {
+    if (endpoint.isEmpty() || topic.isEmpty() || status.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new MqttUplinkPlan(section.name(), url.get(), clientId, topic.get(), status.get().text(), perSample,
-        username, password, caFile, keyStore, keyStorePassword, keepAlive, maxInflight, runner, stats, maxMessageBytes));
+    return Optional.of(new MqttUplinkPlan(section.name(), endpoint.get(), clientId, topic.get(), status.get().text(), perSample,
+        maxInflight, runner, stats, maxMessageBytes));
   }
 
   private static Optional<TopicTemplate> template(Fields f, String key, String dflt, List<String> known, AgentConfig agent,

@@ -1,27 +1,21 @@
 package io.ferry.uplink.mqtt;
 
-import io.ferry.config.Secret;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkPlan;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.ferry.core.ChannelId;
 import io.ferry.core.Stat;
-import java.util.Optional;
 
 /**
  * An MQTT publishing uplink.
  *
- * @param brokerUrl {@code tcp://host:1883} or {@code ssl://host:8883}
+ * @param endpoint the broker's url, credentials, TLS and keep-alive
  * @param clientId stable across restarts (the broker keeps the persistent session under it)
  * @param topic the per-instrument topic template, already holding the gateway and uplink names
  * @param statusTopic retained {@code online}/{@code offline}; {@code offline} is also the last will
  * @param perSample one message per sample instead of one per instrument and batch
- * @param caFile CA certificates (PEM) the broker's certificate must chain to; JVM trust store when empty
- * @param clientKeyStore PKCS#12 file with the client certificate and key, for brokers that require one
  * @param maxInflight QoS 1 messages awaiting PUBACK at once
  * @param stats the rollup statistics published per channel
  * @param maxMessageBytes largest payload of one batch message (0 = no limit): an instrument's records
@@ -29,17 +23,11 @@ import java.util.Optional;
  */
 public record MqttUplinkPlan(
     String name,
-    String brokerUrl,
+    MqttEndpoint endpoint,
     String clientId,
     TopicTemplate topic,
     String statusTopic,
     boolean perSample,
-    Optional<String> username,
-    Optional<Secret> password,
-    Optional<Path> caFile,
-    Optional<Path> clientKeyStore,
-    Optional<Secret> clientKeyStorePassword,
-    Duration keepAlive,
     int maxInflight,
     RunnerSettings runner,
     Map<ChannelId, List<Stat>> stats,
@@ -55,17 +43,14 @@ public record MqttUplinkPlan(
     stats = Map.copyOf(stats);
   }
 
-  public boolean tls() {
-    return brokerUrl.startsWith("ssl://");
+  public String brokerUrl() {
+    return endpoint.brokerUrl();
   }
 
   @Override
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
-    lines.add("MQTT " + brokerUrl + " as " + clientId + " (persistent session, QoS 1"
-        + (tls() ? ", TLS" + caFile.map(c -> " with CA " + c).orElse(" with the JVM trust store")
-            + clientKeyStore.map(k -> ", client certificate " + k).orElse("") : "")
-        + username.map(u -> ", user " + u + password.map(p -> " password " + p.source()).orElse("")).orElse("") + ")");
+    lines.add("MQTT " + endpoint.describe() + " as " + clientId + " (persistent session, QoS 1)");
     lines.add("topic " + topic.text() + (perSample ? ", one message per sample" : ", one message per instrument and batch"
         + (maxMessageBytes > 0 ? " of at most " + maxMessageBytes + " bytes" : ""))
         + "; status " + statusTopic + " (retained online/offline, offline as last will)");

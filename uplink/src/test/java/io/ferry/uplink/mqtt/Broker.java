@@ -34,8 +34,8 @@ public final class Broker {
   public record Received(String topic, String payload) {}
 
   public final List<Received> received = Collections.synchronizedList(new ArrayList<>());
-  final List<Async<PublishInboundOutput>> held = Collections.synchronizedList(new ArrayList<>());
-  volatile boolean hold;
+  public final List<Async<PublishInboundOutput>> held = Collections.synchronizedList(new ArrayList<>());
+  public volatile boolean hold;
   final int port;
   private final Path dir;
   private EmbeddedHiveMQ hive;
@@ -83,7 +83,7 @@ public final class Broker {
     hive.close();
   }
 
-  void releaseHeld() {
+  public void releaseHeld() {
     hold = false;
     synchronized (held) {
       held.forEach(Async::resume);

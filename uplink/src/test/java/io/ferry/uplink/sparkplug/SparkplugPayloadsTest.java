@@ -1,0 +1,96 @@
+package io.ferry.uplink.sparkplug;
+
+import static io.ferry.uplink.sparkplug.SparkplugFixtures.ENERGY;
+import static io.ferry.uplink.sparkplug.SparkplugFixtures.LEVEL;
+import static io.ferry.uplink.sparkplug.SparkplugFixtures.STATE;
+import static io.ferry.uplink.sparkplug.SparkplugFixtures.TEMP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.buffer.BufferRecord;
+import io.ferry.buffer.IncrementRecord;
+import io.ferry.buffer.Lease;
+import io.ferry.buffer.RollupRecord;
+import io.ferry.buffer.SampleRecord;
+import io.ferry.core.Quality;
+import io.ferry.core.Sample;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
+import org.eclipse.tahu.message.model.Metric;
+import org.eclipse.tahu.message.model.MetricDataType;
+import org.eclipse.tahu.message.model.SparkplugBPayload;
+import org.eclipse.tahu.model.MetricDataTypeMap;
+import org.junit.jupiter.api.Test;
+
+/** Leases as Sparkplug points and payloads (pure). */
+class SparkplugPayloadsTest {
+  static final long T = 1_767_225_600_000_000L; // 2026-01-01T00:00:00Z in µs
+  final List<DeviceDef> devices = Devices.of(SparkplugFixtures.instruments("sp"), "sp", Set.of());
+
+  /** A lease that is only its lists (the completion calls are the engine's, not tested here). */
+  record ListLease(List<SampleRecord> samples, List<RollupRecord> rollups, List<IncrementRecord> increments) implements Lease {
+    @Override public String uplink() { return "sp"; }
+    @Override public void ack() {}
+    @Override public void ack(Collection<? extends BufferRecord> delivered) {}
+    @Override public void release() {}
+    @Override public void reject(Collection<? extends BufferRecord> rejected, String reason) {}
+  }
+
+  @Test
+  void rollupStatisticsAndIncrementsAreMetricsOfTheirOwnAndPointsGoInTimeOrder() {
+    Lease lease = new ListLease(
+        List.of(new SampleRecord(1, Sample.of(TEMP, T + 3_000_000, 21.5)), new SampleRecord(2, Sample.of(LEVEL, T + 1_000_000, 2.0))),
+        List.of(new RollupRecord(3, TEMP, T, 60_000_000, 4, 1, 2, 1, 2, 6, 1.5, 1.5, 0)),
+        List.of(new IncrementRecord(4, ENERGY, T + 2_000_000, 60_000_000, 7.25)));
+    List<BufferRecord> unknown = new ArrayList<>();
+    List<Point> points = SparkplugPayloads.points(lease, SparkplugPayloads.index(devices), unknown);
+    assertThat(unknown).isEmpty();
+    assertThat(points).extracting(p -> p.metric().name(), Point::value).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("temp/avg", 1.5),
+        org.assertj.core.groups.Tuple.tuple("temp/count", 4L),
+        org.assertj.core.groups.Tuple.tuple("level", 2.0),
+        org.assertj.core.groups.Tuple.tuple("energy/increment", 7.25),
+        org.assertj.core.groups.Tuple.tuple("temp", 21.5));
+    // One message per device (first seen first), cut at the metric limit.
+    assertThat(SparkplugPayloads.messages(points, 2)).extracting(List::size).containsExactly(2, 2, 1);
+  }
+
+  @Test
+  void aTextValueOnANumericMetricHasNoMetricToGoTo() {
+    SampleRecord text = new SampleRecord(1, Sample.text(STATE, T, "running", Quality.GOOD));
+    List<BufferRecord> unknown = new ArrayList<>();
+    assertThat(SparkplugPayloads.points(new ListLease(List.of(text), List.of(), List.of()), SparkplugPayloads.index(devices), unknown))
+        .isEmpty();
+    assertThat(unknown).containsExactly(text);
+    List<DeviceDef> withText = Devices.of(SparkplugFixtures.instruments("sp"), "sp", Set.of(STATE));
+    unknown.clear();
+    assertThat(SparkplugPayloads.points(new ListLease(List.of(text), List.of(), List.of()), SparkplugPayloads.index(withText), unknown))
+        .extracting(Point::value).containsExactly("running");
+    assertThat(unknown).isEmpty();
+  }
+
+  @Test
+  void ddataCarriesAliasesOnlyFlagsWhatPrecedesTheSessionAsHistoricalAndQualityAsAProperty() throws Exception {
+    Lease lease = new ListLease(List.of(new SampleRecord(1, Sample.of(LEVEL, T - 1, 1.0)),
+        new SampleRecord(2, Sample.of(LEVEL, T + 1000, 2.0, Quality.UNCERTAIN))), List.of(), List.of());
+    List<Point> points = SparkplugPayloads.points(lease, SparkplugPayloads.index(devices), new ArrayList<>());
+    byte[] bytes = SparkplugPayloads.ddata(points, 17, T / 1000, T);
+    MetricDataTypeMap types = new MetricDataTypeMap();
+    types.addMetricDataType(7L, MetricDataType.Double);
+    SparkplugBPayload p = new SparkplugBPayloadDecoder().buildFromByteArray(bytes, types);
+    assertThat(p.getSeq()).isEqualTo(17L);
+    List<Metric> m = p.getMetrics();
+    assertThat(m).allSatisfy(x -> {
+      assertThat(x.hasName()).isFalse();
+      assertThat(x.getAlias()).isEqualTo(7L);
+    });
+    assertThat(m.get(0).isHistorical()).isTrue();
+    assertThat(m.get(1).isHistorical()).isFalse();
+    assertThat(m.get(1).getTimestamp().getTime()).isEqualTo(T / 1000 + 1);
+    assertThat(m.get(1).getProperties().getPropertyValue("Quality").getValue()).isEqualTo(0); // 0, 192, 500 only
+    assertThat(m.get(1).getProperties().getPropertyValue("ferryQuality").getValue()).isEqualTo("uncertain");
+    assertThat(m.get(0).getProperties()).isNull();
+  }
+}
