@@ -63,6 +63,11 @@ class InstrumentHealthAgreementTest {
     com.sun.jna.Native.load("c", Signals.class).signal(1, null); // SIGHUP, SIG_DFL
   }
 
+  private long feedSamples() {
+    return run.agent.snapshot().instruments().stream().filter(p -> p.instrument().equals("feed"))
+        .mapToLong(io.ferry.agent.runtime.PollStats::samples).sum();
+  }
+
   @AfterEach
   void stop() throws Exception {
     if (run != null) {
@@ -240,13 +245,13 @@ class InstrumentHealthAgreementTest {
       return true;
     });
     open.add(publisher::disconnect);
-    // The driver subscribes on its own thread: publish until a value arrives.
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      publisher.publish("plant/temp", "21.5".getBytes(StandardCharsets.US_ASCII), 1, false);
-      return run.agent.snapshot().instruments().stream().anyMatch(p -> p.instrument().equals("feed") && p.samples() > 0);
-    });
-    long samples = run.agent.snapshot().instruments().stream().filter(p -> p.instrument().equals("feed"))
-        .findFirst().orElseThrow().samples();
+    // Exactly one message, once the broker holds the driver's subscription (the driver subscribes on
+    // its own thread): it arrives before the clock moves. Publishing in a loop until one arrived
+    // left others in flight, stamped with the moved clock under load (last success T0 + 2 s).
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> broker.subscribed("ferry-feed-test", "plant/temp"));
+    publisher.publish("plant/temp", "21.5".getBytes(StandardCharsets.US_ASCII), 1, false);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> feedSamples() == 1);
+    long samples = feedSamples();
 
     run.stepTo(30);
     JsonNode talking = assertAgree(run.views(), "feed", "ok", "");

@@ -98,6 +98,19 @@ public final class Broker {
     }
   }
 
+  /**
+   * Whether client {@code clientId} holds a subscription to {@code filter} now, from the broker's
+   * own subscription store: a message published after this is true reaches that client.
+   */
+  public boolean subscribed(String clientId, String filter) {
+    try {
+      return Services.subscriptionStore().getSubscriptions(clientId).get(5, TimeUnit.SECONDS).stream()
+          .anyMatch(s -> s.getTopicFilter().equals(filter));
+    } catch (Exception e) {
+      return false; // not started, client unknown yet: not subscribed
+    }
+  }
+
   private final class Recorder implements ExtensionMain {
     @Override
     public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
