@@ -114,7 +114,9 @@ class ServiceProcessTest {
           .redirectErrorStream(true).redirectOutput(log.toFile());
       Process p = pb.start();
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("instrument meter: polling every"));
+        // Started, serial port opened on a poll, and the pid file `ferry reload` reads is written (after the start).
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("instrument meter: polling every")
+            && Files.exists(dir.resolve("state").resolve("ferry.pid")));
         for (String poll : List.of("2s", "3s")) {
           instrument(config, "a", poll);
           assertThat(runInProcess("reload", "--config", config.toString())).isZero();
