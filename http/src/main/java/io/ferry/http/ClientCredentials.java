@@ -34,11 +34,8 @@ public final class ClientCredentials {
    */
   public record Grant(HttpUrl tokenUrl, String clientId, Secret clientSecret, List<String> scopes, Optional<String> audience) {
     public Grant {
-      Objects.requireNonNull(tokenUrl, "tokenUrl");
-      Objects.requireNonNull(clientId, "clientId");
-      Objects.requireNonNull(clientSecret, "clientSecret");
+      // The plans that build a grant validated every field; only the list needs copying.
       scopes = List.copyOf(scopes);
-      Objects.requireNonNull(audience, "audience");
     }
   }
 
@@ -82,13 +79,13 @@ public final class ClientCredentials {
     try {
       reply = Redact.echo(transport.send(request()), grant.clientSecret());
     } catch (IOException e) {
-      return refused(new Verdict.RetryAfter(Optional.empty(), "token request to " + where + " failed ("
+      return new Token.Refused(new Verdict.RetryAfter(Optional.empty(), "token request to " + where + " failed ("
           + Redact.describe(e) + ")"));
     }
     Instant now = clock.instant();
     Optional<Verdict> failed = classify(reply, now, where);
     if (failed.isPresent()) {
-      return refused(failed.get());
+      return new Token.Refused(failed.get());
     }
     JsonNode root = HttpClassifier.parse(reply.body()).orElseThrow();
     Duration life = lifetime(root.get("expires_in"));
@@ -122,10 +119,6 @@ public final class ClientCredentials {
     }
     grant.audience().ifPresent(a -> form.add("audience", a));
     return new Request.Builder().url(grant.tokenUrl()).post(form.build()).header("Accept", "application/json").build();
-  }
-
-  private Token refused(Verdict v) {
-    return new Token.Refused(v);
   }
 
   /**
