@@ -19,12 +19,13 @@ public final class HttpPolicy {
   private HttpPolicy() {}
 
   /**
-   * {@code base} that never follows a redirect (credentials must not travel to another host, and a
-   * redirect means the url is wrong: {@link HttpClassifier#notTheApi} names the Location) and never
-   * resends on its own after a connection failure (whether a resend is safe is the caller's decision:
-   * an Atomscale initialize must never be resent blindly).
+   * {@code base} that never follows a redirect: credentials must not travel to another host, and a
+   * redirect means the url is wrong ({@link HttpClassifier#notTheApi} names the Location, and the
+   * caller pauses). Whether OkHttp may resend on a stale pooled connection stays each caller's
+   * decision: an uplink forbids it (an Atomscale initialize must never be resent blindly), the
+   * mirror's reads with a cursor are safe to repeat.
    */
   public static OkHttpClient.Builder apply(OkHttpClient.Builder base) {
-    return base.retryOnConnectionFailure(false).followRedirects(false).followSslRedirects(false);
+    return base.followRedirects(false).followSslRedirects(false);
   }
 }

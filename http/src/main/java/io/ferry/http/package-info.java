@@ -14,8 +14,8 @@
  *       redirect, 404/405/410, an HTML page, a 2xx of another shape) is
  *       {@link io.ferry.http.Verdict.Misconfigured}: pause, lose nothing, look again every
  *       {@link io.ferry.http.HttpPolicy#CONFIG_RETRY}.
- *   <li>No client follows a redirect or resends on its own ({@link io.ferry.http.HttpPolicy#apply}):
- *       credentials must not travel to another host, and whether a resend is safe is the caller's call.
+ *   <li>No client follows a redirect ({@link io.ferry.http.HttpPolicy#apply}): credentials must not
+ *       travel to another host, and a redirect means the address is wrong.
  *   <li>Secrets never reach a message: bodies pass through {@link io.ferry.http.Redact#echo} before
  *       anything quotes them, and quotes are at most {@link io.ferry.http.HttpClassifier#MAX_EXCERPT}
  *       characters; URLs are quoted without user info and query ({@link io.ferry.http.Redact#url}).

@@ -55,7 +55,7 @@ public final class MirrorService implements AutoCloseable {
     this.database = Objects.requireNonNull(database, "database");
     this.clock = Objects.requireNonNull(clock, "clock");
     // The one HTTP policy of uplinks and the mirror: no redirects (a token must never travel to
-    // another host; a 3xx pauses the mirror naming its Location), no silent resend.
+    // another host; a 3xx pauses the mirror naming its Location).
     this.http = HttpPolicy.apply(Objects.requireNonNull(http, "http").newBuilder()
         .readTimeout(plan.pollTimeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(plan.pollTimeout().plusSeconds(90).toMillis(), TimeUnit.MILLISECONDS))

@@ -45,8 +45,10 @@ public final class Exchange {
         .readTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .writeTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(s.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .socketFactory(new NoDelaySockets());
-    // No redirects, no silent resend: the one HTTP policy of uplinks and the mirror (issue 17, 29).
+        .socketFactory(new NoDelaySockets())
+        // No silent resend: whether a request may be sent twice is the uplink's decision.
+        .retryOnConnectionFailure(false);
+    // No redirects: the one HTTP policy of uplinks and the mirror (issue 17, 29).
     this.client = HttpPolicy.apply(builder).build();
     this.clock = clock;
     this.sleeper = sleeper;
