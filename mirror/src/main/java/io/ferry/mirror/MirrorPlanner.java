@@ -3,7 +3,7 @@ package io.ferry.mirror;
 import io.ferry.config.ConfigNode;
 import io.ferry.config.Fields;
 import io.ferry.config.Secret;
-import java.net.InetAddress;
+import io.ferry.http.BaseUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +28,12 @@ public final class MirrorPlanner {
   public static Optional<MirrorPlan> plan(Fields f) {
     int before = f.context().problems().size();
     boolean enabled = f.bool("enabled", true);
-    Optional<HttpUrl> baseUrl = url(f, "baseUrl");
+    Optional<HttpUrl> baseUrl = BaseUrl.required(f, "baseUrl");
     Optional<String> project = f.requiredString("project");
     Optional<String> subscription = f.requiredString("subscription");
     subscription.filter(s -> s.length() > 255).ifPresent(s -> f.error("subscription", "an external id has at most 255 characters"));
     List<Integer> partitions = partitions(f);
-    Optional<HttpUrl> tokenUrl = url(f, "tokenUrl");
+    Optional<HttpUrl> tokenUrl = BaseUrl.required(f, "tokenUrl");
     Optional<String> clientId = f.requiredString("clientId");
     Optional<Secret> clientSecret = Secret.plausible(f, "clientSecret", f.requiredSecret("clientSecret"));
     List<String> scopes = f.strings("scopes");
@@ -87,41 +87,5 @@ public final class MirrorPlanner {
       }
     }
     return new ArrayList<>(out);
-  }
-
-  /** An http(s) URL; plain http only to a loopback host, so credentials never cross a network in clear. */
-  private static Optional<HttpUrl> url(Fields f, String key) {
-    Optional<String> text = f.requiredString(key);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    HttpUrl url = HttpUrl.parse(text.get().trim());
-    if (url == null) {
-      f.error(key, "expected an http(s) URL such as https://westeurope-1.cognitedata.com, got \"" + text.get() + "\"");
-      return Optional.empty();
-    }
-    if (!url.isHttps() && !isLoopback(url.host())) {
-      f.error(key, "must use https (plain http is accepted only for a loopback host)");
-      return Optional.empty();
-    }
-    if (url.query() != null) {
-      f.error(key, "must not carry a query string");
-      return Optional.empty();
-    }
-    return Optional.of(url);
-  }
-
-  private static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
-    if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      return false; // never resolve names while planning
-    }
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
   }
 }

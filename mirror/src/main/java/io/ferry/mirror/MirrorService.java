@@ -2,6 +2,9 @@ package io.ferry.mirror;
 
 import io.ferry.core.LogGate;
 import io.ferry.core.Sleeper;
+import io.ferry.http.ClientCredentials;
+import io.ferry.http.HttpPolicy;
+import io.ferry.http.Reply;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +54,11 @@ public final class MirrorService implements AutoCloseable {
     this.plan = Objects.requireNonNull(plan, "plan");
     this.database = Objects.requireNonNull(database, "database");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.http = Objects.requireNonNull(http, "http").newBuilder()
+    // The one HTTP policy of uplinks and the mirror: no redirects (a token must never travel to
+    // another host; a 3xx pauses the mirror naming its Location).
+    this.http = HttpPolicy.apply(Objects.requireNonNull(http, "http").newBuilder()
         .readTimeout(plan.pollTimeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS)
-        .callTimeout(plan.pollTimeout().plusSeconds(90).toMillis(), TimeUnit.MILLISECONDS)
-        .followRedirects(false) // a token must never travel to another host; a 3xx is an error to report
-        .followSslRedirects(false)
+        .callTimeout(plan.pollTimeout().plusSeconds(90).toMillis(), TimeUnit.MILLISECONDS))
         .build();
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
@@ -70,8 +74,13 @@ public final class MirrorService implements AutoCloseable {
     }
     store = MirrorStore.open(database, plan.subscription());
     client = new SubscriptionClient(plan, http, clock);
-    TokenSource tokens = new TokenSource(plan, http, clock);
-    Authorized authorized = new Authorized(tokens);
+    ClientCredentials tokens = new ClientCredentials(new ClientCredentials.Grant(plan.tokenUrl(), plan.clientId(),
+        plan.clientSecret(), plan.scopes(), plan.audience()), clock);
+    Authorized authorized = new Authorized(tokens, request -> {
+      try (Response response = http.newCall(request).execute()) {
+        return Reply.of(response);
+      }
+    });
     Retention retention = new Retention(store, plan.retention(), clock);
     Instant startedAt = clock.instant();
     state = "starting";
@@ -138,8 +147,14 @@ public final class MirrorService implements AutoCloseable {
       state = "starting (subscription lookup failed: " + msg + ")";
       Optional<Duration> ra = failure[0] instanceof PollOutcome.RetryLater r ? r.retryAfter() : Optional.empty();
       try {
-        int f = failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, PartitionWorker.PERMANENT_FAILURES);
-        sleeper.sleep(PartitionWorker.BACKOFF.delay(f, ra, random));
+        if (failure[0] instanceof PollOutcome.Unauthorized) {
+          sleeper.sleep(HttpPolicy.AUTH_RETRY);
+        } else if (failure[0] instanceof PollOutcome.Misconfigured) {
+          sleeper.sleep(HttpPolicy.CONFIG_RETRY);
+        } else {
+          int f = failure[0] instanceof PollOutcome.RetryLater ? failures : Math.max(failures, PartitionWorker.PERMANENT_FAILURES);
+          sleeper.sleep(PartitionWorker.BACKOFF.delay(f, ra, random));
+        }
       } catch (InterruptedException e) {
         return Optional.empty();
       }
@@ -162,7 +177,10 @@ public final class MirrorService implements AutoCloseable {
       return "HTTP " + c.code() + ": " + c.message() + rid;
     }
     if (o instanceof PollOutcome.Unauthorized u) {
-      return "HTTP 401: " + u.message() + rid;
+      return "credentials refused, paused: " + u.message() + rid;
+    }
+    if (o instanceof PollOutcome.Misconfigured m) {
+      return "misconfigured, paused: " + m.message() + rid;
     }
     return "unexpected answer" + rid;
   }

@@ -3,6 +3,7 @@ package io.ferry.mirror;
 import io.ferry.core.Backoff;
 import io.ferry.core.LogGate;
 import io.ferry.core.Sleeper;
+import io.ferry.http.HttpPolicy;
 import io.ferry.mirror.MirrorStore.PartitionState;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -108,7 +109,11 @@ final class PartitionWorker implements Runnable {
     } else if (outcome instanceof PollOutcome.Failed f) {
       failed((f.code() > 0 ? "HTTP " + f.code() + ": " : "") + f.message(), f.requestId(), Optional.empty(), false);
     } else if (outcome instanceof PollOutcome.Unauthorized u) {
-      failed("HTTP 401: " + u.message(), u.requestId(), Optional.empty(), false);
+      paused("credentials refused", u.message(), u.requestId(), HttpPolicy.AUTH_RETRY,
+          "fix the client's access (timeSeriesSubscriptionsAcl:READ and READ on the member time series)");
+    } else if (outcome instanceof PollOutcome.Misconfigured m) {
+      paused("misconfigured", m.message(), m.requestId(), HttpPolicy.CONFIG_RETRY,
+          "check mirror.baseUrl (and any proxy in front of the API)");
     } else {
       throw new IllegalStateException("unhandled outcome " + outcome);
     }
@@ -162,13 +167,34 @@ final class PartitionWorker implements Runnable {
         LOG.error("mirror partition {} of {}: {}; retrying with back-off until it is fixed", partition, plan.subscription(), msg);
       }
     }
+    record(msg);
+    int f = transientProblem ? failures : Math.max(failures, PERMANENT_FAILURES);
+    sleeper.sleep(BACKOFF.delay(f, retryAfter, random));
+  }
+
+  /**
+   * As an uplink pauses ({@code PAUSED_AUTH}, {@code PAUSED_CONFIG}): the answer says the mirror is
+   * pointed at the wrong place or lacks access, which no back-off fixes. Say so once, keep the
+   * stored cursor (nothing is lost), and look again after {@code wait}: a fixed proxy or a granted
+   * access needs no restart.
+   */
+  private void paused(String why, String reason, String requestId, Duration wait, String advice) throws InterruptedException {
+    failures++;
+    String msg = why + ", paused: " + reason + requestIdSuffix(requestId);
+    if (problems.admit(PROBLEM, why + ": " + reason).isPresent()) {
+      LOG.error("mirror partition {} of {}: {}; nothing is lost; {}; trying again every {}",
+          partition, plan.subscription(), msg, advice, wait);
+    }
+    record(msg);
+    sleeper.sleep(wait);
+  }
+
+  private void record(String msg) {
     try {
       store.recordError(partition, msg, clock.instant());
     } catch (SQLException e) {
       LOG.debug("cannot record the mirror error", e);
     }
-    int f = transientProblem ? failures : Math.max(failures, PERMANENT_FAILURES);
-    sleeper.sleep(BACKOFF.delay(f, retryAfter, random));
   }
 
   private static String requestIdSuffix(String requestId) {

@@ -3,19 +3,23 @@ package io.ferry.mirror;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.config.Secret;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Redact;
+import io.ferry.http.Reply;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /** The two CDF calls the mirror makes. Transport only: answers are classified by {@link ResponseClassifier}. */
 final class SubscriptionClient {
@@ -53,7 +57,7 @@ final class SubscriptionClient {
 
   PollOutcome poll(int partition, Optional<String> cursor, Optional<String> initializeCursors, String token) {
     return post(plan.dataListUrl().toString(), dataListBody(plan, partition, cursor, initializeCursors), token,
-        (code, body, rid, ra, auto) -> ResponseClassifier.classify(code, body, rid, ra, auto, clock.instant()));
+        reply -> ResponseClassifier.classify(reply, clock.instant()));
   }
 
   /** What {@code byids} said: the partition count, or why not. */
@@ -68,21 +72,16 @@ final class SubscriptionClient {
     body.putArray("items").addObject().put("externalId", plan.subscription());
     PollOutcome[] failure = new PollOutcome[1];
     int[] count = {-1};
-    post(plan.byIdsUrl().toString(), body.toString(), token, (code, text, rid, ra, auto) -> {
-      if (code < 200 || code >= 300) {
-        failure[0] = ResponseClassifier.classify(code, text, rid, ra, auto, clock.instant());
-        return failure[0];
-      }
-      try {
-        JsonNode n = JSON.readTree(text).path("items").path(0).path("partitionCount");
-        if (n.isIntegralNumber() && n.asInt() >= 1 && n.asInt() <= 100) {
+    post(plan.byIdsUrl().toString(), body.toString(), token, reply -> {
+      failure[0] = ResponseClassifier.classify(reply, clock.instant(), "subscriptions/byids answer", text -> {
+        JsonNode n = HttpClassifier.parse(text).map(r -> r.path("items").path(0).path("partitionCount")).orElse(null);
+        if (n != null && n.isIntegralNumber() && n.asInt() >= 1 && n.asInt() <= 100) {
           count[0] = n.asInt();
           return null;
         }
-      } catch (IOException e) {
-        // fall through
-      }
-      failure[0] = new PollOutcome.Failed(code, "subscriptions/byids answered without items[0].partitionCount", rid);
+        return new PollOutcome.Failed(reply.status(), "subscriptions/byids answered without items[0].partitionCount",
+            reply.headers().get("x-request-id") == null ? "" : reply.headers().get("x-request-id"));
+      });
       return failure[0];
     });
     return count[0] > 0 ? new Count(count[0]) : new NoCount(failure[0]);
@@ -95,11 +94,7 @@ final class SubscriptionClient {
     }
   }
 
-  private interface Handler {
-    PollOutcome handle(int code, String body, String requestId, String retryAfter, boolean autoRetryable);
-  }
-
-  private PollOutcome post(String url, String json, String token, Handler handler) {
+  private PollOutcome post(String url, String json, String token, Function<Reply, PollOutcome> handler) {
     Request req = new Request.Builder()
         .url(url)
         .post(RequestBody.create(json, JSON_TYPE))
@@ -111,10 +106,8 @@ final class SubscriptionClient {
     Call call = http.newCall(req);
     inFlight.add(call);
     try (Response resp = call.execute()) {
-      ResponseBody rb = resp.body();
-      String body = rb == null ? "" : rb.string();
-      return handler.handle(resp.code(), body, resp.header("x-request-id"), resp.header("Retry-After"),
-          "true".equalsIgnoreCase(resp.header("cdf-is-auto-retryable")));
+      // The body is quoted in logs and status: never with the secret or the token a server echoed.
+      return handler.apply(Redact.echo(Reply.of(resp), plan.clientSecret(), new Secret("token", token)));
     } catch (InterruptedIOException e) {
       return new PollOutcome.RetryLater(call.isCanceled() ? "cancelled" : "timeout talking to " + plan.baseUrl().host(), Optional.empty(), "");
     } catch (IOException e) {

@@ -45,7 +45,14 @@
  *   <li>Retention deletes points whose timestamp is older than {@code retention}, at most hourly,
  *       one series per transaction; it then forgets removed series with no points left.
  *   <li>The buffer owns {@code PRAGMA user_version}; the mirror touches only {@code mirror_*} tables.
- *   <li>The client secret and tokens appear in no log line, exception or {@code toString}.
+ *   <li>The client secret and tokens appear in no log line, exception or {@code toString}; server
+ *       bodies pass through {@link io.ferry.http.Redact#echo} and are quoted at most
+ *       {@link io.ferry.http.HttpClassifier#MAX_EXCERPT} characters.
+ *   <li>An answer is judged by the uplinks' rules ({@link io.ferry.http.HttpClassifier}) once the
+ *       API's own words (auto-retryable, a rejected cursor, its JSON error) are set aside: refused
+ *       credentials (after one fresh token) and answers that are not the API's (redirect, HTML page,
+ *       404) pause the partition for {@link io.ferry.http.HttpPolicy#AUTH_RETRY} or
+ *       {@link io.ferry.http.HttpPolicy#CONFIG_RETRY}, its cursor kept: nothing is skipped.
  * </ul>
  */
 package io.ferry.mirror;

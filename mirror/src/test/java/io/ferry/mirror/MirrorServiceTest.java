@@ -5,9 +5,13 @@ import static io.ferry.mirror.SubscriptionScript.Pt.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.core.Sleeper;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.http.HttpPolicy;
 import io.ferry.mirror.SubscriptionScript.Page;
 import io.ferry.mirror.SubscriptionScript.Pt;
 import io.ferry.mirror.SubscriptionScript.Ts;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The mirror against a scripted subscription on MockWebServer, with a real SQLite file. */
 class MirrorServiceTest {
@@ -194,7 +199,7 @@ class MirrorServiceTest {
     await().atMost(Duration.ofSeconds(20)).until(d::finished);
     assertThat(d.tokensIssued()).isEqualTo(1);
 
-    clock.advance(Duration.ofSeconds(109)); // 11 s left: inside the renewal window (a tenth of 120 s)
+    clock.advance(Duration.ofSeconds(109)); // 11 s left: inside the renewal window (the last 60 s, at most half of 120 s)
     script.add(0, new Page().upsert(A, n(T0 + 10, 10)));
     await().atMost(Duration.ofSeconds(20)).until(d::finished);
     assertThat(d.tokensIssued()).isEqualTo(2);
@@ -281,6 +286,45 @@ class MirrorServiceTest {
     assertThat(mirrored()).isEqualTo(script.model());
     assertThat(d.requestsOf(0).get(d.requestsOf(0).size() - 1).path("partitions").path(0).path("cursor").asText())
         .isEqualTo("c0.2.0"); // the unusable body's cursor was never stored
+  }
+
+  /**
+   * Issue 29: a baseUrl that reaches a web server instead of the API (an HTML 404 page, here one
+   * that echoes the request, secret included) pauses the mirror as it pauses an uplink: "misconfigured,
+   * paused", said once, retried every HttpPolicy.CONFIG_RETRY, nothing applied, the secret in no log
+   * line or status; once the address answers as the API, mirroring resumes from the stored cursor.
+   */
+  @Test
+  void aWebServersHtml404PausesTheMirrorAsItPausesAnUplink() throws Exception {
+    SubscriptionScript script = new SubscriptionScript();
+    script.add(0, new Page().upsert(A, range(T0, 3)));
+    ScriptedServer d = serve(script, 1);
+    d.stuck = new MockResponse(404, Headers.of("Content-Type", "text/html"), "<html>\n<head><title>404 Not Found</title></head>\n"
+        + "<body><h1>404 Not Found</h1><p>client_secret=" + ScriptedServer.CLIENT_SECRET + "</p><hr>nginx</body>\n</html>\n");
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      RecordingSleeper sleeper = new RecordingSleeper(null);
+      mirror(List.of(0), sleeper);
+      await().atMost(Duration.ofSeconds(20)).until(() -> sleeper.waits().size() >= 3);
+      String error = service.status().partitions().get(0).lastError().orElseThrow();
+      assertThat(error).startsWith("misconfigured, paused: HTTP 404 not found, an HTML page")
+          .doesNotContain(ScriptedServer.CLIENT_SECRET);
+      assertThat(sleeper.waits()).allSatisfy(w -> assertThat(w).isEqualTo(HttpPolicy.CONFIG_RETRY));
+      assertThat(service.status().points()).isZero();
+      List<String> said = logs.list.stream().filter(e -> e.getLoggerName().startsWith("io.ferry.mirror"))
+          .map(ILoggingEvent::getFormattedMessage).toList();
+      assertThat(said).filteredOn(m -> m.contains("misconfigured, paused")).hasSize(1); // said once, not per attempt
+      assertThat(said).noneSatisfy(m -> assertThat(m).contains(ScriptedServer.CLIENT_SECRET));
+
+      d.stuck = null; // the address is fixed (or the proxy): no restart needed
+      await().atMost(Duration.ofSeconds(20)).until(d::finished);
+      assertThat(mirrored()).isEqualTo(script.model());
+    } finally {
+      root.detachAppender(logs);
+    }
   }
 
   @Test

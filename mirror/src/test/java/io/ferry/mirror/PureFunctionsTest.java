@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.core.testing.FixedRandom;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Reply;
 import io.ferry.mirror.SubscriptionBatch.DeleteRange;
 import io.ferry.mirror.SubscriptionBatch.Point;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import okhttp3.Headers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -92,11 +95,21 @@ class PureFunctionsTest {
       "400 | {\"error\":{\"code\":400,\"message\":\"Invalid cursor: expired\"}} | | false | CursorRejected | Invalid cursor",
       "410 | {\"error\":{\"code\":410,\"message\":\"The cursor is too old\"}} | | false | CursorRejected | too old",
       "400 | {\"error\":{\"code\":400,\"message\":\"Subscription not found\",\"missing\":[{\"externalId\":\"s\"}]}} | | false | Failed | Subscription not found (missing: [{\"externalId\":\"s\"}])",
-      "403 | {\"error\":{\"code\":403,\"message\":\"cursor access denied\"}} | | false | Failed | cursor access denied",
+      // 403 is refused credentials for the mirror as for every uplink (issue 29), whatever its text says.
+      "403 | {\"error\":{\"code\":403,\"message\":\"cursor access denied\"}} | | false | Unauthorized | HTTP 403: cursor access denied",
+      "404 | <html><body>404 Not Found</body></html> | | false | Misconfigured | HTTP 404 not found, an HTML page",
+      "200 | <html>captive portal</html> | | false | Misconfigured | HTTP 200 but the answer is not the API's",
       "409 | {\"error\":{\"code\":409,\"message\":\"conflict\"}} | | true | RetryLater | HTTP 409",
   })
   void classifiesAnswers(int code, String body, String retryAfter, boolean auto, String outcome, String detail) {
-    PollOutcome o = ResponseClassifier.classify(code, body, "rid-1", retryAfter, auto, NOW);
+    Headers.Builder h = new Headers.Builder().add("x-request-id", "rid-1");
+    if (retryAfter != null) {
+      h.add("Retry-After", retryAfter);
+    }
+    if (auto) {
+      h.add("cdf-is-auto-retryable", "true");
+    }
+    PollOutcome o = ResponseClassifier.classify(new Reply(code, body, h.build()), NOW);
     assertThat(o.getClass().getSimpleName()).isEqualTo(outcome);
     assertThat(o.requestId()).isEqualTo("rid-1");
     if (detail != null) {
@@ -110,7 +123,7 @@ class PureFunctionsTest {
   @Test
   void errorMessagesAreShortAndSingleLine() {
     String msg = ResponseClassifier.errorMessage("x".repeat(1000) + "\n\nmore");
-    assertThat(msg).hasSize(303).doesNotContain("\n");
+    assertThat(msg).hasSize(HttpClassifier.MAX_EXCERPT + 3).doesNotContain("\n");
   }
 
   @ParameterizedTest

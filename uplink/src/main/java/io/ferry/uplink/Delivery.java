@@ -1,6 +1,7 @@
 package io.ferry.uplink;
 
 import io.ferry.buffer.BufferRecord;
+import io.ferry.http.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package io.ferry.uplink;
 
 import io.ferry.core.Sleeper;
+import io.ferry.http.HttpPolicy;
+import io.ferry.http.Reply;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -9,23 +11,17 @@ import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
-import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.Buffer;
 
 /**
- * One uplink's HTTP channel: keeps at least {@code minInterval} between calls, counts bytes on the
+ * One uplink's HTTP channel (the shared rules, {@link HttpPolicy} and {@link Reply}, live in {@code io.ferry.http}): keeps at least {@code minInterval} between calls, counts bytes on the
  * wire, applies the timeouts, and can cancel the call in flight when the uplink stops. OkHttp's
  * silent retry on connection failure is off: whether to resend is the uplink's decision (an
  * Atomscale initialize must never be resent blindly).
  */
 public final class Exchange {
-  /** Response bodies are read up to this size; more is ignored (an API answer is small). */
-  public static final long MAX_REPLY_BYTES = 1 << 20;
-
   private final OkHttpClient client;
   private final InstantSource clock;
   private final Sleeper sleeper;
@@ -44,26 +40,21 @@ public final class Exchange {
   private volatile Instant dueBy;
 
   public Exchange(OkHttpClient base, RunnerSettings s, InstantSource clock, Sleeper sleeper) {
-    this.client = base.newBuilder()
+    OkHttpClient.Builder builder = base.newBuilder()
         .connectTimeout(s.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .readTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .writeTimeout(s.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(s.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .socketFactory(new NoDelaySockets())
-        .retryOnConnectionFailure(false)
-        // Never follow a redirect: the credentials must not travel to another host, and a redirect
-        // means url is wrong (the uplink pauses and names the Location, issue 17).
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .build();
+        // No silent resend: whether a request may be sent twice is the uplink's decision.
+        .retryOnConnectionFailure(false);
+    // No redirects: the one HTTP policy of uplinks and the mirror (issue 17, 29).
+    this.client = HttpPolicy.apply(builder).build();
     this.clock = clock;
     this.sleeper = sleeper;
     this.minInterval = s.minInterval();
     this.callTimeout = s.callTimeout();
   }
-
-  /** The status, body (at most {@link #MAX_REPLY_BYTES}, UTF-8) and headers of an answer. */
-  public record Reply(int status, String body, Headers headers) {}
 
   /**
    * Waits for the pacing interval, sends, reads the answer. An {@link IOException} means the
@@ -84,9 +75,7 @@ public final class Exchange {
     // OkHttp's call timeout spans the whole call (DNS, connect, body, answer): it is back by then.
     dueBy = lastCall.plus(callTimeout);
     try (Response response = call.execute()) {
-      ResponseBody body = response.body();
-      String text = readLimited(body);
-      return new Reply(response.code(), text, response.headers());
+      return Reply.of(response);
     } finally {
       inFlight = null;
       lastCall = clock.instant();
@@ -112,21 +101,6 @@ public final class Exchange {
   public void countCall(long bytes) {
     calls.incrementAndGet();
     bytesSent.addAndGet(bytes);
-  }
-
-  private static String readLimited(ResponseBody body) throws IOException {
-    if (body == null) {
-      return "";
-    }
-    Buffer buffer = new Buffer();
-    var source = body.source();
-    while (buffer.size() < MAX_REPLY_BYTES) {
-      long n = source.read(buffer, 8192);
-      if (n == -1) {
-        break;
-      }
-    }
-    return buffer.readUtf8();
   }
 
   private void pace() throws InterruptedException {

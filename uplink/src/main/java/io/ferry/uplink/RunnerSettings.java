@@ -3,6 +3,7 @@ package io.ferry.uplink;
 import io.ferry.config.BackoffKeys;
 import io.ferry.config.Fields;
 import io.ferry.core.Backoff;
+import io.ferry.http.HttpPolicy;
 import java.time.Duration;
 
 /**
@@ -41,7 +42,7 @@ public record RunnerSettings(
         DEFAULT_CONFIG_RETRY);
   }
 
-  public static final Duration DEFAULT_CONFIG_RETRY = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_CONFIG_RETRY = HttpPolicy.CONFIG_RETRY;
 
   /**
    * Reads the common engine keys: {@code batchSize}, {@code minInterval}, {@code backoffInitial},
@@ -56,7 +57,7 @@ public record RunnerSettings(
     Duration call = f.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30));
     Duration connect = f.duration("connectTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
     Duration read = f.duration("readTimeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(30));
-    Duration authRetry = f.duration("authRetry", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration authRetry = f.duration("authRetry", HttpPolicy.AUTH_RETRY, Duration.ofSeconds(1), Duration.ofDays(1));
     Duration configRetry = f.duration("configRetry", DEFAULT_CONFIG_RETRY, Duration.ofSeconds(1), Duration.ofDays(1));
     Duration progress = f.duration("progressEvery", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration lease = call.multipliedBy(2).plus(minInterval).plus(Duration.ofSeconds(30));

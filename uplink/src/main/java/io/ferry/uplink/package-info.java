@@ -20,8 +20,8 @@
  *       delivery is at least once, and each API's encoding makes a resend harmless (explicit times,
  *       chunk indexes).
  *   <li>Classification of answers is one pure function per API over (status, body, headers), built on
- *       {@link io.ferry.uplink.HttpClassifier}, and returns a sealed
- *       {@link io.ferry.uplink.Verdict}.
+ *       {@link io.ferry.http.HttpClassifier} (module {@code http}), and returns a sealed
+ *       {@link io.ferry.http.Verdict}.
  *   <li>Time comes from the injected clock and waits from the injected {@link io.ferry.core.Sleeper};
  *       OkHttp's own retry on connection failure is off (resending is the uplink's decision).
  *   <li>Every step carries its own deadline ({@link io.ferry.uplink.UplinkService#dueBy}): the
@@ -37,8 +37,8 @@
  *       HTML, an answer of another shape) pauses the uplink ({@code PAUSED_CONFIG}) and keeps the
  *       records. Redirects are never followed.
  *   <li>Secrets reach only request headers/URLs; answer bodies pass through
- *       {@link io.ferry.uplink.Redact#echo} before anything quotes them, exceptions through
- *       {@link io.ferry.uplink.Redact#describe} (URLs without query or user info).
+ *       {@link io.ferry.http.Redact#echo} before anything quotes them, exceptions through
+ *       {@link io.ferry.http.Redact#describe} (URLs without query or user info).
  * </ul>
  */
 package io.ferry.uplink;

@@ -7,6 +7,7 @@ import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.SampleRecord;
 import io.ferry.core.ChannelId;
 import io.ferry.core.Sample;
+import io.ferry.http.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -69,16 +69,19 @@ class CheckCommandTest {
   }
 
   @Test
-  void clearTextCredentialsAreAWarningAndAShortKeyAnError(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+  void clearTextCredentialsAndAShortKeyAreErrors(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("instruments.d"));
     Files.writeString(dir.resolve("instruments.d/kiln.yaml"), "id: kiln\ndriver: simulated\nuplinks: [gs]\nchannels:\n  - {name: temp, wave: sine}\n");
     Files.writeString(dir.resolve("gs.key"), "a-real-looking-key\n");
     Files.writeString(dir.resolve("agent.yaml"), "stateDir: " + dir.resolve("state") + "\nuplinks:\n  gs:\n    type: grovestreams\n"
         + "    url: http://grovestreams.example\n    apiKey: ${file:" + dir.resolve("gs.key") + "}\n");
-    Run ok = check(dir);
-    assertThat(ok.exit()).as(ok.out()).isZero();
-    assertThat(ok.out()).contains("agent.yaml:5:10 uplinks.gs.url: warning: http:// sends the credentials to grovestreams.example "
-        + "in clear text; use https://");
+    Run clear = check(dir);
+    assertThat(clear.exit()).as(clear.out()).isEqualTo(1);
+    assertThat(clear.out()).contains("agent.yaml:5:10 uplinks.gs.url: must use https://: plain http:// would send the credentials"
+        + " to grovestreams.example in clear text");
+    Files.writeString(dir.resolve("agent.yaml"), Files.readString(dir.resolve("agent.yaml"))
+        .replace("http://grovestreams.example", "https://grovestreams.example"));
+    assertThat(check(dir).exit()).isZero();
     Files.writeString(dir.resolve("gs.key"), "abc\n");
     Run shortKey = check(dir);
     assertThat(shortKey.exit()).isEqualTo(1);

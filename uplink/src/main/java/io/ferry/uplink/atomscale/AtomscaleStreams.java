@@ -3,12 +3,13 @@ package io.ferry.uplink.atomscale;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ferry.buffer.KeyValueStore;
 import io.ferry.buffer.SampleRecord;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Redact;
+import io.ferry.http.Reply;
+import io.ferry.http.Verdict;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
-import io.ferry.uplink.HttpClassifier;
 import io.ferry.uplink.JsonBody;
-import io.ferry.uplink.Redact;
-import io.ferry.uplink.Verdict;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class AtomscaleStreams {
         .build();
     Verdict v;
     try {
-      Exchange.Reply reply = Redact.echo(exchange.send(request), plan.apiKey());
+      Reply reply = Redact.echo(exchange.send(request), plan.apiKey());
       v = AtomscaleClassifier.chunk(reply.status(), reply.body(), reply.headers(), clock.instant(), chunk.points().keySet());
     } catch (IOException e) {
       return Optional.of(new Delivery.Retry(Optional.empty(), "chunk " + index + " of " + instrument
@@ -134,7 +135,7 @@ public final class AtomscaleStreams {
           g.writeEndObject();
         }, false))
         .build();
-    Exchange.Reply reply;
+    Reply reply;
     try {
       reply = Redact.echo(exchange.send(request), plan.apiKey());
     } catch (IOException e) {
@@ -185,7 +186,7 @@ public final class AtomscaleStreams {
         .post(RequestBody.create(new byte[0], null))
         .build();
     try {
-      Exchange.Reply reply = Redact.echo(exchange.send(request), plan.apiKey());
+      Reply reply = Redact.echo(exchange.send(request), plan.apiKey());
       if (reply.status() / 100 != 2) {
         return Optional.of("finalize of stream " + dataId.get() + " refused: HTTP " + reply.status() + HttpClassifier.snippet(reply.body()));
       }

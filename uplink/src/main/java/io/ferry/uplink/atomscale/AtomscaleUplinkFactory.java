@@ -7,13 +7,14 @@ import io.ferry.config.Secret;
 import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
+import io.ferry.http.BaseUrl;
+import io.ferry.http.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
-import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,8 +40,8 @@ public final class AtomscaleUplinkFactory implements UplinkFactory {
   @Override
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
-    Optional<HttpUrl> base = GroveStreamsUplinkFactory.baseUrl(f, "url", "https://api.atomscale.ai");
-    Optional<Secret> key = io.ferry.uplink.Redact.requiredSecret(f, "apiKey");
+    Optional<HttpUrl> base = BaseUrl.read(f, "url", "https://api.atomscale.ai");
+    Optional<Secret> key = Redact.requiredSecret(f, "apiKey");
     String prefix = f.string("pathPrefix", "/metrology");
     if (!prefix.matches("(/[A-Za-z0-9_.-]+)+")) {
       f.error("pathPrefix", "expected a path such as /metrology or /tool-state, got \"" + prefix + "\"");

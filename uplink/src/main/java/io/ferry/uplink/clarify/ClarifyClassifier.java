@@ -1,10 +1,10 @@
 package io.ferry.uplink.clarify;
 
-import io.ferry.core.RetryAfter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import io.ferry.uplink.HttpClassifier;
-import io.ferry.uplink.Verdict;
+import io.ferry.core.RetryAfter;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -7,12 +7,13 @@ import io.ferry.buffer.Lease;
 import io.ferry.buffer.RollupRecord;
 import io.ferry.buffer.SampleRecord;
 import io.ferry.core.Stat;
+import io.ferry.http.Redact;
+import io.ferry.http.Reply;
+import io.ferry.http.Verdict;
 import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
-import io.ferry.uplink.Redact;
-import io.ferry.uplink.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -183,7 +184,7 @@ final class ClarifyHandler implements BatchHandler {
           .header("X-API-Version", ClarifyPlan.API_VERSION)
           .post(new JsonBody(g -> envelope(g, method, id, params), false))
           .build();
-      Exchange.Reply reply;
+      Reply reply;
       try {
         reply = Redact.echo(exchange.send(request), plan.secrets());
       } catch (IOException e) {

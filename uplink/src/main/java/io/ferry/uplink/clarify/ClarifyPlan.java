@@ -3,6 +3,7 @@ package io.ferry.uplink.clarify;
 import io.ferry.config.Secret;
 import io.ferry.core.ChannelId;
 import io.ferry.core.Stat;
+import io.ferry.http.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkPlan;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public record ClarifyPlan(
     return apiUrl.resolve("oauth/token");
   }
 
-  /** The secrets, for {@link io.ferry.uplink.Redact#echo}. */
+  /** The secrets, for {@link io.ferry.http.Redact#echo}. */
   public Secret[] secrets() {
     if (auth instanceof Auth.Basic b) {
       return new Secret[] {b.password()};

@@ -10,15 +10,15 @@ import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.Stat;
-import io.ferry.uplink.HttpClassifier;
-import io.ferry.uplink.Redact;
+import io.ferry.http.BaseUrl;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
-import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -176,7 +176,7 @@ public final class ClarifyUplinkFactory implements UplinkFactory {
     if (!f.has("url") && file.isPresent() && file.get().apiUrl().isPresent()) {
       return file.get().apiUrl();
     }
-    return GroveStreamsUplinkFactory.baseUrl(f, "url", "https://api.clarify.io")
+    return BaseUrl.read(f, "url", "https://api.clarify.io")
         .map(u -> u.newBuilder().addPathSegment("v1").addPathSegment("").build());
   }
 

@@ -2,8 +2,8 @@ package io.ferry.uplink.grovestreams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import io.ferry.uplink.HttpClassifier;
-import io.ferry.uplink.Verdict;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Verdict;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashSet;

@@ -4,12 +4,13 @@ import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.KeyValueStore;
 import io.ferry.buffer.Lease;
 import io.ferry.buffer.LeaseRequest;
+import io.ferry.http.Redact;
+import io.ferry.http.Reply;
+import io.ferry.http.Verdict;
 import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
-import io.ferry.uplink.Redact;
-import io.ferry.uplink.Verdict;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -148,7 +149,7 @@ final class GroveStreamsHandler implements BatchHandler {
   }
 
   /** The body is redacted before anything reads it: reasons quote it, and a server may echo the key. */
-  private Verdict classify(Exchange.Reply reply) {
+  private Verdict classify(Reply reply) {
     return GroveStreamsClassifier.classify(reply.status(), Redact.echo(reply.body(), plan.apiKey()), reply.headers(), clock.instant());
   }
 

@@ -9,6 +9,8 @@ import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
+import io.ferry.http.BaseUrl;
+import io.ferry.http.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
@@ -46,8 +48,8 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
   @Override
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
-    Optional<HttpUrl> base = baseUrl(f, "url", "https://grovestreams.com");
-    Optional<Secret> key = io.ferry.uplink.Redact.requiredSecret(f, "apiKey");
+    Optional<HttpUrl> base = BaseUrl.read(f, "url", "https://grovestreams.com");
+    Optional<Secret> key = Redact.requiredSecret(f, "apiKey");
     GroveStreamsPlan.Auth auth = f.choice("auth", List.of("cookie", "query"))
         .map(a -> a.equals("query") ? GroveStreamsPlan.Auth.QUERY : GroveStreamsPlan.Auth.COOKIE)
         .orElse(GroveStreamsPlan.Auth.COOKIE);
@@ -112,37 +114,6 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
     return Optional.of(new GroveStreamsPlan(section.name(), feed, key.get(), auth, org, agent.gatewayId(), gzip, maxStreams,
         bodyCap, metadata, new GroveStreamsPlan.ComponentSettings(template, folder, location), cycles, calendar, channels,
         componentNames, runner));
-  }
-
-  /**
-   * Reads an http(s) base URL; a trailing slash is ignored. An {@code http://} URL to a host other
-   * than this machine gets a warning: the credentials would cross the network in clear text.
-   */
-  public static Optional<HttpUrl> baseUrl(Fields f, String key, String dflt) {
-    String text = f.string(key, dflt);
-    HttpUrl url = HttpUrl.parse(text);
-    if (url == null) {
-      f.error(key, "expected an http:// or https:// URL, got \"" + text + "\"");
-      return Optional.empty();
-    }
-    if (url.querySize() > 0) {
-      f.error(key, "must not contain a query (credentials go in a secret), got \"" + url.redact() + "\"");
-      return Optional.empty();
-    }
-    if (!url.isHttps() && !isLoopback(url.host())) {
-      f.warn(key, "http:// sends the credentials to " + url.host() + " in clear text; use https://");
-    }
-    List<String> segments = url.pathSegments().stream().filter(s -> !s.isEmpty()).toList();
-    HttpUrl.Builder b = url.newBuilder().encodedPath("/");
-    segments.forEach(b::addPathSegment);
-    return Optional.of(b.build());
-  }
-
-  /** This machine: {@code localhost}, 127.0.0.0/8, {@code ::1} (no DNS lookup: planning does no I/O). */
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(java.util.Locale.ROOT);
-    return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
-        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   @Override

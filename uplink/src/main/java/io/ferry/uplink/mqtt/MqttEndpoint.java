@@ -3,7 +3,7 @@ package io.ferry.uplink.mqtt;
 import io.ferry.config.Fields;
 import io.ferry.config.Secret;
 import io.ferry.config.TlsFiles;
-import io.ferry.uplink.Redact;
+import io.ferry.http.Redact;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

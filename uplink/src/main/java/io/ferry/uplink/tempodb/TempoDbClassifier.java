@@ -2,8 +2,8 @@ package io.ferry.uplink.tempodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ferry.uplink.HttpClassifier;
-import io.ferry.uplink.Verdict;
+import io.ferry.http.HttpClassifier;
+import io.ferry.http.Verdict;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

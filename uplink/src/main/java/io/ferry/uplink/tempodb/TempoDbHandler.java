@@ -6,13 +6,14 @@ import io.ferry.buffer.KeyValueStore;
 import io.ferry.buffer.Lease;
 import io.ferry.buffer.RollupRecord;
 import io.ferry.buffer.SampleRecord;
+import io.ferry.http.Redact;
+import io.ferry.http.Reply;
+import io.ferry.http.Verdict;
 import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
 import io.ferry.uplink.OutcomeUnknown;
-import io.ferry.uplink.Redact;
-import io.ferry.uplink.Verdict;
 import io.ferry.uplink.WatchedBody;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -119,7 +120,7 @@ final class TempoDbHandler implements BatchHandler {
     AtomicBoolean bodyStarted = new AtomicBoolean();
     TempoDbClassifier.Answer answer;
     try {
-      Exchange.Reply reply = Redact.echo(exchange.send(request(ip.points(), true, bodyStarted)), plan.key(), plan.secret());
+      Reply reply = Redact.echo(exchange.send(request(ip.points(), true, bodyStarted)), plan.key(), plan.secret());
       answer = TempoDbClassifier.classify(reply.status(), reply.body(), reply.headers(), clock.instant(), ip.points().size());
     } catch (IOException e) {
       String what = Redact.describe(e, plan.key(), plan.secret());
@@ -207,7 +208,7 @@ final class TempoDbHandler implements BatchHandler {
     }
     TempoDbClassifier.Answer answer;
     try {
-      Exchange.Reply reply = Redact.echo(exchange.send(request(wp.points(), false, new AtomicBoolean())), plan.key(), plan.secret());
+      Reply reply = Redact.echo(exchange.send(request(wp.points(), false, new AtomicBoolean())), plan.key(), plan.secret());
       answer = TempoDbClassifier.classify(reply.status(), reply.body(), reply.headers(), clock.instant(), wp.points().size());
     } catch (IOException e) {
       // Writes are upserts: a resend after any failure is harmless.

@@ -8,14 +8,14 @@ import io.ferry.config.UplinkSection;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
-import io.ferry.uplink.Redact;
+import io.ferry.http.BaseUrl;
+import io.ferry.http.Redact;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
-import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class TempoDbUplinkFactory implements UplinkFactory {
   @Override
   public Optional<UplinkPlan> plan(UplinkSection section, AgentConfig agent, List<InstrumentInfo> instruments) {
     Fields f = section.fields();
-    Optional<HttpUrl> base = GroveStreamsUplinkFactory.baseUrl(f, "url", "https://api.tempo-db.com");
+    Optional<HttpUrl> base = BaseUrl.read(f, "url", "https://api.tempo-db.com");
     Optional<Secret> key = Redact.requiredSecret(f, "key");
     Optional<Secret> secret = Redact.requiredSecret(f, "secret");
     TempoDbPlan.Ambiguous ambiguous = f.choice("onAmbiguousIncrement", List.of("count-unknown", "resend"))

@@ -2,8 +2,8 @@ package io.ferry.uplink.grovestreams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.http.Verdict;
 import io.ferry.uplink.UplinkTesting;
-import io.ferry.uplink.Verdict;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.ferry.uplink.tempodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.uplink.Verdict;
+import io.ferry.http.Verdict;
 import io.ferry.uplink.tempodb.TempoDbClassifier.Answer;
 import io.ferry.uplink.tempodb.TempoDbClassifier.PointAnswer;
 import io.ferry.uplink.tempodb.TempoDbClassifier.PointStatus;

@@ -269,9 +269,9 @@ class TempoDbUplinkTest {
   void failuresBeforeTheRequestWasSentAreAlwaysRetried() throws Exception {
     script((n, body) -> null);
     AtomicInteger lookups = new AtomicInteger();
-    host = "tempodb.test";
+    host = "tempodb.localhost"; // resolved by the test's dns; a loopback name, as plain http allows only these
     dns = name -> switch (lookups.getAndIncrement()) {
-      case 0 -> throw new UnknownHostException("tempodb.test: no such host (test)");
+      case 0 -> throw new UnknownHostException("tempodb.localhost: no such host (test)");
       case 1 -> List.of(InetAddress.getByName("127.0.0.2")); // nothing listens there: connection refused
       default -> List.of(InetAddress.getLoopbackAddress());
     };

@@ -1,4 +1,4 @@
-package io.ferry.uplink;
+package io.ferry.http;
 
 import io.ferry.config.Fields;
 import io.ferry.config.Secret;
@@ -29,7 +29,7 @@ public final class Redact {
 
   /**
    * A secret key of an uplink section, refused (an error at {@code ferry check}) when implausibly
-   * short. Use instead of {@link Fields#requiredSecret} in uplink factories.
+   * short. Use instead of {@link Fields#requiredSecret} for an HTTP API's credentials.
    */
   public static Optional<Secret> requiredSecret(Fields f, String key) {
     return plausible(f, key, f.requiredSecret(key));
@@ -58,8 +58,8 @@ public final class Redact {
   }
 
   /** The answer with its body passed through {@link #echo}. */
-  public static Exchange.Reply echo(Exchange.Reply reply, Secret... secrets) {
-    return new Exchange.Reply(reply.status(), echo(reply.body(), secrets), reply.headers());
+  public static Reply echo(Reply reply, Secret... secrets) {
+    return new Reply(reply.status(), echo(reply.body(), secrets), reply.headers());
   }
 
   /** Kept for callers written before issue 17: the same as {@link #echo(String, Secret...)}. */

@@ -1,4 +1,4 @@
-package io.ferry.uplink;
+package io.ferry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

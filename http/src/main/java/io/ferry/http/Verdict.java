@@ -1,4 +1,4 @@
-package io.ferry.uplink;
+package io.ferry.http;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.ferry.uplink;
+package io.ferry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,12 +12,15 @@ import java.util.function.Function;
 import okhttp3.Headers;
 
 /**
- * The status-level part of classification that every HTTP API shares. Each API's classifier
- * calls {@link #byStatus} (or {@link #json}, which also parses a 2xx JSON body) and interprets
- * the body of a 2xx itself. Pure.
+ * The status-level part of classification that every HTTP API shares, uplinks and the mirror
+ * alike: the same answer gets the same {@link Verdict}. Each API's classifier recognises its own
+ * error shape first, then calls {@link #byStatus} (or {@link #json}, which also parses a 2xx JSON
+ * body) and interprets the body of a 2xx itself. Pure.
  */
 public final class HttpClassifier {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most characters of a server's body that any message quotes. */
+  public static final int MAX_EXCERPT = 200;
 
   private HttpClassifier() {}
 
@@ -128,14 +131,21 @@ public final class HttpClassifier {
   }
 
   /**
-   * A short, single-line excerpt of a body for error messages. Handlers pass bodies through
-   * {@link Redact#echo} before classifying, so an excerpt never carries a secret the server echoed.
+   * A short, single-line excerpt of a body for error messages ({@code ": "} and the {@link #excerpt},
+   * or nothing for an empty body). Callers pass bodies through {@link Redact#echo} before
+   * classifying, so an excerpt never carries a secret the server echoed.
    */
   public static String snippet(String body) {
-    if (body == null || body.isBlank()) {
+    String one = excerpt(body);
+    return one.isEmpty() ? "" : ": " + one;
+  }
+
+  /** The text on one line, cut after {@link #MAX_EXCERPT} characters: the most of a server's words any message quotes. */
+  public static String excerpt(String text) {
+    if (text == null || text.isBlank()) {
       return "";
     }
-    String one = body.replaceAll("\\s+", " ").trim();
-    return ": " + (one.length() > 200 ? one.substring(0, 200) + "..." : one);
+    String one = text.replaceAll("\\s+", " ").trim();
+    return one.length() > MAX_EXCERPT ? one.substring(0, MAX_EXCERPT) + "..." : one;
   }
 }
