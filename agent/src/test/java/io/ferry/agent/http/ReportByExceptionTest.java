@@ -2,6 +2,7 @@ package io.ferry.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.agent.plan.AgentPlan;
@@ -21,7 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 import org.hawkular.agent.prometheus.types.MetricFamily;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.select.Elements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +38,43 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportByExceptionTest {
   @TempDir Path dir;
 
+  /** What a run saw: the channel's counts, the metrics and status JSON, and the page's DOM when a browser ran. */
+  record Run(AgentPlan plan, BufferStats.Reported level, Map<String, MetricFamily> metrics, JsonNode status, Optional<Document> page) {}
+
   @Test
   void filteredAndRawAllUplinksMetricsAndStatusAgree() throws Exception {
+    Run run = run(Optional.empty());
+    AgentPlan plan = run.plan();
+    BufferStats.Reported level = run.level();
+    Map<String, MetricFamily> metrics = run.metrics();
+    JsonNode status = run.status();
+    assertThat(StatusServerTest.value(metrics, "ferry_report_suppressed_total", "instrument", "tank")).isEqualTo(level.suppressed());
+    assertThat(status.get("report")).hasSize(1);
+    JsonNode row = status.get("report").get(0);
+    assertThat(row.get("channel").asText()).isEqualTo("tank/level");
+    assertThat(row.get("polled").asLong()).isEqualTo(level.polled());
+    assertThat(row.get("suppressed").asLong()).isEqualTo(level.suppressed());
+    assertThat(row.get("sentPercent").asLong()).isEqualTo(level.sentPercent()).isLessThan(50);
+
+    long cloud = lines(dir.resolve("state/cloud.jsonl")) + waiting(plan, "cloud");
+    long archive = lines(dir.resolve("state/archive.jsonl")) + waiting(plan, "archive");
+    assertThat(cloud).as("the filtered uplink: what was reported").isEqualTo(level.polled() - level.suppressed());
+    assertThat(archive).as("raw-all: every polled sample").isEqualTo(level.polled());
+  }
+
+  @Test
+  void theStatusPageShowsTheShareSentPerChannel() throws Exception {
+    Optional<Path> chromium = StatusPageBrowserTest.chromium();
+    assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium; .ci/run does): report table browser test skipped");
+    Run run = run(chromium);
+    Elements rows = run.page().orElseThrow().select("#report tr.report");
+    assertThat(rows).extracting(r -> r.attr("data-channel")).containsExactly("tank/level");
+    assertThat(rows.get(0).text()).contains("sent " + run.level().sentPercent() + " % of polled")
+        .contains(String.valueOf(run.level().polled()));
+    assertThat(run.page().orElseThrow().selectFirst("#report-box").hasAttr("hidden")).isFalse();
+  }
+
+  private Run run(Optional<Path> chromium) throws Exception {
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
     Files.writeString(conf.resolve("agent.yaml"), """
@@ -65,6 +105,7 @@ class ReportByExceptionTest {
     BufferStats.Reported level;
     Map<String, MetricFamily> metrics;
     JsonNode status;
+    Optional<Document> page;
     try (StatusServer server = StatusServer.start(observatory)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> agent.snapshot().buffer()
           .map(b -> b.reported().getOrDefault("tank/level", new BufferStats.Reported(0, 0)).suppressed() >= 40).orElse(false));
@@ -81,22 +122,13 @@ class ReportByExceptionTest {
           HttpResponse.BodyHandlers.ofString()).body());
       status = StatusJson.JSON.readTree(client.send(HttpRequest.newBuilder(server.uri().resolve("api/status")).build(),
           HttpResponse.BodyHandlers.ofString()).body());
+      page = chromium.isEmpty() ? Optional.empty()
+          : Optional.of(Jsoup.parse(StatusPageBrowserTest.chrome(chromium.get(), dir, server.uri(), "--virtual-time-budget=2000", "--dump-dom")));
     } finally {
       observatory.close();
       agent.close();
     }
-    assertThat(StatusServerTest.value(metrics, "ferry_report_suppressed_total", "instrument", "tank")).isEqualTo(level.suppressed());
-    assertThat(status.get("report")).hasSize(1);
-    JsonNode row = status.get("report").get(0);
-    assertThat(row.get("channel").asText()).isEqualTo("tank/level");
-    assertThat(row.get("polled").asLong()).isEqualTo(level.polled());
-    assertThat(row.get("suppressed").asLong()).isEqualTo(level.suppressed());
-    assertThat(row.get("sentPercent").asLong()).isEqualTo(level.sentPercent()).isLessThan(50);
-
-    long cloud = lines(dir.resolve("state/cloud.jsonl")) + waiting(plan, "cloud");
-    long archive = lines(dir.resolve("state/archive.jsonl")) + waiting(plan, "archive");
-    assertThat(cloud).as("the filtered uplink: what was reported").isEqualTo(level.polled() - level.suppressed());
-    assertThat(archive).as("raw-all: every polled sample").isEqualTo(level.polled());
+    return new Run(plan, level, metrics, status, page);
   }
 
   private static long lines(Path file) throws IOException {
