@@ -34,16 +34,9 @@ class ReportCrashTest {
     Path db = dir.resolve("report-crash.db");
     Random rnd = new Random(20261208);
     List<Sample> expectedBefore = new ArrayList<>(); // reported samples of the earlier runs
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long start = 0;
     for (int cycle = 0; cycle < KILLS; cycle++) {
-      Process child =
-          new ProcessBuilder(
-                  java, "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Dlogback.configurationFile=none",
-                  "-cp", System.getProperty("java.class.path"), ReportCrashChild.class.getName(), db.toString(),
-                  Long.toString(start), Long.toString(rnd.nextLong()))
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process child = ChildJvm.start(ReportCrashChild.class, db.toString(), Long.toString(start), Long.toString(rnd.nextLong()));
       int killAfter = 5 + rnd.nextInt(30);
       long confirmed = start - 1;
       int lines = 0;
