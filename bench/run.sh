@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs one benchmark: bench/run.sh NAME [ARGS...]
-#   NAME is buffer, footprint, modbus, opcua or uplink; the class io.ferry.bench.<Name>Bench runs it.
+#   NAME is buffer, footprint, modbus, opcua, report or uplink; the class io.ferry.bench.<Name>Bench runs it.
 # Builds what it needs first (tests skipped). JVM options: FERRY_BENCH_JVM (default per bench
 # in bench/jvm/NAME.opts, else -Xmx1g). Figures go to bench/README.md by hand, with the command
 # and the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name=${1:?usage: bench/run.sh buffer|footprint|modbus|opcua|uplink [args...]}
+name=${1:?usage: bench/run.sh buffer|footprint|modbus|opcua|report|uplink [args...]}
 shift
 class="io.ferry.bench.$(tr '[:lower:]' '[:upper:]' <<< "${name:0:1}")${name:1}Bench"
 ./mvnw -B -q -pl bench -am package -DskipTests >/dev/null

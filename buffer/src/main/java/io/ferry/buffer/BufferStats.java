@@ -18,6 +18,8 @@ import java.util.Map;
  * @param events notable but lossless happenings per "instrument/channel kind" key:
  *     {@code counter-reset} (a cumulative counter went down: device reset or meter replaced),
  *     {@code counter-invalid} (a counter read that was not a number or older than the previous)
+ * @param reported per "instrument/channel" with a report filter: samples polled and suppressed
+ *     since open (suppressed samples still feed rollups, increments and unfiltered uplinks)
  */
 public record BufferStats(
     long rawSamples,
@@ -26,12 +28,21 @@ public record BufferStats(
     long refused,
     Map<String, UplinkBacklog> uplinks,
     Map<String, Long> dropped,
-    Map<String, Long> events) {
+    Map<String, Long> events,
+    Map<String, Reported> reported) {
 
   public BufferStats {
     uplinks = Map.copyOf(uplinks);
     dropped = Map.copyOf(dropped);
     events = Map.copyOf(events);
+    reported = Map.copyOf(reported);
+  }
+
+  /** The seven-part form (no report filter counts). */
+  public BufferStats(
+      long rawSamples, long bytes, long appended, long refused, Map<String, UplinkBacklog> uplinks,
+      Map<String, Long> dropped, Map<String, Long> events) {
+    this(rawSamples, bytes, appended, refused, uplinks, dropped, events, Map.of());
   }
 
   /** The original six-part form (no events). */
@@ -44,6 +55,14 @@ public record BufferStats(
   /** Total of {@link #dropped()} for one reason. */
   public long droppedFor(String reason) {
     return dropped.entrySet().stream().filter(e -> e.getKey().endsWith(" " + reason)).mapToLong(Map.Entry::getValue).sum();
+  }
+
+  /** Report-by-exception counts of one channel. */
+  public record Reported(long polled, long suppressed) {
+    /** Whole percent of polled samples reported ("sent 4 % of polled"); 100 when none polled. */
+    public long sentPercent() {
+      return polled == 0 ? 100 : Math.round(100.0 * (polled - suppressed) / polled);
+    }
   }
 
   /** Backlog of one uplink; {@code oldestMicros} is 0 when nothing waits. */

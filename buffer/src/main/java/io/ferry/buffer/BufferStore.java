@@ -5,6 +5,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Quality;
+import io.ferry.core.ReportFilter;
 import io.ferry.core.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,7 @@ final class BufferStore implements AutoCloseable {
   private final Increments increments;
   private final Shedding shedding;
   private final UplinkState kv;
+  private final ReportGate reports = new ReportGate();
 
   BufferStore(Connection conn, BufferOptions options, InstantSource clock) throws SQLException {
     this.conn = conn;
@@ -178,6 +180,7 @@ final class BufferStore implements AutoCloseable {
       uplinkBit(name, true);
     }
     routing = Routing.of(specs, channels::key, n -> uplinkBits.get(n));
+    reports.configure(routing);
   }
 
   Routing routing() {
@@ -236,11 +239,7 @@ final class BufferStore implements AutoCloseable {
       if (options.maxBytes() > 0) {
         shedding.forBudget(estimateBytes(samples), routing, tx);
       }
-      long seq = nextSeq;
-      boolean tailPresent = rowExists(nextSeq - 1);
-      int fastRows = 0;
-      long[] perRoute = new long[routing.channels().size()];
-      boolean anyRaw = false;
+      RawRows rows = new RawRows(tx);
       boolean anyRollup = false;
       boolean anyIncr = false;
       for (int i = 0; i < routes.length; i++) {
@@ -251,33 +250,18 @@ final class BufferStore implements AutoCloseable {
           continue;
         }
         if (r.rawMask() != 0) {
-          // Common case (numeric, after the tail row): 5 parameters and SQLite's rowid = max + 1,
-          // which is exactly seq. Text rows, and the first row after the tail was deleted, name
-          // their seq explicitly; the fast batch is flushed first so that order is kept.
-          if (!tailPresent || s.isText()) {
-            if (fastRows > 0) {
-              insertFast.executeBatch();
-              fastRows = 0;
+          long mask = r.rawMask();
+          if (r.report().isPresent()) {
+            // Suppressed: only the uplinks taking every sample; a held edge goes to the others
+            // (the unfiltered ones received it when it was polled).
+            ReportFilter.Decision d = reports.decide(r, s);
+            if (d instanceof ReportFilter.Decision.Report rep && rep.edge().isPresent()) {
+              rows.add(r, rep.edge().get(), r.rawMask() & ~r.rawAllMask());
+            } else if (d instanceof ReportFilter.Decision.Suppress) {
+              mask = r.rawAllMask();
             }
-            bindRaw(insertRaw, seq, r, s);
-            insertRaw.executeUpdate();
-            tailPresent = true;
-          } else {
-            insertFast.setInt(1, r.chId());
-            insertFast.setLong(2, s.timeMicros());
-            if (Double.isNaN(s.value())) {
-              insertFast.setNull(3, Types.REAL);
-            } else {
-              insertFast.setDouble(3, s.value());
-            }
-            insertFast.setInt(4, s.quality().code());
-            insertFast.setLong(5, r.rawMask());
-            insertFast.addBatch();
-            fastRows++;
           }
-          seq++;
-          perRoute[r.ordinal()]++;
-          anyRaw = true;
+          rows.add(r, s, mask);
         }
         if (usable(s)) {
           if (r.rollupMask() != 0 && r.rollup().isPresent()) {
@@ -288,10 +272,9 @@ final class BufferStore implements AutoCloseable {
           }
         }
       }
-      if (fastRows > 0) {
-        insertFast.executeBatch();
-      }
-      if (anyRaw && lastSeq() != seq - 1) {
+      rows.flush();
+      long seq = rows.seq;
+      if (seq != nextSeq && lastSeq() != seq - 1) {
         throw new IllegalStateException("raw sequence out of step: expected " + (seq - 1) + ", found " + lastSeq());
       }
       if (anyRollup) {
@@ -299,13 +282,6 @@ final class BufferStore implements AutoCloseable {
       }
       if (anyIncr) {
         increments.write();
-      }
-      for (ChannelRoute r : routing.channels().values()) {
-        long n = perRoute[r.ordinal()];
-        if (n > 0) {
-          tx.depth(r.rawMask(), n);
-          tx.rows += n;
-        }
       }
       tx.nextSeq = seq;
       writeDrops(tx);
@@ -315,10 +291,12 @@ final class BufferStore implements AutoCloseable {
       insertFast.clearBatch();
       rollupWriter.discard();
       increments.discard();
+      reports.discard();
       rollbackQuietly();
       throw e;
     }
     apply(tx);
+    reports.committed();
     appended += samples.size();
     appendedRollupDue = Math.min(appendedRollupDue, rollupDue);
   }
@@ -330,7 +308,62 @@ final class BufferStore implements AutoCloseable {
     return due;
   }
 
-  private void bindRaw(PreparedStatement ps, long seq, ChannelRoute r, Sample s) throws SQLException {
+  /**
+   * The raw rows of one append transaction in sequence order, each with its own pending mask (the
+   * report filter narrows it per sample); the depths go to the transaction's {@link StoreTx}.
+   */
+  private final class RawRows {
+    private final StoreTx tx;
+    private long seq;
+    private boolean tailPresent;
+    private int fastRows;
+
+    RawRows(StoreTx tx) throws SQLException {
+      this.tx = tx;
+      this.seq = nextSeq;
+      this.tailPresent = rowExists(nextSeq - 1);
+    }
+
+    /** Queues one row owed to the uplinks in {@code mask}; none when the mask is empty. */
+    void add(ChannelRoute r, Sample s, long mask) throws SQLException {
+      if (mask == 0) {
+        return;
+      }
+      // Common case (numeric, after the tail row): 5 parameters and SQLite's rowid = max + 1,
+      // which is exactly seq. Text rows, and the first row after the tail was deleted, name
+      // their seq explicitly; the fast batch is flushed first so that order is kept.
+      if (!tailPresent || s.isText()) {
+        flush();
+        bindRaw(insertRaw, seq, r, s, mask);
+        insertRaw.executeUpdate();
+        tailPresent = true;
+      } else {
+        insertFast.setInt(1, r.chId());
+        insertFast.setLong(2, s.timeMicros());
+        if (Double.isNaN(s.value())) {
+          insertFast.setNull(3, Types.REAL);
+        } else {
+          insertFast.setDouble(3, s.value());
+        }
+        insertFast.setInt(4, s.quality().code());
+        insertFast.setLong(5, mask);
+        insertFast.addBatch();
+        fastRows++;
+      }
+      seq++;
+      tx.depth(mask, 1);
+      tx.rows++;
+    }
+
+    void flush() throws SQLException {
+      if (fastRows > 0) {
+        insertFast.executeBatch();
+        fastRows = 0;
+      }
+    }
+  }
+
+  private void bindRaw(PreparedStatement ps, long seq, ChannelRoute r, Sample s, long mask) throws SQLException {
     ps.setLong(1, seq);
     ps.setInt(2, r.chId());
     ps.setLong(3, s.timeMicros());
@@ -345,7 +378,7 @@ final class BufferStore implements AutoCloseable {
     } else {
       ps.setNull(6, Types.VARCHAR);
     }
-    ps.setLong(7, r.rawMask());
+    ps.setLong(7, mask);
   }
 
   private boolean rowExists(long seq) throws SQLException {
@@ -754,7 +787,7 @@ final class BufferStore implements AutoCloseable {
             dropped.put(key, v);
           }
         });
-    return new BufferStats(rawRows, fileBytes(file), appended, refused, backlog, dropped, events);
+    return new BufferStats(rawRows, fileBytes(file), appended, refused, backlog, dropped, events, reports.counts());
   }
 
   private long count(String sql, long mask) throws SQLException {

@@ -3,6 +3,7 @@ package io.ferry.buffer;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.CounterSpec;
+import io.ferry.core.ReportSpec;
 import io.ferry.core.RollupSpec;
 import io.ferry.core.Route;
 import io.ferry.core.ValueKind;
@@ -18,7 +19,11 @@ import java.util.function.ToIntFunction;
  */
 record Routing(Map<ChannelId, ChannelRoute> channels) {
 
-  /** One channel: masks use the uplink's bit; {@code chId} is its integer key in the database. */
+  /**
+   * One channel: masks use the uplink's bit; {@code chId} is its integer key in the database.
+   * {@code rawMask} holds every uplink routing raw samples, {@code rawAllMask} the subset that
+   * receives the samples the report filter ({@code report}) suppressed too.
+   */
   record ChannelRoute(
       int ordinal,
       ChannelId id,
@@ -28,7 +33,9 @@ record Routing(Map<ChannelId, ChannelRoute> channels) {
       long rollupMask,
       long incrementMask,
       Optional<RollupSpec> rollup,
-      Optional<CounterSpec> counter) {
+      Optional<CounterSpec> counter,
+      long rawAllMask,
+      Optional<ReportSpec> report) {
 
     boolean hasRollup() {
       return rollup.isPresent();
@@ -41,10 +48,14 @@ record Routing(Map<ChannelId, ChannelRoute> channels) {
       long raw = 0;
       long rollup = 0;
       long incr = 0;
+      long rawAll = 0;
       for (var e : spec.routes().entrySet()) {
         long bit = 1L << uplinkBits.applyAsInt(e.getKey());
         if (e.getValue().contains(Route.RAW)) {
           raw |= bit;
+          if (spec.unfiltered().contains(e.getKey())) {
+            rawAll |= bit;
+          }
         }
         if (e.getValue().contains(Route.ROLLUP)) {
           rollup |= bit;
@@ -57,7 +68,8 @@ record Routing(Map<ChannelId, ChannelRoute> channels) {
           spec.id(),
           new ChannelRoute(
               map.size(),
-              spec.id(), chIds.applyAsInt(spec.id()), spec.kind(), raw, rollup, incr, spec.rollup(), spec.counter()));
+              spec.id(), chIds.applyAsInt(spec.id()), spec.kind(), raw, rollup, incr, spec.rollup(), spec.counter(),
+              rawAll, spec.report()));
     }
     return new Routing(Map.copyOf(map));
   }

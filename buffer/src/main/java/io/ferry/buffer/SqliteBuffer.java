@@ -270,7 +270,7 @@ public final class SqliteBuffer implements Buffer {
     return outside == 0
         ? s
         : new BufferStats(s.rawSamples(), s.bytes(), s.appended(), s.refused() + outside, s.uplinks(), s.dropped(),
-            s.events());
+            s.events(), s.reported());
   }
 
   @Override

@@ -43,6 +43,7 @@
  *   RollupWriter      folding an append batch into rollup_open (RollupCloser closes intervals)
  *   Increments        counter/event deltas into incr and counter_state; scan and seal of ended buckets
  *   Shedding          byte budget (inside the append transaction) and maxAge (chunked transactions)
+ *   ReportGate        report by exception: per-channel filter state and polled/suppressed counts
  *   UplinkState       the kv table
  *   StoreTx           in-memory changes of one transaction, applied only after it committed
  * BufferInspector     read-only view for tools: stats, export, integrity (never the writer connection)
@@ -79,6 +80,12 @@
  *       a row passed over, so it is leased again by the next lease that chooses its channel.
  *   <li>Rollup state, counter state and increment buckets change in the same transaction as the
  *       samples that changed them: a crash leaves them consistent with the raw queue.
+ *   <li>Report by exception ({@link io.ferry.core.ReportFilter}) narrows only a raw row's
+ *       {@code pending} mask: a suppressed sample is owed to the uplinks routing {@code raw-all}
+ *       only (no row when there are none); rollups and increments are computed from every sample
+ *       before the filter. The filter's state changes only when the append transaction commits,
+ *       and lives in memory: after a restart the first sample of each channel is reported, so a
+ *       suppressed sample is always within the band of a reported sample that is stored.
  *   <li>Nothing proportional to the backlog is held in the heap: leases are bounded, counts are
  *       kept incrementally, shedding and age passes work in bounded chunks.
  * </ul>

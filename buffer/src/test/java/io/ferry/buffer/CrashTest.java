@@ -34,16 +34,9 @@ class CrashTest {
     Set<Long> leased = new HashSet<>();
     Set<Long> acked = new HashSet<>();
     List<long[]> acknowledgedRanges = new ArrayList<>(); // [from, to] acknowledged to the driver
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int cycle = 0; cycle < KILLS; cycle++) {
       long start = cycle * 1_000_000L + 1;
-      Process child =
-          new ProcessBuilder(
-                  java, "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Dlogback.configurationFile=none",
-                  "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), db.toString(),
-                  Long.toString(start), Long.toString(rnd.nextLong()))
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process child = ChildJvm.start(CrashChild.class, db.toString(), Long.toString(start), Long.toString(rnd.nextLong()));
       int killAfter = 1 + rnd.nextInt(25);
       long lastAppend = start - 1;
       int lines = 0;

@@ -3,6 +3,7 @@ package io.ferry.config;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.CounterSpec;
+import io.ferry.core.ReportSpec;
 import io.ferry.core.Route;
 import io.ferry.core.RollupSpec;
 import io.ferry.core.Stat;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -272,6 +274,7 @@ public final class ConfigLoader {
                 + " (uplinks are defined in agent.yaml)");
       }
     }
+    Optional<ReportKeys.Section> report = ReportKeys.read(f, false, poll);
     Optional<Fields> connection = f.object("connection");
     List<Fields> channelFields = f.objects("channels");
     boolean channelsUsable = f.node("channels").map(n -> n instanceof ConfigNode.ListNode).orElse(false);
@@ -283,7 +286,7 @@ public final class ConfigLoader {
     for (int i = 0; i < channelFields.size(); i++) {
       Fields cf = channelFields.get(i);
       final int index = i;
-      channel(cf, id.orElse("invalid"), uplinks, uplinkRoutes).ifPresentOrElse(spec -> {
+      channel(cf, id.orElse("invalid"), uplinks, uplinkRoutes, report, poll).ifPresentOrElse(spec -> {
         Integer previous = names.putIfAbsent(spec.id().channel(), index);
         if (previous != null) {
           cf.error("name", "channel \"" + spec.id().channel() + "\" is already defined at channels[" + previous + "]");
@@ -305,7 +308,8 @@ public final class ConfigLoader {
   }
 
   private Optional<ChannelSpec> channel(
-      Fields f, String instrument, List<String> defaultUplinks, Map<String, Set<Route>> uplinkRoutes) {
+      Fields f, String instrument, List<String> defaultUplinks, Map<String, Set<Route>> uplinkRoutes,
+      Optional<ReportKeys.Section> instrumentReport, Duration poll) {
     Set<String> uplinkNames = uplinkRoutes.keySet();
     Optional<String> name = f.requiredString("name");
     if (name.isPresent() && !ChannelId.isValidName(name.get())) {
@@ -334,6 +338,8 @@ public final class ConfigLoader {
       counter = Optional.of(new CounterSpec(bucket, wrap));
     }
     Optional<RollupSpec> rollup = f.object("rollup").flatMap(this::rollup);
+    Optional<ReportSpec> report = ReportKeys.merge(instrumentReport, ReportKeys.read(f, true, poll), poll);
+    Set<String> unfiltered = new HashSet<>();
     Map<String, Set<Route>> routes = new TreeMap<>();
     for (String uplink : defaultUplinks) {
       EnumSet<Route> set = EnumSet.of(Route.RAW);
@@ -362,8 +368,8 @@ public final class ConfigLoader {
         for (String w : what) {
           Optional<Route> r = routeOf(w);
           if (r.isEmpty()) {
-            s.error(uplink, "unknown route \"" + w + "\"" + DidYouMean.suffix(w, List.of("raw", "rollup", "increment"))
-                + " (expected raw, rollup or increment)");
+            s.error(uplink, "unknown route \"" + w + "\"" + DidYouMean.suffix(w, List.of("raw", "raw-all", "rollup", "increment"))
+                + " (expected raw, raw-all, rollup or increment)");
           } else if (r.get() == Route.ROLLUP && rollup.isEmpty()) {
             s.error(uplink, "sends rollups but the channel has no rollup section");
           } else if (r.get() == Route.INCREMENT && counter.isEmpty()) {
@@ -373,6 +379,9 @@ public final class ConfigLoader {
                 + String.join(", ", uplinkRoutes.get(uplink).stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList()) + ")");
           } else {
             set.add(r.get());
+            if (w.equalsIgnoreCase(RAW_ALL)) {
+              unfiltered.add(uplink); // every raw sample, also those report: holds back
+            }
           }
         }
         routes.put(uplink, set);
@@ -381,12 +390,17 @@ public final class ConfigLoader {
     if (name.isEmpty() || !ChannelId.isValidName(instrument)) {
       return Optional.empty();
     }
-    return Optional.of(new ChannelSpec(new ChannelId(instrument, name.get()), unit, description, kind, rollup, counter, routes));
+    unfiltered.retainAll(routes.keySet());
+    return Optional.of(new ChannelSpec(new ChannelId(instrument, name.get()), unit, description, kind, rollup, counter, routes,
+        report, unfiltered));
   }
+
+  /** The route word of {@code send:} for raw samples the report filter does not thin out. */
+  static final String RAW_ALL = "raw-all";
 
   private static Optional<Route> routeOf(String w) {
     return switch (w.toLowerCase(Locale.ROOT)) {
-      case "raw" -> Optional.of(Route.RAW);
+      case "raw", RAW_ALL -> Optional.of(Route.RAW);
       case "rollup", "rollups" -> Optional.of(Route.ROLLUP);
       case "increment", "increments" -> Optional.of(Route.INCREMENT);
       default -> Optional.empty();

@@ -24,7 +24,9 @@
  * {@code message} is where every runtime failure becomes the text of a log line, the status JSON
  * and page: drivers, uplinks, the mirror and the agent use it). A required key missing because it
  * is misspelt is one problem, at the misspelling. A directory or file the running user may not read
- * is "permission denied", never "missing". Warnings
+ * is "permission denied", never "missing". Keys shared by every driver are read in one place each:
+ * retry delays by {@link io.ferry.config.BackoffKeys}, report by exception ({@code report:},
+ * instrument default and channel override) by {@code ReportKeys}. Warnings
  * ({@link io.ferry.config.Problems#warn}) are printed but do not make a configuration invalid.
  */
 package io.ferry.config;

@@ -11,6 +11,10 @@ import java.util.TreeMap;
  * Everything the buffer and the uplinks need to know about one channel, independent of the
  * driver that reads it: metadata for cloud stream definitions, what to derive, and which uplink
  * gets what ({@code routes}: uplink name to the set of {@link Route}s it receives).
+ *
+ * <p>{@code report}, when present, filters the raw samples by exception ({@link ReportFilter});
+ * {@code unfiltered} names the uplinks routing raw samples that still receive every polled sample
+ * (a local archive). Rollups and increments are always computed from every sample.
  */
 public record ChannelSpec(
     ChannelId id,
@@ -19,7 +23,9 @@ public record ChannelSpec(
     ValueKind kind,
     Optional<RollupSpec> rollup,
     Optional<CounterSpec> counter,
-    Map<String, Set<Route>> routes) {
+    Map<String, Set<Route>> routes,
+    Optional<ReportSpec> report,
+    Set<String> unfiltered) {
 
   public ChannelSpec {
     Objects.requireNonNull(id, "id");
@@ -31,6 +37,14 @@ public record ChannelSpec(
     TreeMap<String, Set<Route>> copy = new TreeMap<>();
     routes.forEach((uplink, set) -> copy.put(uplink, Set.copyOf(set.isEmpty() ? EnumSet.noneOf(Route.class) : EnumSet.copyOf(set))));
     routes = java.util.Collections.unmodifiableMap(copy);
+    Objects.requireNonNull(report, "report");
+    unfiltered = Set.copyOf(unfiltered);
+    for (String uplink : unfiltered) {
+      Set<Route> set = routes.get(uplink);
+      if (set == null || !set.contains(Route.RAW)) {
+        throw new IllegalArgumentException(id + ": uplink " + uplink + " takes unfiltered raw samples but no raw samples");
+      }
+    }
     for (Set<Route> set : routes.values()) {
       if (set.contains(Route.ROLLUP) && rollup.isEmpty()) {
         throw new IllegalArgumentException(id + ": routes rollups but has no rollup");
@@ -39,6 +53,18 @@ public record ChannelSpec(
         throw new IllegalArgumentException(id + ": routes increments but is not a counter or event channel");
       }
     }
+  }
+
+  /** A channel whose every raw sample is sent (no report filter). */
+  public ChannelSpec(
+      ChannelId id,
+      String unit,
+      String description,
+      ValueKind kind,
+      Optional<RollupSpec> rollup,
+      Optional<CounterSpec> counter,
+      Map<String, Set<Route>> routes) {
+    this(id, unit, description, kind, rollup, counter, routes, Optional.empty(), Set.of());
   }
 
   /** True when {@code uplink} receives {@code route} of this channel. */

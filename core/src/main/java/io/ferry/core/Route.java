@@ -2,7 +2,10 @@ package io.ferry.core;
 
 /** What an uplink receives of a channel. */
 public enum Route {
-  /** Every raw sample. */
+  /**
+   * Raw samples: every one, or, for a channel with a {@link ReportSpec}, those its filter reports
+   * (every one again for the uplinks in {@link ChannelSpec#unfiltered()}, {@code raw-all} in YAML).
+   */
   RAW,
   /** Closed interval rollups (needs a {@link RollupSpec}). */
   ROLLUP,

@@ -1,6 +1,7 @@
 /**
  * Ferry's value types: channel ids, samples, qualities and the per-channel specification the
- * buffer and uplinks act on; and the primitives every module shares instead of writing its own:
+ * buffer and uplinks act on (with {@link io.ferry.core.ReportFilter}, report by exception as a pure
+ * function the buffer's writer applies); and the primitives every module shares instead of writing its own:
  * {@link io.ferry.core.Backoff} (retry delays), {@link io.ferry.core.RetryAfter} (the HTTP
  * header), {@link io.ferry.core.Sleeper} (every wait) and {@link io.ferry.core.Ticker} (elapsed
  * time). No I/O and no dependencies beyond the JDK: every other module points here.

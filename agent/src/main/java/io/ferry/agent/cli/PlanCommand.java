@@ -6,6 +6,8 @@ import io.ferry.agent.plan.PlannedInstrument;
 import io.ferry.agent.plan.PlannedUplink;
 import io.ferry.config.Durations;
 import io.ferry.config.InstrumentInfo;
+import io.ferry.core.ChannelSpec;
+import io.ferry.core.ReportSpec;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -31,7 +33,7 @@ public final class PlanCommand extends PlanReportCommand {
       section(out, "instrument " + i.id() + " (" + i.driver() + ", " + i.file() + "), "
           + (streaming ? "streaming" : "poll " + Durations.format(i.poll()) + ", timeout " + Durations.format(i.pollTimeout()))
           + ", " + stale + ", " + i.channels().size() + " channels, uplinks " + i.uplinks(),
-          pi.plan().describe());
+          withReport(pi.plan().describe(), i));
     }
     for (PlannedUplink pu : plan.uplinks()) {
       section(out, "uplink " + pu.name() + " (" + pu.plan().type() + ")", pu.plan().describe());
@@ -40,6 +42,29 @@ public final class PlanCommand extends PlanReportCommand {
       section(out, e.name(), e.describe());
     }
     return Main.EXIT_OK;
+  }
+
+  /** The driver's lines, then one line per channel with report: (defaults applied), so inheritance is visible. */
+  static List<String> withReport(List<String> lines, InstrumentInfo i) {
+    List<String> out = new java.util.ArrayList<>(lines);
+    for (ChannelSpec c : i.channels()) {
+      c.report().ifPresent(r -> out.add("report " + c.id().channel() + ": " + describe(r)
+          + (c.unfiltered().isEmpty() ? "" : "; every sample to " + String.join(", ", new java.util.TreeSet<>(c.unfiltered())))));
+    }
+    return out;
+  }
+
+  static String describe(ReportSpec r) {
+    String band = r.onChange() ? "on change"
+        : r.deadbandPercent() > 0
+            ? number(r.deadbandPercent()) + " % of " + (r.span() > 0 ? "span " + number(r.span()) : "the last sent value")
+            : "deadband " + number(r.deadband());
+    return band + ", heartbeat " + Durations.format(r.heartbeat()) + ", gap " + Durations.format(r.gap())
+        + (r.keepEdges() ? ", keepEdges" : "");
+  }
+
+  private static String number(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
   }
 
   /** A blank line, the heading, then the described lines indented by two spaces. */

@@ -129,7 +129,7 @@ final class Metrics {
       if (!running.contains(id)) {
         instruments.remove(id).forEach(registry::remove);
         latency.remove(id);
-        registered.removeIf(k -> k.startsWith("dropped " + id + " "));
+        registered.removeIf(k -> k.startsWith("dropped " + id + " ") || k.equals("report " + id));
         registry.getMeters().stream().filter(m -> id.equals(m.getId().getTag("instrument"))).toList().forEach(registry::remove);
       }
     }
@@ -191,6 +191,19 @@ final class Metrics {
             Tags.of("instrument", instrument, "reason", reason), x -> dropped(x, instrument, reason));
       }
     }
+    // Report by exception: per instrument (channels are not labels here), once it has a filtered channel.
+    s.buffer().ifPresent(b -> b.reported().keySet().forEach(k -> {
+      String instrument = k.substring(0, k.indexOf('/'));
+      if (instruments.containsKey(instrument) && registered.add("report " + instrument)) {
+        Tags tags = Tags.of("instrument", instrument);
+        List<Meter> meters = instruments.get(instrument);
+        meters.add(counter("ferry.report.polled", "Samples of channels with report: that the filter judged", tags,
+            x -> reported(x, instrument, false)));
+        meters.add(counter("ferry.report.suppressed",
+            "Samples report: held back from filtered raw routes (rollups, increments and raw-all routes still got them)", tags,
+            x -> reported(x, instrument, true)));
+      }
+    }));
     if (s.mirror().isPresent() && registered.add("mirror")) {
       gauge("ferry.mirror.lag", "seconds", "Time since every mirror partition was last caught up (NaN until then)",
           Tags.empty(), x -> x.mirror().flatMap(m -> m.lag()).map(d -> d.toMillis() / 1000.0).orElse(Double.NaN));
@@ -215,6 +228,12 @@ final class Metrics {
     return s.buffer().map(b -> b.dropped().entrySet().stream()
         .filter(e -> instrumentAndReason(e.getKey()).equals(instrument + " " + reason))
         .mapToDouble(Map.Entry::getValue).sum()).orElse(0.0);
+  }
+
+  private static double reported(AgentSnapshot s, String instrument, boolean suppressed) {
+    return s.buffer().map(b -> b.reported().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(instrument + "/"))
+        .mapToDouble(e -> suppressed ? e.getValue().suppressed() : e.getValue().polled()).sum()).orElse(0.0);
   }
 
   private void registerUplink(String name) {

@@ -91,6 +91,10 @@ final class StatusJson {
     series(history.putObject("pollRate"), o.pollRateHistory());
     series(history.putObject("backlog"), o.backlogHistory());
     points(history.putArray("bufferBytes"), o.bufferHistory());
+    // Per channel with report: (the metrics sum them per instrument): "sent 4 % of polled".
+    ArrayNode report = root.putArray("report");
+    o.current().buffer().ifPresent(b -> b.reported().forEach((channel, r) -> report.addObject()
+        .put("channel", channel).put("polled", r.polled()).put("suppressed", r.suppressed()).put("sentPercent", r.sentPercent())));
     ArrayNode errors = root.putArray("recentErrors");
     for (ErrorLog.Entry e : o.recentErrors()) {
       ObjectNode n = errors.addObject();

@@ -22,7 +22,10 @@
  *       series and history at the next look, a removed one loses them.
  *   <li>One count, every view: an uplink's outcome-unknown records ({@link io.ferry.uplink.OutcomeUnknown})
  *       reach {@code /health}, {@code /api/status}, the page, {@code ferry status} and
- *       {@code ferry_uplink_outcome_unknown_total} from the same status, never recounted here.
+ *       {@code ferry_uplink_outcome_unknown_total} from the same status, never recounted here. Likewise
+ *       report-by-exception counts: the buffer's per-channel polled/suppressed counts
+ *       ({@link io.ferry.buffer.BufferStats#reported()}) are summed per instrument for the metrics and
+ *       shown per channel in {@code /api/status} and on the page.
  *   <li>Every JSON answer says which agent it is ({@code agent.gatewayId}, absolute {@code agent.stateDir}),
  *       so {@code ferry status} never shows another agent's server as its configuration's.
  *   <li>A configured server that cannot listen is a start failure of {@code ferry run} (exit 3), never skipped.

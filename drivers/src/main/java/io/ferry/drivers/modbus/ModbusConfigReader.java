@@ -273,6 +273,15 @@ final class ModbusConfigReader {
       f.error("kind", "a string channel cannot be a " + Fields.enumName(kind));
       bad = true;
     }
+    if (dt == DataType.STRING && cc.spec().report().map(r -> !r.onChange()).orElse(false)) {
+      if (f.node("report").isPresent()) {
+        f.error("report", "a string channel has no deadband: it reports on change (write report: {onChange: true})");
+      } else {
+        f.error("type", "a string channel has no deadband, and the instrument's report: gives it one: add report: {onChange: true}"
+            + " (or report: off) to this channel");
+      }
+      bad = true;
+    }
     if (scale == 0) {
       f.error("scale", "must not be 0");
       bad = true;

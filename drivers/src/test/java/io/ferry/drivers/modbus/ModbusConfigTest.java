@@ -80,6 +80,26 @@ class ModbusConfigTest {
   }
 
   @Test
+  void aStringChannelReportsOnChangeOnly() {
+    assertThat(problems("""
+        id: boiler
+        driver: modbus-tcp
+        poll: 1s
+        connection: {host: 10.0.0.5}
+        report: {deadband: 0.5}
+        channels:
+          - {name: t, register: 'holding:0', type: float32}
+          - {name: firmware, register: 'holding:100', type: string, length: 4}
+          - {name: mode, register: 'holding:110', type: string, length: 2, report: {onChange: true}}
+          - {name: tag, register: 'holding:120', type: string, length: 2, report: {deadband: 1}}
+        """)).containsExactly(
+        "instruments.d/dev.yaml:8:53 channels[1].type: a string channel has no deadband, and the instrument's report: gives it"
+            + " one: add report: {onChange: true} (or report: off) to this channel",
+        "instruments.d/dev.yaml:10:75 channels[3].report: a string channel has no deadband: it reports on change"
+            + " (write report: {onChange: true})");
+  }
+
+  @Test
   void connectionMistakes() {
     assertThat(problems("""
         id: boiler
