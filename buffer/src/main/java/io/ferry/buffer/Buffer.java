@@ -31,6 +31,13 @@ public interface Buffer extends AutoCloseable {
    */
   Lease lease(String uplink, LeaseRequest request);
 
+  /**
+   * The newest source time (µs) ever stored of each channel of {@code instrument}, also of samples
+   * since uploaded and deleted; channels never stored are absent. Sees every append made before the
+   * call. Where a driver's history backfill starts.
+   */
+  java.util.Map<io.ferry.core.ChannelId, Long> newestSourceTimes(String instrument);
+
   /** Durable key/value state private to one uplink (stream ids, chunk indexes, known streams). */
   KeyValueStore uplinkState(String uplink);
 

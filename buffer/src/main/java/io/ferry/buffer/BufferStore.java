@@ -90,6 +90,7 @@ final class BufferStore implements AutoCloseable {
   private final Increments increments;
   private final Shedding shedding;
   private final UplinkState kv;
+  private final SourceTimes sourceTimes;
 
   BufferStore(Connection conn, BufferOptions options, InstantSource clock) throws SQLException {
     this.conn = conn;
@@ -118,6 +119,7 @@ final class BufferStore implements AutoCloseable {
     increments = new Increments(conn, channels);
     shedding = new Shedding(conn, options.maxBytes());
     kv = new UplinkState(conn);
+    sourceTimes = new SourceTimes(conn);
     load();
   }
 
@@ -240,6 +242,7 @@ final class BufferStore implements AutoCloseable {
       boolean tailPresent = rowExists(nextSeq - 1);
       int fastRows = 0;
       long[] perRoute = new long[routing.channels().size()];
+      long[] newest = new long[perRoute.length]; // per route: the batch's newest source time (0: none)
       boolean anyRaw = false;
       boolean anyRollup = false;
       boolean anyIncr = false;
@@ -250,6 +253,7 @@ final class BufferStore implements AutoCloseable {
           tx.drop(channels.key(s.channel()), REASON_UNROUTED, 1);
           continue;
         }
+        newest[r.ordinal()] = Math.max(newest[r.ordinal()], s.timeMicros());
         if (r.rawMask() != 0) {
           // Common case (numeric, after the tail row): 5 parameters and SQLite's rowid = max + 1,
           // which is exactly seq. Text rows, and the first row after the tail was deleted, name
@@ -301,12 +305,16 @@ final class BufferStore implements AutoCloseable {
         increments.write();
       }
       for (ChannelRoute r : routing.channels().values()) {
+        if (newest[r.ordinal()] != 0) {
+          sourceTimes.add(r.chId(), newest[r.ordinal()]);
+        }
         long n = perRoute[r.ordinal()];
         if (n > 0) {
           tx.depth(r.rawMask(), n);
           tx.rows += n;
         }
       }
+      sourceTimes.write();
       tx.nextSeq = seq;
       writeDrops(tx);
       writeSequences(tx);
@@ -315,12 +323,18 @@ final class BufferStore implements AutoCloseable {
       insertFast.clearBatch();
       rollupWriter.discard();
       increments.discard();
+      sourceTimes.discard();
       rollbackQuietly();
       throw e;
     }
     apply(tx);
     appended += samples.size();
     appendedRollupDue = Math.min(appendedRollupDue, rollupDue);
+  }
+
+  /** The newest source time ever stored of each channel of {@code instrument}, also of rows since deleted. */
+  Map<ChannelId, Long> newestSourceTimes(String instrument) throws SQLException {
+    return sourceTimes.newest(instrument);
   }
 
   /** The earliest close time of the intervals appended since the last call (MAX_VALUE: none). */

@@ -264,6 +264,11 @@ public final class SqliteBuffer implements Buffer {
   }
 
   @Override
+  public java.util.Map<io.ferry.core.ChannelId, Long> newestSourceTimes(String instrument) {
+    return call(() -> store.newestSourceTimes(instrument), true); // after the appends queued before it
+  }
+
+  @Override
   public BufferStats stats() {
     BufferStats s = call(store::stats, false);
     long outside = refusedOutside.get();
