@@ -65,6 +65,12 @@ final class OpcUaPollingDriver implements PollingDriver {
   /** The source time last delivered per node: a poll returning it again is not a new sample. */
   private final Map<NodePlan, Long> lastSourceTime = new java.util.HashMap<>();
   private int chunkSize;
+  /** Null without {@code backfill:}. */
+  private final Backfiller backfiller;
+  /** The newest source time Ferry holds per channel: the buffer's at open, then every live sample delivered. */
+  private final Map<io.ferry.core.ChannelId, Long> held = new java.util.concurrent.ConcurrentHashMap<>();
+  /** A session began whose first complete poll has not yet started its backfill (poll thread only). */
+  private boolean backfillDue;
   private String state = "";
   private volatile boolean closed;
 
@@ -74,6 +80,11 @@ final class OpcUaPollingDriver implements PollingDriver {
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = plan.connection().backoff();
+    this.backfiller = plan.backfill().enabled() ? new Backfiller(plan, context) : null;
+    if (backfiller != null) {
+      // Read before this driver delivered anything: the window of the first session starts after it.
+      held.putAll(context.held().newest(plan.instrument().id()));
+    }
     this.connectThread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-connect-" + plan.instrument().id());
       t.setDaemon(true);
@@ -95,6 +106,7 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
     OpcUaClient c = connected();
     if (sessionChanged.getAndSet(false)) {
+      backfillDue = backfiller != null;
       reporter.retryAll();
       resolved = NodeResolver.resolve(c, plan.nodes(), reporter);
       long serverLimit = 0;
@@ -115,6 +127,8 @@ final class OpcUaPollingDriver implements PollingDriver {
       }
     }
     List<Sample> out = new ArrayList<>(nodes.size());
+    // A new session's first values end its backfill windows (the live value is not read from history too).
+    Map<NodePlan, Long> firstLive = backfillDue ? new java.util.HashMap<>() : null;
     int unchangedGood = 0;
     int start = 0;
     while (start < ids.size()) {
@@ -138,6 +152,9 @@ final class OpcUaPollingDriver implements PollingDriver {
         NodePlan n = nodes.get(start + i);
         Reading r = SampleMapper.map(n.channel(), values.get(i), plan.timestamps(), arrival);
         if (r instanceof Reading.Value v) {
+          if (firstLive != null) {
+            firstLive.put(n, v.sample().timeMicros());
+          }
           if (plan.skipUnchanged() && SampleMapper.usesSourceTime(values.get(i), plan.timestamps())) {
             // A static node (a setpoint, a nameplate value) keeps its source time: the same sample again.
             Long previous = lastSourceTime.put(n, v.sample().timeMicros());
@@ -156,7 +173,26 @@ final class OpcUaPollingDriver implements PollingDriver {
       }
       start = end;
     }
+    if (firstLive != null) {
+      backfillDue = false;
+      startBackfill(c, nodes, firstLive);
+    }
+    if (backfiller != null) {
+      for (Sample s : out) {
+        held.merge(s.channel(), s.timeMicros(), Math::max);
+      }
+    }
     return new PollResult(out, unchangedGood);
+  }
+
+  /** Hands the session's windows (held, first live value] to the backfill thread; returns at once. */
+  private void startBackfill(OpcUaClient c, List<NodePlan> nodes, Map<NodePlan, Long> firstLive) {
+    long now = MicroTime.now(context.clock());
+    Map<NodePlan, HistoryWindow> windows = new java.util.HashMap<>();
+    for (NodePlan n : nodes) {
+      HistoryWindow.of(held.get(n.channel()), firstLive.get(n), now, plan.backfill().maxAge()).ifPresent(w -> windows.put(n, w));
+    }
+    backfiller.start(c, resolved, windows, chunkSize);
   }
 
   private List<DataValue> read(OpcUaClient c, List<ReadValueId> ids) throws UaException, InterruptedException {
@@ -287,6 +323,11 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
   }
 
+  /** Channels whose history is still to read (0 without backfill). */
+  int backfillPending() {
+    return backfiller == null ? 0 : backfiller.pendingChannels();
+  }
+
   /** Nodes per Read in use (learned from the server's OperationLimits). */
   int chunkSize() {
     return chunkSize;
@@ -306,6 +347,9 @@ final class OpcUaPollingDriver implements PollingDriver {
       client = null;
     }
     connectThread.shutdownNow(); // interrupts a running attempt, which then closes its half-made client
+    if (backfiller != null) {
+      backfiller.close(); // before the client goes: its continuation points are released on this session
+    }
     if (c != null) {
       MiloConnector.close(c);
     }

@@ -1,0 +1,446 @@
+package io.ferry.drivers.opcua;
+
+import io.ferry.core.ChannelId;
+import io.ferry.core.MicroTime;
+import io.ferry.core.Sample;
+import io.ferry.drivers.spi.DriverContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.HistoryData;
+import org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadResult;
+import org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadValueId;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadRawModifiedDetails;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * History backfill of one OPC UA instrument, on a thread of its own so that it never delays a live
+ * poll: per session, the windows the polling driver computed ({@link HistoryWindow}) are read with
+ * HistoryRead/ReadRawModifiedDetails, {@code MaxNodesPerHistoryReadData} nodes and
+ * {@code valuesPerCall} values per node at a time, following continuation points to the end. Each
+ * answer's samples go to the history sink and the next call waits until they are durable, so the
+ * buffer's newest source time is never behind what was read. A new session or {@link #close()}
+ * stops the run between two calls and releases its continuation points; what was left of each
+ * window is read in the next session (within this process: see the README for restarts).
+ *
+ * <p>Nodes that keep no history (neither {@code Historizing} nor the HistoryRead access bit) and a
+ * server answering {@code Bad_HistoryOperationUnsupported} are reported in one line per instrument
+ * and session; the live data goes on as before.
+ */
+final class Backfiller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Backfiller.class);
+  /** Nodes per HistoryRead when the server states no MaxNodesPerHistoryReadData. */
+  static final int DEFAULT_NODES_PER_CALL = 100;
+  private static final int ACCESS_HISTORY_READ = 0x04;
+
+  /** What one node's HistoryRead result means for the backfill. */
+  enum Answer {
+    /** Values (possibly none) and maybe a continuation point. */
+    DATA,
+    /** The server does not read history (at all or of this kind): stop the instrument's backfill. */
+    UNSUPPORTED,
+    /** This node cannot be read (no history, no access, unknown): report it and go on with the others. */
+    NODE_FAILED
+  }
+
+  static String statusName(StatusCode status) {
+    return StatusCodes.lookup(status.getValue()).map(s -> s[0]).orElse(status.toString());
+  }
+
+  /** Classifies a HistoryRead status. Pure. */
+  static Answer classify(StatusCode status) {
+    long code = status.getValue() & 0xFFFF0000L;
+    if (code == StatusCodes.Bad_HistoryOperationUnsupported || code == StatusCodes.Bad_HistoryOperationInvalid
+        || code == StatusCodes.Bad_ServiceUnsupported) {
+      return Answer.UNSUPPORTED;
+    }
+    if (code == StatusCodes.Bad_NoData) {
+      return Answer.DATA; // nothing in the window: some servers say it with a Bad status
+    }
+    return status.isBad() ? Answer.NODE_FAILED : Answer.DATA;
+  }
+
+  private final OpcUaPlan plan;
+  private final DriverContext context;
+  private final String id;
+  private final ExecutorService thread;
+  private final AtomicLong generation = new AtomicLong();
+  /** Completed when the current run is to stop (a new session, close): wakes it from waiting on the buffer. */
+  private volatile CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+  /** Per node, what is still to read, oldest first. Backfill thread only. */
+  private final Map<NodePlan, Deque<HistoryWindow>> remaining = new LinkedHashMap<>();
+  private volatile boolean closed;
+  private volatile int pending;
+
+  Backfiller(OpcUaPlan plan, DriverContext context) {
+    this.plan = plan;
+    this.context = context;
+    this.id = plan.instrument().id();
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ferry-opcua-backfill-" + id);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * A new session is up and its first poll was read: stops the previous session's run (between two
+   * calls) and reads {@code fresh} plus what earlier runs left, on the backfill thread. Returns at once.
+   */
+  void start(OpcUaClient client, Map<NodePlan, NodeId> resolved, Map<NodePlan, HistoryWindow> fresh, int readChunk) {
+    long run;
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    synchronized (this) {
+      run = generation.incrementAndGet();
+      stopSignal.complete(null);
+      stopSignal = stop;
+    }
+    Map<NodePlan, HistoryWindow> windows = Map.copyOf(fresh);
+    Map<NodePlan, NodeId> ids = Map.copyOf(resolved);
+    try {
+      thread.execute(() -> run(run, stop, client, ids, windows, readChunk));
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile
+    }
+  }
+
+  private boolean stopped(long run) {
+    return closed || generation.get() != run || Thread.currentThread().isInterrupted();
+  }
+
+  private void run(long run, CompletableFuture<Void> stop, OpcUaClient client, Map<NodePlan, NodeId> ids, Map<NodePlan, HistoryWindow> fresh, int readChunk) {
+    fresh.forEach((n, w) -> remaining.computeIfAbsent(n, k -> new ArrayDeque<>()).addLast(w));
+    if (stopped(run)) {
+      return;
+    }
+    List<NodePlan> nodes = new ArrayList<>();
+    for (NodePlan n : plan.nodes()) {
+      if (remaining.containsKey(n) && ids.containsKey(n)) {
+        nodes.add(n);
+      }
+    }
+    gauges();
+    if (nodes.isEmpty()) {
+      return;
+    }
+    try {
+      List<NodePlan> historizing = historizing(client, ids, nodes, readChunk);
+      if (historizing.size() < nodes.size()) {
+        List<String> without = nodes.stream().filter(n -> !historizing.contains(n)).map(n -> n.channel().channel()).toList();
+        LOG.info("{}: backfill skips {} channel(s) whose nodes keep no history (neither Historizing nor HistoryRead access): {}",
+            id, without.size(), String.join(", ", without));
+        nodes.stream().filter(n -> !historizing.contains(n)).forEach(remaining::remove);
+        gauges();
+      }
+      int perCall = nodesPerCall(client);
+      // One call has one start and end time: nodes are read together when their windows are equal.
+      while (!stopped(run)) {
+        Map<HistoryWindow, List<NodePlan>> groups = new LinkedHashMap<>();
+        for (NodePlan n : historizing) {
+          Deque<HistoryWindow> q = remaining.get(n);
+          if (q != null && !q.isEmpty()) {
+            groups.computeIfAbsent(q.peekFirst(), k -> new ArrayList<>()).add(n);
+          }
+        }
+        if (groups.isEmpty()) {
+          break;
+        }
+        for (Map.Entry<HistoryWindow, List<NodePlan>> g : groups.entrySet()) {
+          for (List<NodePlan> chunk : Chunks.of(g.getValue(), perCall)) {
+            if (stopped(run) || !readWindow(run, stop, client, ids, g.getKey(), chunk)) {
+              return;
+            }
+          }
+        }
+      }
+      if (!stopped(run) && remaining.isEmpty()) {
+        LOG.info("{}: backfill complete", id);
+      }
+    } catch (Unsupported e) {
+      LOG.info("{}: the server does not read history ({}); no backfill, live data goes on", id, e.getMessage());
+      remaining.clear();
+      gauges();
+    } catch (UaException e) {
+      if (!stopped(run)) {
+        LOG.warn("{}: backfill paused until the next connection: {}", id, MiloConnector.reason(e));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The nodes that keep history: attribute Historizing, or HistoryRead in AccessLevel. */
+  private List<NodePlan> historizing(OpcUaClient client, Map<NodePlan, NodeId> ids, List<NodePlan> nodes, int readChunk)
+      throws UaException, InterruptedException {
+    List<ReadValueId> reads = new ArrayList<>();
+    for (NodePlan n : nodes) {
+      reads.add(new ReadValueId(ids.get(n), AttributeId.Historizing.uid(), null, null));
+      reads.add(new ReadValueId(ids.get(n), AttributeId.AccessLevel.uid(), null, null));
+    }
+    List<DataValue> values = new ArrayList<>();
+    for (List<ReadValueId> chunk : Chunks.of(reads, Math.max(2, readChunk))) {
+      ReadResponse r = await(client.readAsync(0.0, TimestampsToReturn.Neither, chunk), "Read");
+      values.addAll(List.of(r.getResults()));
+    }
+    List<NodePlan> out = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      Object historizing = values.get(2 * i).getValue().getValue();
+      Object access = values.get(2 * i + 1).getValue().getValue();
+      boolean h = Boolean.TRUE.equals(historizing)
+          || access instanceof Number a && (a.intValue() & ACCESS_HISTORY_READ) != 0;
+      if (h) {
+        out.add(nodes.get(i));
+      }
+    }
+    return out;
+  }
+
+  private int nodesPerCall(OpcUaClient client) {
+    long limit = 0;
+    try {
+      limit = client.readOperationLimits().maxNodesPerHistoryReadData().map(u -> u.longValue()).orElse(0L);
+    } catch (UaException e) {
+      LOG.debug("{}: cannot read MaxNodesPerHistoryReadData ({}); reading {} nodes per call", id, MiloConnector.reason(e),
+          DEFAULT_NODES_PER_CALL);
+    }
+    return Chunks.readSize(0, limit, DEFAULT_NODES_PER_CALL);
+  }
+
+  /**
+   * Reads one window of up to a call's worth of nodes to its end (continuation points followed),
+   * storing each answer before asking for the next. False when the run was stopped.
+   */
+  private boolean readWindow(long run, CompletableFuture<Void> stop, OpcUaClient client, Map<NodePlan, NodeId> ids, HistoryWindow window, List<NodePlan> chunk)
+      throws UaException, InterruptedException, Unsupported {
+    ReadRawModifiedDetails details = new ReadRawModifiedDetails(false, window.start(), window.end(),
+        Unsigned.uint(plan.backfill().valuesPerCall()), false);
+    Map<NodePlan, ByteString> points = new LinkedHashMap<>();
+    List<NodePlan> active = new ArrayList<>(chunk);
+    while (!active.isEmpty()) {
+      if (stopped(run)) {
+        release(client, details, ids, points);
+        return false;
+      }
+      List<HistoryReadValueId> request = new ArrayList<>(active.size());
+      for (NodePlan n : active) {
+        request.add(new HistoryReadValueId(ids.get(n), null, null, points.getOrDefault(n, ByteString.NULL_VALUE)));
+      }
+      HistoryReadResponse response;
+      try {
+        response = await(client.historyReadAsync(details, TimestampsToReturn.Both, false, request), "HistoryRead");
+      } catch (UaException e) {
+        if (classify(e.getStatusCode()) == Answer.UNSUPPORTED) {
+          throw new Unsupported(statusName(e.getStatusCode())); // refused as a service, not per node
+        }
+        throw e;
+      }
+      HistoryReadResult[] results = response.getResults();
+      if (results == null || results.length != active.size()) {
+        throw new UaException(StatusCodes.Bad_UnexpectedError, "the server answered " + (results == null ? 0 : results.length)
+            + " history results for " + active.size() + " nodes");
+      }
+      long arrival = MicroTime.now(context.clock());
+      List<Sample> batch = new ArrayList<>();
+      Map<NodePlan, Long> reached = new HashMap<>();
+      List<NodePlan> next = new ArrayList<>();
+      for (int i = 0; i < results.length; i++) {
+        NodePlan n = active.get(i);
+        HistoryReadResult r = results[i];
+        StatusCode status = r.getStatusCode() == null ? StatusCode.GOOD : r.getStatusCode();
+        switch (classify(status)) {
+          case UNSUPPORTED -> {
+            release(client, details, ids, points);
+            throw new Unsupported(statusName(status));
+          }
+          case NODE_FAILED -> {
+            LOG.warn("{}: backfill of channel {} (node {}) stopped: the server answered {}", id, n.channel().channel(), n.node(),
+                statusName(status));
+            points.remove(n);
+            remaining.remove(n);
+          }
+          case DATA -> {
+            for (DataValue dv : values(client, r)) {
+              if (SampleMapper.map(n.channel(), dv, TimestampSource.SOURCE, arrival) instanceof Reading.Value v
+                  && window.contains(v.sample().timeMicros())) {
+                batch.add(v.sample());
+                reached.merge(n, v.sample().timeMicros(), Math::max);
+              }
+            }
+            ByteString cp = r.getContinuationPoint();
+            if (cp != null && cp.isNotNull() && cp.length() > 0) {
+              points.put(n, cp);
+              next.add(n);
+            } else {
+              points.remove(n);
+              finished(n);
+            }
+          }
+        }
+      }
+      // Progress counts from the hand-over: the buffer stores the batch (or counts it refused) even
+      // if this run stops before it is durable, so the next session must not read it again.
+      reached.forEach((n, t) -> {
+        if (next.contains(n)) {
+          progressed(n, window, t);
+        }
+      });
+      gauges();
+      active = next;
+      if (!deliver(batch, stop)) {
+        release(client, details, ids, points);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<DataValue> values(OpcUaClient client, HistoryReadResult r) {
+    if (r.getHistoryData() == null || r.getHistoryData().isNull()) {
+      return List.of();
+    }
+    Object decoded = r.getHistoryData().decode(client.getStaticEncodingContext());
+    if (decoded instanceof HistoryData d && d.getDataValues() != null) {
+      return List.of(d.getDataValues());
+    }
+    return List.of();
+  }
+
+  /**
+   * Hands the samples to the buffer and waits until they are durable (the next call starts after
+   * them), or until the run is stopped: false then.
+   */
+  private boolean deliver(List<Sample> batch, CompletableFuture<Void> stop) throws InterruptedException, UaException {
+    if (batch.isEmpty()) {
+      return true;
+    }
+    CompletableFuture<Void> stored = context.history().accept(batch).toCompletableFuture();
+    try {
+      CompletableFuture.anyOf(stored, stop).get();
+      if (!stored.isDone()) {
+        return false;
+      }
+      stored.get();
+    } catch (ExecutionException e) {
+      throw new UaException(StatusCodes.Bad_UnexpectedError, "the buffer refused " + batch.size() + " backfilled samples: "
+          + MiloConnector.reason(e.getCause()));
+    }
+    context.metrics().increment("backfilled", batch.size());
+    return true;
+  }
+
+  /** The node's current window (the head of its queue while it is read) now starts after {@code reachedMicros}. */
+  private void progressed(NodePlan n, HistoryWindow window, long reachedMicros) {
+    Deque<HistoryWindow> q = remaining.get(n);
+    if (q != null && !q.isEmpty()) {
+      q.pollFirst();
+      window.after(reachedMicros).ifPresent(q::addFirst);
+    }
+  }
+
+  /** The node's current window was read to its end. */
+  private void finished(NodePlan n) {
+    Deque<HistoryWindow> q = remaining.get(n);
+    if (q != null) {
+      q.pollFirst();
+      if (q.isEmpty()) {
+        remaining.remove(n);
+      }
+    }
+  }
+
+  /** Channels still to read, and the source time up to which every one of them is filled. */
+  private void gauges() {
+    pending = remaining.size();
+    context.metrics().gauge("backfillPending", pending);
+    Optional<Long> reached = remaining.values().stream().filter(q -> !q.isEmpty()).map(q -> q.peekFirst().fromMicros() - 1)
+        .min(Long::compare);
+    reached.ifPresent(t -> context.metrics().gauge("backfillReachedMicros", t));
+  }
+
+  /** Tells the server to drop the continuation points it holds for this run (best effort). */
+  private void release(OpcUaClient client, ReadRawModifiedDetails details, Map<NodePlan, NodeId> ids, Map<NodePlan, ByteString> points) {
+    if (points.isEmpty()) {
+      return;
+    }
+    List<HistoryReadValueId> request = new ArrayList<>();
+    points.forEach((n, cp) -> request.add(new HistoryReadValueId(ids.get(n), null, null, cp)));
+    points.clear();
+    try {
+      client.historyReadAsync(details, TimestampsToReturn.Both, true, request)
+          .get(plan.connection().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("{}: releasing continuation points failed ({}); the server drops them with the session", id, MiloConnector.reason(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> call, String service) throws UaException, InterruptedException {
+    try {
+      return call.get(plan.connection().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof UaException ua ? ua : new UaException(StatusCodes.Bad_UnexpectedError, cause);
+    } catch (TimeoutException e) {
+      throw new UaException(StatusCodes.Bad_Timeout, "no answer to " + service + " within "
+          + plan.connection().requestTimeout().toMillis() + " ms");
+    }
+  }
+
+  /** The server does not read history: the instrument's backfill stops. */
+  private static final class Unsupported extends Exception {
+    Unsupported(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** Channels with history still to read (tests, status). */
+  int pendingChannels() {
+    return pending;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      generation.incrementAndGet();
+      stopSignal.complete(null);
+    }
+    thread.shutdown(); // the run stops between two calls and releases its continuation points
+    try {
+      if (!thread.awaitTermination(plan.connection().requestTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      thread.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.ferry.drivers.spi;
+
+import io.ferry.core.ChannelId;
+import java.util.Map;
+
+/**
+ * What Ferry already holds of an instrument: the newest source time (µs) ever stored per channel,
+ * also of samples since uploaded and deleted (the agent answers from the buffer). A driver that
+ * reads history (OPC UA backfill) starts after it, so nothing stored is read twice.
+ */
+@FunctionalInterface
+public interface HeldSourceTimes {
+  /** Nothing held (tests, tools): a backfill reads its whole {@code maxAge}. */
+  HeldSourceTimes NONE = instrument -> Map.of();
+
+  /** The newest stored source time of each channel of {@code instrument}; channels never stored are absent. */
+  Map<ChannelId, Long> newest(String instrument);
+}
