@@ -58,6 +58,8 @@ public final class Agent implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The buffer's last stats, taken just before it closed, so the final status line is true. */
   private volatile BufferStats finalStats;
+  /** Where samples enter the buffer: polls, streams and (with their source times) history backfills. */
+  private SampleSink sink;
 
   private Agent(AgentPlan plan, InstantSource clock, Sleeper sleeper, PollListener pollListener) {
     this.plan = plan;
@@ -74,7 +76,7 @@ public final class Agent implements AutoCloseable {
       for (PlannedExtra e : plan.extras()) {
         extras.add(e.start(ectx));
       }
-      SampleSink sink = samples -> buffer.append(samples).thenRun(() -> {
+      sink = samples -> buffer.append(samples).thenRun(() -> {
         buffered.addAndGet(samples.size());
         appendSignal.appended();
       });
@@ -114,7 +116,8 @@ public final class Agent implements AutoCloseable {
     Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
     createDirectories(state);
     LoggingDriverMetrics metrics = new LoggingDriverMetrics(pi.info().id());
-    Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics));
+    // A history backfill starts after what the buffer holds of each channel (kept after upload and delete).
+    Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics).withHistory(buffer::newestSourceTimes, sink));
     driverMetrics.put(pi.info().id(), metrics);
     scheduler.add(pi.info(), driver);
   }

@@ -20,7 +20,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
  * and what the server saw of HistoryRead: nodes per call, continuation points handed out, continued
  * and released.
  */
-final class HistoryStore {
+public final class HistoryStore {
   /** Per Plant node name: values by source time in µs. Nodes listed here are created historizing. */
   final Map<String, NavigableMap<Long, DataValue>> series = new ConcurrentHashMap<>();
   /** MaxNodesPerHistoryReadData the server states (0: none). */
@@ -28,19 +28,19 @@ final class HistoryStore {
   /** Answer every HistoryRead with Bad_HistoryOperationUnsupported. */
   final boolean unsupported;
   /** The node names of every HistoryRead call (not the releases). */
-  final List<List<String>> calls = new CopyOnWriteArrayList<>();
+  public final List<List<String>> calls = new CopyOnWriteArrayList<>();
   /** Continuation points handed out and not yet continued or released: id to (node, next source time). */
   final Map<String, Map.Entry<String, Long>> open = new ConcurrentHashMap<>();
   final Set<String> released = ConcurrentHashMap.newKeySet();
   final AtomicInteger handedOut = new AtomicInteger();
 
-  HistoryStore(int maxNodesPerCall, boolean unsupported) {
+  public HistoryStore(int maxNodesPerCall, boolean unsupported) {
     this.maxNodesPerCall = maxNodesPerCall;
     this.unsupported = unsupported;
   }
 
   /** Adds one Good value of {@code node} with this source time. */
-  HistoryStore add(String node, Instant sourceTime, double value) {
+  public HistoryStore add(String node, Instant sourceTime, double value) {
     long micros = sourceTime.getEpochSecond() * 1_000_000L + sourceTime.getNano() / 1000;
     series.computeIfAbsent(node, k -> new ConcurrentSkipListMap<>())
         .put(micros, new DataValue(new Variant(value), StatusCode.GOOD, new DateTime(sourceTime), new DateTime(sourceTime)));

@@ -91,7 +91,7 @@ public final class TestOpcUaServer implements AutoCloseable {
   }
 
   /** With {@code history}: its nodes are historizing and HistoryRead (raw) answers from it. */
-  TestOpcUaServer(Options options, Map<String, Object> initial, HistoryStore history) throws Exception {
+  public TestOpcUaServer(Options options, Map<String, Object> initial, HistoryStore history) throws Exception {
     this.port = freePort();
     this.options = options;
     this.initial = new LinkedHashMap<>(initial);
