@@ -138,9 +138,9 @@ final class Metrics {
   /** An OPC UA history backfill's progress: channels pending, samples stored, the source time every pending channel reached. */
   private void registerBackfill(String id) {
     Tags tags = Tags.of("instrument", id);
-    gauge("ferry.backfill.pending", "channels", "Channels whose history is still to read (OPC UA backfill)", tags,
+    gauge("ferry.backfill.pending", null, "Channels whose history is still to read (OPC UA backfill)", tags,
         x -> driverValue(x, id, "backfillPending").orElse(0L));
-    counter("ferry.backfill.samples", "samples", "Samples read from the device's history and stored", tags,
+    counter("ferry.backfill.samples", "Samples read from the device's history and stored", tags,
         x -> driverValue(x, id, "backfilled").orElse(0L));
     gauge("ferry.backfill.reached", "seconds", "Source time (Unix seconds) up to which every pending channel is filled; NaN when none is pending",
         tags, x -> driverValue(x, id, "backfillPending").orElse(0L) == 0 ? Double.NaN
