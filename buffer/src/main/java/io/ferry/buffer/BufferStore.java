@@ -213,6 +213,14 @@ final class BufferStore implements AutoCloseable {
 
   /** Stores one batch in one transaction (budget shedding first). Throws when nothing was stored. */
   void append(List<Sample> samples) throws SQLException {
+    append(samples, List.of());
+  }
+
+  /**
+   * As {@link #append(List)}; {@code history} (also part of {@code samples}) came from the device's
+   * history: their newest source time per channel is kept apart (where a backfill resumes).
+   */
+  void append(List<Sample> samples, List<Sample> history) throws SQLException {
     // One routing lookup per sample; unconfigured channels still get a dictionary id (for the
     // unrouted drop counter), registered before the batch transaction.
     ChannelRoute[] routes = new ChannelRoute[samples.size()];
@@ -304,6 +312,12 @@ final class BufferStore implements AutoCloseable {
       if (anyIncr) {
         increments.write();
       }
+      for (Sample h : history) {
+        ChannelRoute r = routing.get(h.channel());
+        if (r != null) {
+          sourceTimes.addHistory(r.chId(), h.timeMicros());
+        }
+      }
       for (ChannelRoute r : routing.channels().values()) {
         if (newest[r.ordinal()] != 0) {
           sourceTimes.add(r.chId(), newest[r.ordinal()]);
@@ -333,8 +347,8 @@ final class BufferStore implements AutoCloseable {
   }
 
   /** The newest source time ever stored of each channel of {@code instrument}, also of rows since deleted. */
-  Map<ChannelId, Long> newestSourceTimes(String instrument) throws SQLException {
-    return sourceTimes.newest(instrument);
+  Map<ChannelId, Long> newestSourceTimes(String instrument, boolean history) throws SQLException {
+    return sourceTimes.newest(instrument, history);
   }
 
   /** The earliest close time of the intervals appended since the last call (MAX_VALUE: none). */

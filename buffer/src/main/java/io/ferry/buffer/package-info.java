@@ -23,8 +23,10 @@
  * incr(id PK, ch, bucket, width, v, sealed, pending)
  *   UNIQUE(ch, bucket) WHERE sealed = 0  one growing row per bucket (upsert v = v + excluded.v)
  * counter_state(ch PK, value, t)         last read of each cumulative counter
- * source_time(ch PK, t)                  newest source time ever stored per channel, kept after its
- *                                        rows are deleted (where a history backfill starts); migration 3
+ * source_time(ch PK, t, h)               newest source time ever stored per channel (t) and of the
+ *                                        samples appended as history (h, NULL: none), kept after the
+ *                                        rows are deleted: where a history backfill starts and resumes;
+ *                                        migration 3
  * dropped(ch, reason PK, n)              every record not delivered, per channel and reason
  * kv(uplink, key PK, value)              uplinkState()
  * </pre>
@@ -46,7 +48,7 @@
  *   Increments        counter/event deltas into incr and counter_state; scan and seal of ended buckets
  *   Shedding          byte budget (inside the append transaction) and maxAge (chunked transactions)
  *   UplinkState       the kv table
- *   SourceTimes       source_time: the batch's newest time per channel, upserted with max()
+ *   SourceTimes       source_time: the batch's newest time (and history time) per channel, upserted with max()
  *   StoreTx           in-memory changes of one transaction, applied only after it committed
  * BufferInspector     read-only view for tools: stats, export, integrity (never the writer connection)
  * Databases, Schema   opening, quarantine, pragmas, migrations

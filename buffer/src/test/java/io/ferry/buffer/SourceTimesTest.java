@@ -49,6 +49,30 @@ class SourceTimesTest {
   }
 
   @Test
+  void historyAppendsKeepTheirOwnNewestTimeInTheSameTransaction() throws Exception {
+    Path file = dir.resolve("buffer.db");
+    try (SqliteBuffer b = SqliteBuffer.open(BufferOptions.defaults(file), specs, clock)) {
+      b.append(List.of(Sample.of(A, T0 + 100, 1))).get(); // live: after the gap
+      assertThat(b.historySourceTimes("press")).isEmpty();
+      // live and history in flight together end up in one transaction: only the history ones count for h
+      var live = b.append(List.of(Sample.of(B, T0 + 200, 2)));
+      var history = b.appendHistory(List.of(Sample.of(A, T0 + 10, 3), Sample.of(A, T0 + 20, 4), Sample.of(B, T0 + 5, 5)));
+      live.get();
+      history.get();
+      assertThat(b.historySourceTimes("press")).isEqualTo(Map.of(A, T0 + 20, B, T0 + 5));
+      assertThat(b.newestSourceTimes("press")).isEqualTo(Map.of(A, T0 + 100, B, T0 + 200));
+      b.appendHistory(List.of(Sample.of(A, T0 + 15, 6))).get();
+      assertThat(b.historySourceTimes("press")).as("never back").containsEntry(A, T0 + 20);
+      Lease l = b.lease("cloud", LeaseRequest.of(100));
+      assertThat(l.samples()).hasSize(6);
+      l.ack();
+    }
+    try (SqliteBuffer b = SqliteBuffer.open(BufferOptions.defaults(file), specs, clock)) {
+      assertThat(b.historySourceTimes("press")).as("after upload, delete and restart").isEqualTo(Map.of(A, T0 + 20, B, T0 + 5));
+    }
+  }
+
+  @Test
   void aVersionTwoFileOpensWithNoTimesAndKeepsItsRows() throws Exception {
     Path file = dir.resolve("v2.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);

@@ -89,6 +89,7 @@ final class Backfiller implements AutoCloseable {
 
   private final OpcUaPlan plan;
   private final DriverContext context;
+  private final BackfillJournal journal;
   private final String id;
   private final ExecutorService thread;
   private final AtomicLong generation = new AtomicLong();
@@ -99,9 +100,16 @@ final class Backfiller implements AutoCloseable {
   private volatile boolean closed;
   private volatile int pending;
 
-  Backfiller(OpcUaPlan plan, DriverContext context) {
+  /**
+   * @param journal where the windows of each session are written before its live values are stored
+   * @param left what earlier runs of the process did not read (from the journal), per node oldest first
+   */
+  Backfiller(OpcUaPlan plan, DriverContext context, BackfillJournal journal, Map<NodePlan, List<HistoryWindow>> left) {
     this.plan = plan;
     this.context = context;
+    this.journal = journal;
+    left.forEach((n, ws) -> remaining.put(n, new ArrayDeque<>(ws)));
+    this.pending = remaining.size();
     this.id = plan.instrument().id();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-backfill-" + id);
@@ -118,6 +126,15 @@ final class Backfiller implements AutoCloseable {
     long run;
     CompletableFuture<Void> stop = new CompletableFuture<>();
     synchronized (this) {
+      // Durable before the poll's live values go to the buffer: a crash from now on still knows the gap.
+      List<BackfillJournal.Entry> entries = new ArrayList<>();
+      fresh.forEach((n, w) -> entries.add(new BackfillJournal.Entry(n.channel().channel(), w)));
+      try {
+        journal.append(entries);
+      } catch (java.io.IOException e) {
+        LOG.warn("{}: cannot write {} ({}); a restart before this backfill ends will not read the rest of the gap", id,
+            BackfillJournal.FILE, e.getMessage());
+      }
       run = generation.incrementAndGet();
       stopSignal.complete(null);
       stopSignal = stop;
@@ -182,17 +199,34 @@ final class Backfiller implements AutoCloseable {
       }
       if (!stopped(run) && remaining.isEmpty()) {
         LOG.info("{}: backfill complete", id);
+        forget(run);
       }
     } catch (Unsupported e) {
       LOG.info("{}: the server does not read history ({}); no backfill, live data goes on", id, e.getMessage());
       remaining.clear();
       gauges();
+      forget(run);
     } catch (UaException e) {
       if (!stopped(run)) {
         LOG.warn("{}: backfill paused until the next connection: {}", id, MiloConnector.reason(e));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Nothing is left to read: empties the journal, unless a new session already wrote its windows. */
+  private void forget(long run) {
+    synchronized (this) {
+      if (generation.get() != run) {
+        return;
+      }
+      try {
+        journal.rewrite(List.of());
+      } catch (java.io.IOException e) {
+        LOG.debug("{}: cannot empty {} ({}); a restart reads what it names again, after what is stored", id,
+            BackfillJournal.FILE, e.getMessage());
+      }
     }
   }
 

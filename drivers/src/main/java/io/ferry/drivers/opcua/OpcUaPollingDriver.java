@@ -80,16 +80,52 @@ final class OpcUaPollingDriver implements PollingDriver {
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = plan.connection().backoff();
-    this.backfiller = plan.backfill().enabled() ? new Backfiller(plan, context) : null;
-    if (backfiller != null) {
-      // Read before this driver delivered anything: the window of the first session starts after it.
-      held.putAll(context.held().newest(plan.instrument().id()));
-    }
+    this.backfiller = plan.backfill().enabled() ? openBackfill(plan, context) : null;
     this.connectThread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-connect-" + plan.instrument().id());
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * Reads what the buffer holds before this driver delivered anything (the first session's windows
+   * start after it) and what a run before a restart left of its windows (the journal, after what
+   * the buffer stored from history).
+   */
+  private Backfiller openBackfill(OpcUaPlan plan, DriverContext context) {
+    String id = plan.instrument().id();
+    held.putAll(context.held().newest(id));
+    if (plan.skipUnchanged()) {
+      // A value stored before a restart, polled again with the same source time, is not a new sample.
+      for (NodePlan n : plan.nodes()) {
+        Long t = held.get(n.channel());
+        if (t != null) {
+          lastSourceTime.put(n, t);
+        }
+      }
+    }
+    BackfillJournal journal = new BackfillJournal(context.stateDir());
+    Map<NodePlan, List<HistoryWindow>> left = new java.util.LinkedHashMap<>();
+    try {
+      long floor = MicroTime.now(context.clock()) - plan.backfill().maxAge().toNanos() / 1000;
+      Map<String, List<HistoryWindow>> byChannel = BackfillJournal.left(journal.load(), context.held().backfilled(id), id, floor);
+      List<BackfillJournal.Entry> kept = new ArrayList<>();
+      for (NodePlan n : plan.nodes()) {
+        List<HistoryWindow> ws = byChannel.get(n.channel().channel());
+        if (ws != null) {
+          left.put(n, ws);
+          ws.forEach(w -> kept.add(new BackfillJournal.Entry(n.channel().channel(), w)));
+        }
+      }
+      journal.rewrite(kept);
+      if (!left.isEmpty()) {
+        LOG.info("{}: resuming the backfill of {} channel(s) interrupted by the last stop", id, left.size());
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("{}: cannot read {} ({}); a backfill interrupted by the last stop is not resumed", id, BackfillJournal.FILE, e.getMessage());
+    }
+    return new Backfiller(plan, context, journal, left);
   }
 
   @Override

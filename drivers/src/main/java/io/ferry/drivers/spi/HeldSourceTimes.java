@@ -15,4 +15,13 @@ public interface HeldSourceTimes {
 
   /** The newest stored source time of each channel of {@code instrument}; channels never stored are absent. */
   Map<ChannelId, Long> newest(String instrument);
+
+  /**
+   * The newest source time stored from history (through {@link DriverContext#history}) of each
+   * channel of {@code instrument}, committed with those samples: where a backfill interrupted by a
+   * crash resumes. Channels without are absent.
+   */
+  default Map<ChannelId, Long> backfilled(String instrument) {
+    return Map.of();
+  }
 }

@@ -10,6 +10,7 @@ import io.ferry.core.Ticker;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.HeldSourceTimes;
 import io.ferry.drivers.spi.SampleSink;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,6 +169,94 @@ class OpcUaBackfillTest {
     assertThat(h.released).hasSize(3);
     assertThat(handed).hasSize(1);
     assertThat(handed.get(0)).hasSize(30);
+  }
+
+  /**
+   * A stand-in for the buffer across a crash: what was committed (live and history), and the two
+   * source times the agent answers from it. A batch not committed when the process died is lost.
+   */
+  static final class DurableStore {
+    final List<Sample> committed = new CopyOnWriteArrayList<>();
+    final List<Sample> history = new CopyOnWriteArrayList<>();
+
+    HeldSourceTimes held() {
+      return new HeldSourceTimes() {
+        @Override
+        public Map<ChannelId, Long> newest(String instrument) {
+          return max(committed);
+        }
+
+        @Override
+        public Map<ChannelId, Long> backfilled(String instrument) {
+          return max(history);
+        }
+      };
+    }
+
+    static Map<ChannelId, Long> max(List<Sample> samples) {
+      Map<ChannelId, Long> out = new LinkedHashMap<>();
+      samples.forEach(s -> out.merge(s.channel(), s.timeMicros(), Math::max));
+      return out;
+    }
+
+    /** Commits the first {@code batches} history batches, then takes the next one and never commits it (the crash). */
+    SampleSink historyUntil(int batches) {
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      return batch -> {
+        if (n.incrementAndGet() > batches) {
+          return new CompletableFuture<>();
+        }
+        committed.addAll(batch);
+        history.addAll(batch);
+        return CompletableFuture.completedFuture(null);
+      };
+    }
+  }
+
+  OpcUaPollingDriver open(String backfill, HeldSourceTimes held, SampleSink sink, InstantSource clock) {
+    StringBuilder yaml = new StringBuilder("id: press1\ndriver: opcua\npoll: 1s\nbackfill: " + backfill + "\nconnection:\n  endpoint: "
+        + server.endpoint() + "\nchannels:\n");
+    for (String n : List.of("A", "B", "C", "Flat")) {
+      yaml.append("  - {name: ").append(n).append(", node: \"").append(TestOpcUaServer.node(n)).append("\"}\n");
+    }
+    OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml.toString(), Map.of());
+    DriverContext context = new DriverContext(clock, state, metrics, Ticker.system(), new SplittableRandom(1)).withHistory(held, sink);
+    return Connecting.awaitConnected((OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, context));
+  }
+
+  @Test
+  void aRestartInTheMiddleResumesAfterWhatWasCommittedWithoutDuplicates() throws Exception {
+    HistoryStore h = history(0, false);
+    startServer(h);
+    DurableStore store = new DurableStore();
+    for (String n : List.of("A", "B", "C", "Flat")) {
+      store.committed.add(Sample.of(ChannelId.of("press1", n), micros(STOPPED), 300)); // the run before the gap
+    }
+    OpcUaPollingDriver first = open("{enabled: true, valuesPerCall: 50}", store.held(), store.historyUntil(2), CLOCK);
+    try {
+      store.committed.addAll(first.poll()); // the live values, committed before the backfill gets far
+      await().atMost(Connecting.LIMIT).until(() -> store.history.size() == 2 * 150);
+    } finally {
+      first.close(); // the process dies: the third batch was handed over but never committed
+    }
+    assertThat(Files.exists(state.resolve(BackfillJournal.FILE))).as("the gap is still written down").isTrue();
+
+    CollectingSink second = new CollectingSink();
+    SampleSink both = batch -> {
+      store.committed.addAll(batch);
+      store.history.addAll(batch);
+      return second.accept(batch);
+    };
+    try (OpcUaPollingDriver driver = open("{enabled: true, valuesPerCall: 50}", store.held(), both, CLOCK)) {
+      assertThat(driver.poll()).as("the live values were stored before the crash: not stored again").isEmpty();
+      await().atMost(Connecting.LIMIT).until(() -> driver.backfillPending() == 0 && store.history.size() == 3 * 599);
+    }
+    for (String n : HISTORIZING) {
+      assertThat(store.history.stream().filter(s -> s.channel().channel().equals(n)).map(Sample::timeMicros).toList())
+          .as("channel %s: the gap once, in order, across the restart", n)
+          .containsExactlyElementsOf(h.times(n, STOPPED.plusNanos(1000), LIVE));
+    }
+    assertThat(Files.exists(state.resolve(BackfillJournal.FILE))).as("nothing left to read").isFalse();
   }
 
   @Test

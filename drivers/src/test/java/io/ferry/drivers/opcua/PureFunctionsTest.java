@@ -62,6 +62,30 @@ class PureFunctionsTest {
     assertThat(w.end().getUtcTime() - w.start().getUtcTime()).as("100 ns ticks").isEqualTo(1000);
   }
 
+  @Test
+  void theJournalLeavesWhatHistoryStoredAndWhatIsOlderThanMaxAge() {
+    List<BackfillJournal.Entry> written = List.of(
+        new BackfillJournal.Entry("a", new HistoryWindow(100, 200)),
+        new BackfillJournal.Entry("a", new HistoryWindow(300, 400)),
+        new BackfillJournal.Entry("b", new HistoryWindow(100, 200)),
+        new BackfillJournal.Entry("c", new HistoryWindow(10, 60)),
+        new BackfillJournal.Entry("d", new HistoryWindow(100, 200)));
+    java.util.Map<io.ferry.core.ChannelId, Long> stored = java.util.Map.of(
+        io.ferry.core.ChannelId.of("p", "a"), 320L,   // the first window done, the second half read
+        io.ferry.core.ChannelId.of("p", "b"), 199L,   // done
+        io.ferry.core.ChannelId.of("q", "d"), 150L);  // another instrument's channel: not this one's
+    assertThat(BackfillJournal.left(written, stored, "p", 50)).isEqualTo(java.util.Map.of(
+        "a", List.of(new HistoryWindow(321, 400)),
+        "c", List.of(new HistoryWindow(50, 60)),      // maxAge cuts the start
+        "d", List.of(new HistoryWindow(100, 200))));
+    assertThat(BackfillJournal.left(written, stored, "p", 500)).isEmpty();
+    assertThat(BackfillJournal.parse("a 1 2")).contains(new BackfillJournal.Entry("a", new HistoryWindow(1, 2)));
+    assertThat(BackfillJournal.parse("a 2 2")).isEmpty();
+    assertThat(BackfillJournal.parse("a 1")).isEmpty();
+    assertThat(BackfillJournal.parse("a x 2")).isEmpty();
+    assertThat(BackfillJournal.line(new BackfillJournal.Entry("a", new HistoryWindow(1, 2)))).isEqualTo("a 1 2\n");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
       "0x00000000, DATA", "0x00A60000, DATA", "0x00A50000, DATA", "0x809B0000, DATA", "0x40000000, DATA",
