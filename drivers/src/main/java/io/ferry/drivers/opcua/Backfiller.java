@@ -97,6 +97,8 @@ final class Backfiller implements AutoCloseable {
   private volatile CompletableFuture<Void> stopSignal = new CompletableFuture<>();
   /** Per node, what is still to read, oldest first. Backfill thread only. */
   private final Map<NodePlan, Deque<HistoryWindow>> remaining = new LinkedHashMap<>();
+  /** Per node of the window being read, the newest source time handed to the buffer. Backfill thread only. */
+  private final Map<NodePlan, Long> inProgress = new HashMap<>();
   private volatile boolean closed;
   private volatile int pending;
 
@@ -277,6 +279,22 @@ final class Backfiller implements AutoCloseable {
         Unsigned.uint(plan.backfill().valuesPerCall()), false);
     Map<NodePlan, ByteString> points = new LinkedHashMap<>();
     List<NodePlan> active = new ArrayList<>(chunk);
+    // While the window is read, each node's queue keeps it whole at its head and the newest time
+    // handed to the buffer is in inProgress; whatever ends the read (the end, a stop, a failure),
+    // the head is then replaced by what is left of it.
+    inProgress.clear();
+    try {
+      return readWindow(run, stop, client, ids, window, details, points, active);
+    } finally {
+      inProgress.forEach((n, t) -> progressed(n, window, t));
+      inProgress.clear();
+      gauges();
+    }
+  }
+
+  private boolean readWindow(long run, CompletableFuture<Void> stop, OpcUaClient client, Map<NodePlan, NodeId> ids, HistoryWindow window,
+      ReadRawModifiedDetails details, Map<NodePlan, ByteString> points, List<NodePlan> active)
+      throws UaException, InterruptedException, Unsupported {
     while (!active.isEmpty()) {
       if (stopped(run)) {
         release(client, details, ids, points);
@@ -302,7 +320,6 @@ final class Backfiller implements AutoCloseable {
       }
       long arrival = MicroTime.now(context.clock());
       List<Sample> batch = new ArrayList<>();
-      Map<NodePlan, Long> reached = new HashMap<>();
       List<NodePlan> next = new ArrayList<>();
       for (int i = 0; i < results.length; i++) {
         NodePlan n = active.get(i);
@@ -318,13 +335,16 @@ final class Backfiller implements AutoCloseable {
                 statusName(status));
             points.remove(n);
             remaining.remove(n);
+            inProgress.remove(n);
           }
           case DATA -> {
             for (DataValue dv : values(client, r)) {
               if (SampleMapper.map(n.channel(), dv, TimestampSource.SOURCE, arrival) instanceof Reading.Value v
                   && window.contains(v.sample().timeMicros())) {
                 batch.add(v.sample());
-                reached.merge(n, v.sample().timeMicros(), Math::max);
+                // counts from the hand-over below: the buffer stores the batch (or counts it refused)
+                // even if this run stops before it is durable, so it must not be read again
+                inProgress.merge(n, v.sample().timeMicros(), Math::max);
               }
             }
             ByteString cp = r.getContinuationPoint();
@@ -333,18 +353,12 @@ final class Backfiller implements AutoCloseable {
               next.add(n);
             } else {
               points.remove(n);
+              inProgress.remove(n);
               finished(n);
             }
           }
         }
       }
-      // Progress counts from the hand-over: the buffer stores the batch (or counts it refused) even
-      // if this run stops before it is durable, so the next session must not read it again.
-      reached.forEach((n, t) -> {
-        if (next.contains(n)) {
-          progressed(n, window, t);
-        }
-      });
       gauges();
       active = next;
       if (!deliver(batch, stop)) {
@@ -389,12 +403,15 @@ final class Backfiller implements AutoCloseable {
     return true;
   }
 
-  /** The node's current window (the head of its queue while it is read) now starts after {@code reachedMicros}. */
+  /** The node's window (the head of its queue, read in part) now starts after {@code reachedMicros}. */
   private void progressed(NodePlan n, HistoryWindow window, long reachedMicros) {
     Deque<HistoryWindow> q = remaining.get(n);
-    if (q != null && !q.isEmpty()) {
+    if (q != null && window.equals(q.peekFirst())) {
       q.pollFirst();
       window.after(reachedMicros).ifPresent(q::addFirst);
+      if (q.isEmpty()) {
+        remaining.remove(n);
+      }
     }
   }
 
@@ -413,8 +430,8 @@ final class Backfiller implements AutoCloseable {
   private void gauges() {
     pending = remaining.size();
     context.metrics().gauge("backfillPending", pending);
-    Optional<Long> reached = remaining.values().stream().filter(q -> !q.isEmpty()).map(q -> q.peekFirst().fromMicros() - 1)
-        .min(Long::compare);
+    Optional<Long> reached = remaining.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+        .map(e -> inProgress.getOrDefault(e.getKey(), e.getValue().peekFirst().fromMicros() - 1)).min(Long::compare);
     reached.ifPresent(t -> context.metrics().gauge("backfillReachedMicros", t));
   }
 

@@ -99,14 +99,20 @@ final class HistoryServiceSet extends DefaultAttributeServiceSet {
         : raw.getNumValuesPerNode().intValue();
     List<DataValue> values = new ArrayList<>();
     ByteString next = ByteString.NULL_VALUE;
+    long last = from;
     for (Map.Entry<Long, DataValue> e : series.subMap(from, true, end, false).entrySet()) {
       if (values.size() == max) {
-        String point = "cp-" + store.handedOut.incrementAndGet();
-        store.open.put(point, Map.entry(node, e.getKey()));
-        next = ByteString.of(point.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         break;
       }
       values.add(e.getValue());
+      last = e.getKey();
+    }
+    if (values.size() == max) {
+      // A full page gets a continuation point even when nothing follows (Part 11 allows it; the
+      // next answer is then empty), as some servers do.
+      String point = "cp-" + store.handedOut.incrementAndGet();
+      store.open.put(point, Map.entry(node, last + 1));
+      next = ByteString.of(point.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
     ExtensionObject data = ExtensionObject.encode(encoding, new HistoryData(values.toArray(DataValue[]::new)));
     return new HistoryReadResult(StatusCode.GOOD, next, data);
