@@ -1,6 +1,5 @@
 package io.ferry.drivers.opcua;
 
-import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.drivers.spi.DriverContext;
@@ -18,10 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
@@ -29,14 +26,9 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.types.structured.HistoryData;
-import org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadValueId;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadRawModifiedDetails;
-import org.eclipse.milo.opcua.stack.core.types.structured.ReadResponse;
-import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * answer's samples go to the history sink and the next call waits until they are durable, so the
  * buffer's newest source time is never behind what was read. A new session or {@link #close()}
  * stops the run between two calls and releases its continuation points; what was left of each
- * window is read in the next session (within this process: see the README for restarts).
+ * window is read in the next session, and after a restart from the {@link BackfillJournal}. The
+ * calls themselves are in {@link HistoryCalls}, what a status means in {@link HistoryAnswer}.
  *
  * <p>Nodes that keep no history (neither {@code Historizing} nor the HistoryRead access bit) and a
  * server answering {@code Bad_HistoryOperationUnsupported} are reported in one line per instrument
@@ -56,37 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Backfiller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Backfiller.class);
-  /** Nodes per HistoryRead when the server states no MaxNodesPerHistoryReadData. */
-  static final int DEFAULT_NODES_PER_CALL = 100;
-  private static final int ACCESS_HISTORY_READ = 0x04;
-
-  /** What one node's HistoryRead result means for the backfill. */
-  enum Answer {
-    /** Values (possibly none) and maybe a continuation point. */
-    DATA,
-    /** The server does not read history (at all or of this kind): stop the instrument's backfill. */
-    UNSUPPORTED,
-    /** This node cannot be read (no history, no access, unknown): report it and go on with the others. */
-    NODE_FAILED
-  }
-
-  static String statusName(StatusCode status) {
-    return StatusCodes.lookup(status.getValue()).map(s -> s[0]).orElse(status.toString());
-  }
-
-  /** Classifies a HistoryRead status. Pure. */
-  static Answer classify(StatusCode status) {
-    long code = status.getValue() & 0xFFFF0000L;
-    if (code == StatusCodes.Bad_HistoryOperationUnsupported || code == StatusCodes.Bad_HistoryOperationInvalid
-        || code == StatusCodes.Bad_ServiceUnsupported) {
-      return Answer.UNSUPPORTED;
-    }
-    if (code == StatusCodes.Bad_NoData) {
-      return Answer.DATA; // nothing in the window: some servers say it with a Bad status
-    }
-    return status.isBad() ? Answer.NODE_FAILED : Answer.DATA;
-  }
-
   private final OpcUaPlan plan;
   private final DriverContext context;
   private final BackfillJournal journal;
@@ -169,8 +131,9 @@ final class Backfiller implements AutoCloseable {
     if (nodes.isEmpty()) {
       return;
     }
+    HistoryCalls calls = new HistoryCalls(client, plan.connection().requestTimeout());
     try {
-      List<NodePlan> historizing = historizing(client, ids, nodes, readChunk);
+      List<NodePlan> historizing = historizing(calls, ids, nodes, readChunk);
       if (historizing.size() < nodes.size()) {
         List<String> without = nodes.stream().filter(n -> !historizing.contains(n)).map(n -> n.channel().channel()).toList();
         LOG.info("{}: backfill skips {} channel(s) whose nodes keep no history (neither Historizing nor HistoryRead access): {}",
@@ -178,7 +141,7 @@ final class Backfiller implements AutoCloseable {
         nodes.stream().filter(n -> !historizing.contains(n)).forEach(remaining::remove);
         gauges();
       }
-      int perCall = nodesPerCall(client);
+      int perCall = nodesPerCall(calls);
       // One call has one start and end time: nodes are read together when their windows are equal.
       while (!stopped(run)) {
         Map<HistoryWindow, List<NodePlan>> groups = new LinkedHashMap<>();
@@ -193,7 +156,7 @@ final class Backfiller implements AutoCloseable {
         }
         for (Map.Entry<HistoryWindow, List<NodePlan>> g : groups.entrySet()) {
           for (List<NodePlan> chunk : Chunks.of(g.getValue(), perCall)) {
-            if (stopped(run) || !readWindow(run, stop, client, ids, g.getKey(), chunk)) {
+            if (stopped(run) || !readWindow(run, stop, calls, ids, g.getKey(), chunk)) {
               return;
             }
           }
@@ -232,48 +195,36 @@ final class Backfiller implements AutoCloseable {
     }
   }
 
-  /** The nodes that keep history: attribute Historizing, or HistoryRead in AccessLevel. */
-  private List<NodePlan> historizing(OpcUaClient client, Map<NodePlan, NodeId> ids, List<NodePlan> nodes, int readChunk)
+  /** The nodes that keep history (attribute Historizing, or HistoryRead in AccessLevel). */
+  private static List<NodePlan> historizing(HistoryCalls calls, Map<NodePlan, NodeId> ids, List<NodePlan> nodes, int readChunk)
       throws UaException, InterruptedException {
-    List<ReadValueId> reads = new ArrayList<>();
-    for (NodePlan n : nodes) {
-      reads.add(new ReadValueId(ids.get(n), AttributeId.Historizing.uid(), null, null));
-      reads.add(new ReadValueId(ids.get(n), AttributeId.AccessLevel.uid(), null, null));
-    }
-    List<DataValue> values = new ArrayList<>();
-    for (List<ReadValueId> chunk : Chunks.of(reads, Math.max(2, readChunk))) {
-      ReadResponse r = await(client.readAsync(0.0, TimestampsToReturn.Neither, chunk), "Read");
-      values.addAll(List.of(r.getResults()));
-    }
+    boolean[] keeps = calls.historizing(nodes.stream().map(ids::get).toList(), readChunk);
     List<NodePlan> out = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      Object historizing = values.get(2 * i).getValue().getValue();
-      Object access = values.get(2 * i + 1).getValue().getValue();
-      boolean h = Boolean.TRUE.equals(historizing)
-          || access instanceof Number a && (a.intValue() & ACCESS_HISTORY_READ) != 0;
-      if (h) {
+    for (int i = 0; i < keeps.length; i++) {
+      if (keeps[i]) {
         out.add(nodes.get(i));
       }
     }
     return out;
   }
 
-  private int nodesPerCall(OpcUaClient client) {
+  private int nodesPerCall(HistoryCalls calls) {
     long limit = 0;
     try {
-      limit = client.readOperationLimits().maxNodesPerHistoryReadData().map(u -> u.longValue()).orElse(0L);
+      limit = calls.maxNodesPerCall();
     } catch (UaException e) {
       LOG.debug("{}: cannot read MaxNodesPerHistoryReadData ({}); reading {} nodes per call", id, MiloConnector.reason(e),
-          DEFAULT_NODES_PER_CALL);
+          HistoryCalls.DEFAULT_NODES_PER_CALL);
     }
-    return Chunks.readSize(0, limit, DEFAULT_NODES_PER_CALL);
+    return Chunks.readSize(0, limit, HistoryCalls.DEFAULT_NODES_PER_CALL);
   }
 
   /**
    * Reads one window of up to a call's worth of nodes to its end (continuation points followed),
    * storing each answer before asking for the next. False when the run was stopped.
    */
-  private boolean readWindow(long run, CompletableFuture<Void> stop, OpcUaClient client, Map<NodePlan, NodeId> ids, HistoryWindow window, List<NodePlan> chunk)
+  private boolean readWindow(long run, CompletableFuture<Void> stop, HistoryCalls calls, Map<NodePlan, NodeId> ids, HistoryWindow window,
+      List<NodePlan> chunk)
       throws UaException, InterruptedException, Unsupported {
     ReadRawModifiedDetails details = new ReadRawModifiedDetails(false, window.start(), window.end(),
         Unsigned.uint(plan.backfill().valuesPerCall()), false);
@@ -284,7 +235,7 @@ final class Backfiller implements AutoCloseable {
     // the head is then replaced by what is left of it.
     inProgress.clear();
     try {
-      return readWindow(run, stop, client, ids, window, details, points, active);
+      return readWindow(run, stop, calls, ids, window, details, points, active);
     } finally {
       inProgress.forEach((n, t) -> progressed(n, window, t));
       inProgress.clear();
@@ -292,31 +243,26 @@ final class Backfiller implements AutoCloseable {
     }
   }
 
-  private boolean readWindow(long run, CompletableFuture<Void> stop, OpcUaClient client, Map<NodePlan, NodeId> ids, HistoryWindow window,
+  private boolean readWindow(long run, CompletableFuture<Void> stop, HistoryCalls calls, Map<NodePlan, NodeId> ids, HistoryWindow window,
       ReadRawModifiedDetails details, Map<NodePlan, ByteString> points, List<NodePlan> active)
       throws UaException, InterruptedException, Unsupported {
     while (!active.isEmpty()) {
       if (stopped(run)) {
-        release(client, details, ids, points);
+        release(calls, details, ids, points);
         return false;
       }
       List<HistoryReadValueId> request = new ArrayList<>(active.size());
       for (NodePlan n : active) {
         request.add(new HistoryReadValueId(ids.get(n), null, null, points.getOrDefault(n, ByteString.NULL_VALUE)));
       }
-      HistoryReadResponse response;
+      HistoryReadResult[] results;
       try {
-        response = await(client.historyReadAsync(details, TimestampsToReturn.Both, false, request), "HistoryRead");
+        results = calls.read(details, request);
       } catch (UaException e) {
-        if (classify(e.getStatusCode()) == Answer.UNSUPPORTED) {
-          throw new Unsupported(statusName(e.getStatusCode())); // refused as a service, not per node
+        if (HistoryAnswer.of(e.getStatusCode()) == HistoryAnswer.UNSUPPORTED) {
+          throw new Unsupported(HistoryAnswer.name(e.getStatusCode())); // refused as a service, not per node
         }
         throw e;
-      }
-      HistoryReadResult[] results = response.getResults();
-      if (results == null || results.length != active.size()) {
-        throw new UaException(StatusCodes.Bad_UnexpectedError, "the server answered " + (results == null ? 0 : results.length)
-            + " history results for " + active.size() + " nodes");
       }
       long arrival = MicroTime.now(context.clock());
       List<Sample> batch = new ArrayList<>();
@@ -325,20 +271,20 @@ final class Backfiller implements AutoCloseable {
         NodePlan n = active.get(i);
         HistoryReadResult r = results[i];
         StatusCode status = r.getStatusCode() == null ? StatusCode.GOOD : r.getStatusCode();
-        switch (classify(status)) {
+        switch (HistoryAnswer.of(status)) {
           case UNSUPPORTED -> {
-            release(client, details, ids, points);
-            throw new Unsupported(statusName(status));
+            release(calls, details, ids, points);
+            throw new Unsupported(HistoryAnswer.name(status));
           }
           case NODE_FAILED -> {
             LOG.warn("{}: backfill of channel {} (node {}) stopped: the server answered {}", id, n.channel().channel(), n.node(),
-                statusName(status));
+                HistoryAnswer.name(status));
             points.remove(n);
             remaining.remove(n);
             inProgress.remove(n);
           }
           case DATA -> {
-            for (DataValue dv : values(client, r)) {
+            for (DataValue dv : calls.values(r)) {
               if (SampleMapper.map(n.channel(), dv, TimestampSource.SOURCE, arrival) instanceof Reading.Value v
                   && window.contains(v.sample().timeMicros())) {
                 batch.add(v.sample());
@@ -362,22 +308,11 @@ final class Backfiller implements AutoCloseable {
       gauges();
       active = next;
       if (!deliver(batch, stop)) {
-        release(client, details, ids, points);
+        release(calls, details, ids, points);
         return false;
       }
     }
     return true;
-  }
-
-  private static List<DataValue> values(OpcUaClient client, HistoryReadResult r) {
-    if (r.getHistoryData() == null || r.getHistoryData().isNull()) {
-      return List.of();
-    }
-    Object decoded = r.getHistoryData().decode(client.getStaticEncodingContext());
-    if (decoded instanceof HistoryData d && d.getDataValues() != null) {
-      return List.of(d.getDataValues());
-    }
-    return List.of();
   }
 
   /**
@@ -436,7 +371,7 @@ final class Backfiller implements AutoCloseable {
   }
 
   /** Tells the server to drop the continuation points it holds for this run (best effort). */
-  private void release(OpcUaClient client, ReadRawModifiedDetails details, Map<NodePlan, NodeId> ids, Map<NodePlan, ByteString> points) {
+  private void release(HistoryCalls calls, ReadRawModifiedDetails details, Map<NodePlan, NodeId> ids, Map<NodePlan, ByteString> points) {
     if (points.isEmpty()) {
       return;
     }
@@ -444,24 +379,11 @@ final class Backfiller implements AutoCloseable {
     points.forEach((n, cp) -> request.add(new HistoryReadValueId(ids.get(n), null, null, cp)));
     points.clear();
     try {
-      client.historyReadAsync(details, TimestampsToReturn.Both, true, request)
-          .get(plan.connection().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
+      calls.release(details, request);
+    } catch (UaException e) {
       LOG.debug("{}: releasing continuation points failed ({}); the server drops them with the session", id, MiloConnector.reason(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private <T> T await(CompletableFuture<T> call, String service) throws UaException, InterruptedException {
-    try {
-      return call.get(plan.connection().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof UaException ua ? ua : new UaException(StatusCodes.Bad_UnexpectedError, cause);
-    } catch (TimeoutException e) {
-      throw new UaException(StatusCodes.Bad_Timeout, "no answer to " + service + " within "
-          + plan.connection().requestTimeout().toMillis() + " ms");
     }
   }
 

@@ -91,9 +91,9 @@ class PureFunctionsTest {
       "0x00000000, DATA", "0x00A60000, DATA", "0x00A50000, DATA", "0x809B0000, DATA", "0x40000000, DATA",
       "0x80710000, UNSUPPORTED", "0x80720000, UNSUPPORTED", "0x800B0000, UNSUPPORTED",
       "0x80340000, NODE_FAILED", "0x804A0000, NODE_FAILED", "0x80000000, NODE_FAILED"})
-  void historyStatusesAreClassified(String hex, Backfiller.Answer expected) {
+  void historyStatusesAreClassified(String hex, HistoryAnswer expected) {
     long code = Long.parseLong(hex.substring(2), 16);
-    assertThat(Backfiller.classify(new org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode(code))).isEqualTo(expected);
+    assertThat(HistoryAnswer.of(new org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode(code))).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "after {0} failures wait {1} ms")
