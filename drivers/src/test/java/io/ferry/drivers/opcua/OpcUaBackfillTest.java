@@ -260,6 +260,63 @@ class OpcUaBackfillTest {
   }
 
   @Test
+  void aReconnectCarriesTheUnreadRestOverAndReadsTheNewGapAfterIt() throws Exception {
+    HistoryStore h = history(0, false);
+    startServer(h);
+    java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(LIVE.plusMillis(500));
+    InstantSource clock = now::get;
+    List<Sample> handed = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    SampleSink sink = batch -> {
+      handed.addAll(batch);
+      // the third answer's samples are handed over when the connection drops: the buffer is slow
+      return batches.incrementAndGet() == 3 ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+    };
+    StringBuilder yaml = new StringBuilder("id: press1\ndriver: opcua\npoll: 1s\nbackfill: {enabled: true, valuesPerCall: 50}\n"
+        + "connection:\n  endpoint: " + server.endpoint() + "\n  requestTimeout: 2s\n  backoffInitial: 200ms\n  backoffMax: 1s\nchannels:\n");
+    for (String n : List.of("A", "B", "C", "Flat")) {
+      yaml.append("  - {name: ").append(n).append(", node: \"").append(TestOpcUaServer.node(n)).append("\"}\n");
+    }
+    OpcUaPlan plan = Plans.valid(tmp.resolve("cfg"), yaml.toString(), Map.of());
+    HeldSourceTimes held = instrument -> Map.of(ChannelId.of("press1", "A"), micros(STOPPED), ChannelId.of("press1", "B"), micros(STOPPED),
+        ChannelId.of("press1", "C"), micros(STOPPED));
+    DriverContext context = new DriverContext(clock, state, metrics, Ticker.system(), new SplittableRandom(1)).withHistory(held, sink);
+    Instant live2 = LIVE.plusSeconds(120);
+    try (OpcUaPollingDriver driver = Connecting.awaitConnected((OpcUaPollingDriver) new OpcUaDriverFactory().open(plan, context))) {
+      assertThat(driver.poll()).hasSize(4);
+      await().atMost(Connecting.LIMIT).until(() -> batches.get() == 3);
+
+      server.stop(); // the network is cut for two minutes; the server's historian goes on
+      for (String n : HISTORIZING) {
+        for (int s = 901; s <= 1020; s++) {
+          h.add(n, T0.plusSeconds(s), s);
+        }
+      }
+      server.start();
+      DataValue current = new DataValue(new Variant(1020.0), StatusCode.GOOD, new DateTime(live2), new DateTime(live2));
+      for (String n : List.of("A", "B", "C", "Flat")) {
+        server.set(n, current);
+      }
+      now.set(live2.plusMillis(500));
+
+      await().atMost(Connecting.LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+        try {
+          return driver.poll().size() == 4; // the new session's first poll: the live values of live2
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      await().atMost(Connecting.LIMIT).until(() -> driver.backfillPending() == 0 && handed.size() == 3 * (599 + 119));
+    }
+    for (String n : HISTORIZING) {
+      List<Long> expected = new java.util.ArrayList<>(h.times(n, STOPPED.plusNanos(1000), LIVE));
+      expected.addAll(h.times(n, LIVE.plusNanos(1000), live2));
+      assertThat(handed.stream().filter(x -> x.channel().channel().equals(n)).map(Sample::timeMicros).toList())
+          .as("channel %s: the rest of the first gap, then the second, each value once", n).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
   void nothingIsReadWhenBackfillIsOff() throws Exception {
     HistoryStore h = history(0, false);
     startServer(h);
