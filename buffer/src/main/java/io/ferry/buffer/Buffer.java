@@ -31,6 +31,25 @@ public interface Buffer extends AutoCloseable {
    */
   Lease lease(String uplink, LeaseRequest request);
 
+  /**
+   * The newest source time (µs) ever stored of each channel of {@code instrument}, also of samples
+   * since uploaded and deleted; channels never stored are absent. Sees every append made before the
+   * call. Where a driver's history backfill starts.
+   */
+  java.util.Map<io.ferry.core.ChannelId, Long> newestSourceTimes(String instrument);
+
+  /**
+   * As {@link #append}, for samples read from a device's history: the buffer also keeps their
+   * newest source time per channel ({@link #historySourceTimes}), in the same transaction.
+   */
+  CompletableFuture<Void> appendHistory(List<Sample> samples);
+
+  /**
+   * The newest source time (µs) stored through {@link #appendHistory} of each channel of
+   * {@code instrument}; channels without are absent. Where an interrupted backfill resumes.
+   */
+  java.util.Map<io.ferry.core.ChannelId, Long> historySourceTimes(String instrument);
+
   /** Durable key/value state private to one uplink (stream ids, chunk indexes, known streams). */
   KeyValueStore uplinkState(String uplink);
 

@@ -92,6 +92,7 @@ final class BufferStore implements AutoCloseable {
   private final Shedding shedding;
   private final UplinkState kv;
   private final ReportGate reports = new ReportGate();
+  private final SourceTimes sourceTimes;
 
   BufferStore(Connection conn, BufferOptions options, InstantSource clock) throws SQLException {
     this.conn = conn;
@@ -120,6 +121,7 @@ final class BufferStore implements AutoCloseable {
     increments = new Increments(conn, channels);
     shedding = new Shedding(conn, options.maxBytes());
     kv = new UplinkState(conn);
+    sourceTimes = new SourceTimes(conn);
     load();
   }
 
@@ -214,6 +216,14 @@ final class BufferStore implements AutoCloseable {
 
   /** Stores one batch in one transaction (budget shedding first). Throws when nothing was stored. */
   void append(List<Sample> samples) throws SQLException {
+    append(samples, List.of());
+  }
+
+  /**
+   * As {@link #append(List)}; {@code history} (also part of {@code samples}) came from the device's
+   * history: their newest source time per channel is kept apart (where a backfill resumes).
+   */
+  void append(List<Sample> samples, List<Sample> history) throws SQLException {
     // One routing lookup per sample; unconfigured channels still get a dictionary id (for the
     // unrouted drop counter), registered before the batch transaction.
     ChannelRoute[] routes = new ChannelRoute[samples.size()];
@@ -240,6 +250,7 @@ final class BufferStore implements AutoCloseable {
         shedding.forBudget(estimateBytes(samples), routing, tx);
       }
       RawRows rows = new RawRows(tx);
+      long[] newest = new long[routing.channels().size()]; // per route: the batch's newest source time (0: none)
       boolean anyRollup = false;
       boolean anyIncr = false;
       for (int i = 0; i < routes.length; i++) {
@@ -249,6 +260,7 @@ final class BufferStore implements AutoCloseable {
           tx.drop(channels.key(s.channel()), REASON_UNROUTED, 1);
           continue;
         }
+        newest[r.ordinal()] = Math.max(newest[r.ordinal()], s.timeMicros());
         if (r.rawMask() != 0) {
           long mask = r.rawMask();
           if (r.report().isPresent()) {
@@ -283,6 +295,18 @@ final class BufferStore implements AutoCloseable {
       if (anyIncr) {
         increments.write();
       }
+      for (Sample h : history) {
+        ChannelRoute r = routing.get(h.channel());
+        if (r != null) {
+          sourceTimes.addHistory(r.chId(), h.timeMicros());
+        }
+      }
+      for (ChannelRoute r : routing.channels().values()) {
+        if (newest[r.ordinal()] != 0) {
+          sourceTimes.add(r.chId(), newest[r.ordinal()]);
+        }
+      }
+      sourceTimes.write();
       tx.nextSeq = seq;
       writeDrops(tx);
       writeSequences(tx);
@@ -292,6 +316,7 @@ final class BufferStore implements AutoCloseable {
       rollupWriter.discard();
       increments.discard();
       reports.discard();
+      sourceTimes.discard();
       rollbackQuietly();
       throw e;
     }
@@ -299,6 +324,11 @@ final class BufferStore implements AutoCloseable {
     reports.committed();
     appended += samples.size();
     appendedRollupDue = Math.min(appendedRollupDue, rollupDue);
+  }
+
+  /** The newest source time ever stored of each channel of {@code instrument}, also of rows since deleted. */
+  Map<ChannelId, Long> newestSourceTimes(String instrument, boolean history) throws SQLException {
+    return sourceTimes.newest(instrument, history);
   }
 
   /** The earliest close time of the intervals appended since the last call (MAX_VALUE: none). */

@@ -58,7 +58,11 @@ final class Schema {
               "INSERT INTO rollup_pointset(ch, start, pts)"
                   + " SELECT ch, start, json_group_array(json_array(t, v) ORDER BY rowid) FROM rollup_point"
                   + " GROUP BY ch, start",
-              "DROP TABLE rollup_point"));
+              "DROP TABLE rollup_point"),
+          // 3: the newest source time ever stored per channel (t) and of those stored from the device's
+          // history (h), kept when the rows are deleted: where an OPC UA history backfill starts and
+          // resumes after a restart. An older file opens with it empty (backfill then reads maxAge).
+          List.of("CREATE TABLE source_time(ch INTEGER PRIMARY KEY, t INTEGER NOT NULL, h INTEGER)"));
 
   static int current() {
     return MIGRATIONS.size();

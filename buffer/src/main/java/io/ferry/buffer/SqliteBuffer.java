@@ -59,7 +59,8 @@ public final class SqliteBuffer implements Buffer {
 
   private sealed interface Command permits AppendCmd, TaskCmd {}
 
-  private record AppendCmd(List<Sample> samples, CompletableFuture<Void> done) implements Command {}
+  /** @param history the samples came from a device's history ({@link #appendHistory}) */
+  private record AppendCmd(List<Sample> samples, CompletableFuture<Void> done, boolean history) implements Command {}
 
   private record TaskCmd(SqlTask<?> task, CompletableFuture<Object> done, boolean flushFirst, boolean stop)
       implements Command {}
@@ -163,6 +164,15 @@ public final class SqliteBuffer implements Buffer {
 
   @Override
   public CompletableFuture<Void> append(List<Sample> samples) {
+    return append(samples, false);
+  }
+
+  @Override
+  public CompletableFuture<Void> appendHistory(List<Sample> samples) {
+    return append(samples, true);
+  }
+
+  private CompletableFuture<Void> append(List<Sample> samples, boolean history) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (samples.isEmpty()) {
       done.complete(null);
@@ -172,7 +182,7 @@ public final class SqliteBuffer implements Buffer {
       return refuseOutside(samples.size(), done);
     }
     try {
-      queue.put(new AppendCmd(List.copyOf(samples), done));
+      queue.put(new AppendCmd(List.copyOf(samples), done, history));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return refuseOutside(samples.size(), done);
@@ -261,6 +271,16 @@ public final class SqliteBuffer implements Buffer {
           return null;
         },
         true);
+  }
+
+  @Override
+  public java.util.Map<io.ferry.core.ChannelId, Long> newestSourceTimes(String instrument) {
+    return call(() -> store.newestSourceTimes(instrument, false), true); // after the appends queued before it
+  }
+
+  @Override
+  public java.util.Map<io.ferry.core.ChannelId, Long> historySourceTimes(String instrument) {
+    return call(() -> store.newestSourceTimes(instrument, true), true);
   }
 
   @Override
@@ -577,8 +597,17 @@ public final class SqliteBuffer implements Buffer {
         all.addAll(a.samples());
       }
     }
+    List<Sample> history = List.of();
+    for (AppendCmd a : pending) {
+      if (a.history()) {
+        if (history.isEmpty()) {
+          history = new ArrayList<>();
+        }
+        history.addAll(a.samples());
+      }
+    }
     try {
-      store.append(all);
+      store.append(all, history);
       if (diskFull) {
         diskFull = false;
         log.warn("buffer {}: disk space is back, appends accepted again", options.file());

@@ -4,7 +4,7 @@
  * ({@link io.ferry.buffer.Buffer}, {@link io.ferry.buffer.Lease}, the record types) is what drivers
  * and uplinks code against; everything else in the package is the SQLite implementation.
  *
- * <h2>Schema (user_version 2)</h2>
+ * <h2>Schema (user_version 3)</h2>
  *
  * <pre>
  * buffer_meta(key PK, value)             high-water marks: raw_seq, rollup_id, incr_id
@@ -23,6 +23,10 @@
  * incr(id PK, ch, bucket, width, v, sealed, pending)
  *   UNIQUE(ch, bucket) WHERE sealed = 0  one growing row per bucket (upsert v = v + excluded.v)
  * counter_state(ch PK, value, t)         last read of each cumulative counter
+ * source_time(ch PK, t, h)               newest source time ever stored per channel (t) and of the
+ *                                        samples appended as history (h, NULL: none), kept after the
+ *                                        rows are deleted: where a history backfill starts and resumes;
+ *                                        migration 3
  * dropped(ch, reason PK, n)              every record not delivered, per channel and reason
  * kv(uplink, key PK, value)              uplinkState()
  * </pre>
@@ -45,6 +49,7 @@
  *   Shedding          byte budget (inside the append transaction) and maxAge (chunked transactions)
  *   ReportGate        report by exception: per-channel filter state and polled/suppressed counts
  *   UplinkState       the kv table
+ *   SourceTimes       source_time: the batch's newest time (and history time) per channel, upserted with max()
  *   StoreTx           in-memory changes of one transaction, applied only after it committed
  * BufferInspector     read-only view for tools: stats, export, integrity (never the writer connection)
  * Databases, Schema   opening, quarantine, pragmas, migrations
@@ -78,8 +83,9 @@
  *       owed to its uplink (an ack deletes ranges on that ground). A lease by channel passes rows
  *       over; it ends a segment at each of them, and the uplink's scan floor never moves past
  *       a row passed over, so it is leased again by the next lease that chooses its channel.
- *   <li>Rollup state, counter state and increment buckets change in the same transaction as the
- *       samples that changed them: a crash leaves them consistent with the raw queue.
+ *   <li>Rollup state, counter state, increment buckets and {@code source_time} change in the same
+ *       transaction as the samples that changed them: a crash leaves them consistent with the raw
+ *       queue. {@code source_time} only grows.
  *   <li>Report by exception ({@link io.ferry.core.ReportFilter}) narrows only a raw row's
  *       {@code pending} mask: a suppressed sample is owed to the uplinks routing {@code raw-all}
  *       only (no row when there are none); rollups and increments are computed from every sample

@@ -152,7 +152,7 @@ class StartupTest {
     }
     try (Connection c = Databases.openReadOnly(file);
         Statement st = c.createStatement()) {
-      assertThat(Schema.version(c)).isEqualTo(2);
+      assertThat(Schema.version(c)).isEqualTo(Schema.current());
       assertThat(st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'rollup_point'").getLong(1)).isZero();
     }
   }

@@ -35,7 +35,35 @@ record Health(boolean healthy, Instant at, List<InstrumentHealth> instruments, L
   record InstrumentHealth(
       String id, String state, boolean healthy, Optional<Instant> lastSuccess, Duration pollInterval, long polls,
       long samples, long errors, long timeouts, String lastError, String problem, Optional<Duration> staleLimit,
-      long empty, long skipped, long missedTicks) {}
+      long empty, long skipped, long missedTicks, Optional<Backfill> backfill) {
+    InstrumentHealth(
+        String id, String state, boolean healthy, Optional<Instant> lastSuccess, Duration pollInterval, long polls,
+        long samples, long errors, long timeouts, String lastError, String problem, Optional<Duration> staleLimit,
+        long empty, long skipped, long missedTicks) {
+      this(id, state, healthy, lastSuccess, pollInterval, polls, samples, errors, timeouts, lastError, problem, staleLimit, empty,
+          skipped, missedTicks, Optional.empty());
+    }
+  }
+
+  /**
+   * An OPC UA history backfill's progress (only instruments with {@code backfill:}).
+   *
+   * @param pending channels whose history is still to read
+   * @param samples samples read from history and stored since the agent started
+   * @param reached every pending channel is filled up to this source time (empty when none is pending)
+   */
+  record Backfill(long pending, long samples, Optional<Instant> reached) {
+    /** From a driver's counters and gauges ({@code backfillPending}, {@code backfilled}, {@code backfillReachedMicros}). */
+    static Optional<Backfill> of(java.util.Map<String, Long> driver) {
+      if (driver == null || !driver.containsKey("backfillPending")) {
+        return Optional.empty();
+      }
+      long pending = driver.get("backfillPending");
+      Long reached = driver.get("backfillReachedMicros");
+      return Optional.of(new Backfill(pending, driver.getOrDefault("backfilled", 0L),
+          pending == 0 || reached == null ? Optional.empty() : Optional.of(io.ferry.core.MicroTime.instant(reached))));
+    }
+  }
 
   /**
    * @param state the runner's state: {@code running}, {@code backing-off}, {@code paused-auth}, ...

@@ -88,7 +88,7 @@ final class HealthRule {
       Optional<Instant> last = p.lastGoodMicros() == 0 ? Optional.empty() : Optional.of(MicroTime.instant(p.lastGoodMicros()));
       instruments.add(new Health.InstrumentHealth(p.instrument(), v.state(), v.up(), last, p.poll(), p.polls(),
           p.samples(), p.errors(), p.timeouts(), p.lastError(), v.problem(), v.limit(), p.empty(),
-          p.skippedConnecting() + p.skippedBackoff(), p.missedTicks()));
+          p.skippedConnecting() + p.skippedBackoff(), p.missedTicks(), Health.Backfill.of(s.drivers().get(p.instrument()))));
     }
     List<Health.UplinkHealth> uplinks = new ArrayList<>();
     for (UplinkStatus u : s.uplinks()) {

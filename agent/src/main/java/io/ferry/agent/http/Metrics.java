@@ -129,10 +129,26 @@ final class Metrics {
       if (!running.contains(id)) {
         instruments.remove(id).forEach(registry::remove);
         latency.remove(id);
-        registered.removeIf(k -> k.startsWith("dropped " + id + " ") || k.equals("report " + id));
+        registered.removeIf(k -> k.startsWith("dropped " + id + " ") || k.equals("report " + id) || k.equals("backfill " + id));
         registry.getMeters().stream().filter(m -> id.equals(m.getId().getTag("instrument"))).toList().forEach(registry::remove);
       }
     }
+  }
+
+  /** An OPC UA history backfill's progress: channels pending, samples stored, the source time every pending channel reached. */
+  private void registerBackfill(String id) {
+    Tags tags = Tags.of("instrument", id);
+    gauge("ferry.backfill.pending", null, "Channels whose history is still to read (OPC UA backfill)", tags,
+        x -> driverValue(x, id, "backfillPending").orElse(0L));
+    counter("ferry.backfill.samples", "Samples read from the device's history and stored", tags,
+        x -> driverValue(x, id, "backfilled").orElse(0L));
+    gauge("ferry.backfill.reached", "seconds", "Source time (Unix seconds) up to which every pending channel is filled; NaN when none is pending",
+        tags, x -> driverValue(x, id, "backfillPending").orElse(0L) == 0 ? Double.NaN
+            : driverValue(x, id, "backfillReachedMicros").map(m -> m / 1e6).orElse(Double.NaN));
+  }
+
+  private static Optional<Long> driverValue(AgentSnapshot s, String id, String name) {
+    return Optional.ofNullable(s.drivers().get(id)).map(d -> d.get(name));
   }
 
   private static Optional<PollStats> poll(AgentSnapshot s, String id) {
@@ -171,6 +187,11 @@ final class Metrics {
     this.freeBytes = freeBytes;
     AgentSnapshot s = snapshot.get();
     followInstruments(s);
+    s.drivers().forEach((id, counters) -> {
+      if (counters.containsKey("backfillPending") && instruments.containsKey(id) && registered.add("backfill " + id)) {
+        registerBackfill(id);
+      }
+    });
     for (UplinkStatus u : s.uplinks()) {
       registerUplink(u.name());
     }

@@ -42,6 +42,13 @@ final class StatusJson {
       n.put("emptyPolls", i.empty());
       n.put("skippedPolls", i.skipped());
       n.put("missedTicks", i.missedTicks());
+      if (i.backfill().isPresent()) {
+        Health.Backfill b = i.backfill().get();
+        ObjectNode backfill = n.putObject("backfill");
+        backfill.put("channelsPending", b.pending());
+        backfill.put("samples", b.samples());
+        instant(backfill, "reached", b.reached());
+      }
     }
     ArrayNode uplinks = root.putArray("uplinks");
     for (Health.UplinkHealth u : h.uplinks()) {

@@ -8,9 +8,11 @@ import io.ferry.agent.plan.PlannedUplink;
 import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.SqliteBuffer;
+import io.ferry.core.ChannelId;
 import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
+import io.ferry.drivers.spi.HeldSourceTimes;
 import io.ferry.drivers.spi.SampleSink;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
@@ -114,7 +116,24 @@ public final class Agent implements AutoCloseable {
     Path state = plan.stateDir().resolve("instruments").resolve(pi.info().id());
     createDirectories(state);
     LoggingDriverMetrics metrics = new LoggingDriverMetrics(pi.info().id());
-    Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics));
+    // A history backfill starts after what the buffer holds of each channel (kept after upload and delete)
+    // and resumes after what it stored from history, committed with those samples.
+    HeldSourceTimes held = new HeldSourceTimes() {
+      @Override
+      public Map<ChannelId, Long> newest(String instrument) {
+        return buffer.newestSourceTimes(instrument);
+      }
+
+      @Override
+      public Map<ChannelId, Long> backfilled(String instrument) {
+        return buffer.historySourceTimes(instrument);
+      }
+    };
+    SampleSink history = samples -> buffer.appendHistory(samples).thenRun(() -> {
+      buffered.addAndGet(samples.size());
+      appendSignal.appended();
+    });
+    Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics).withHistory(held, history));
     driverMetrics.put(pi.info().id(), metrics);
     scheduler.add(pi.info(), driver);
   }

@@ -24,6 +24,12 @@ final class LoggingDriverMetrics implements DriverMetrics {
     counters.computeIfAbsent(counter, k -> new AtomicLong()).addAndGet(delta);
   }
 
+  /** Gauges share the counters' map: the status and metrics read both by name. */
+  @Override
+  public void gauge(String name, long value) {
+    counters.computeIfAbsent(name, k -> new AtomicLong()).set(value);
+  }
+
   @Override
   public void state(String newState) {
     if (state.admit("state", newState).isPresent()) {

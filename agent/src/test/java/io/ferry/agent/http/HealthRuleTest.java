@@ -163,6 +163,32 @@ class HealthRuleTest {
     return Stream.of(Arguments.of(true, false, "ok"), Arguments.of(true, true, "refusing"), Arguments.of(false, false, "unreadable"));
   }
 
+  static Stream<Arguments> backfills() {
+    long reached = MicroTime.micros(STARTED.minusSeconds(600));
+    return Stream.of(
+        // driver counters and gauges, expected JSON of "backfill" (null: no backfill block)
+        Arguments.of(Map.of("reads", 3L), null),
+        Arguments.of(Map.of("backfillPending", 2L, "backfilled", 120L, "backfillReachedMicros", reached),
+            "{\"channelsPending\":2,\"samples\":120,\"reached\":\"2026-12-02T09:50:00Z\"}"),
+        Arguments.of(Map.of("backfillPending", 0L, "backfilled", 1198L, "backfillReachedMicros", reached),
+            "{\"channelsPending\":0,\"samples\":1198,\"reached\":null}"),
+        Arguments.of(Map.of("backfillPending", 3L), "{\"channelsPending\":3,\"samples\":0,\"reached\":null}"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("backfills")
+  void anInstrumentWithBackfillShowsItsProgress(Map<String, Long> driver, String json) {
+    AgentSnapshot s = new AgentSnapshot(List.of(poll(STARTED.plusSeconds(5), 0)), Set.of(), Map.of("kiln", driver),
+        List.of(), Optional.of(stats(Map.of())), Optional.empty());
+    Health h = judge(s, STARTED.plusSeconds(10), false);
+    com.fasterxml.jackson.databind.JsonNode n = StatusJson.health(h).get("instruments").get(0).get("backfill");
+    if (json == null) {
+      assertThat(n).isNull();
+    } else {
+      assertThat(n.toString()).isEqualTo(json);
+    }
+  }
+
   private static BufferStats stats(Map<String, BufferStats.UplinkBacklog> uplinks) {
     return new BufferStats(0, 4096, 0, 0, uplinks, Map.of());
   }

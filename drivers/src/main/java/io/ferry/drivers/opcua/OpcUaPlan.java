@@ -16,8 +16,15 @@ public record OpcUaPlan(
     TimestampSource timestamps,
     SubscriptionSettings subscription,
     List<NodePlan> nodes,
-    boolean skipUnchanged)
+    boolean skipUnchanged,
+    BackfillSettings backfill)
     implements DriverPlan {
+
+  /** A plan without history backfill. */
+  public OpcUaPlan(InstrumentInfo instrument, AcquisitionMode mode, ConnectionSettings connection, TimestampSource timestamps,
+      SubscriptionSettings subscription, List<NodePlan> nodes, boolean skipUnchanged) {
+    this(instrument, mode, connection, timestamps, subscription, nodes, skipUnchanged, BackfillSettings.OFF);
+  }
 
   /** A plan that delivers a polled value only when its source timestamp moved (the default). */
   public OpcUaPlan(InstrumentInfo instrument, AcquisitionMode mode, ConnectionSettings connection, TimestampSource timestamps,
@@ -31,6 +38,7 @@ public record OpcUaPlan(
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(timestamps, "timestamps");
     Objects.requireNonNull(subscription, "subscription");
+    Objects.requireNonNull(backfill, "backfill");
     nodes = List.copyOf(nodes);
   }
 
@@ -56,6 +64,11 @@ public record OpcUaPlan(
       case SERVER -> "server time, else arrival time";
       case AGENT -> "arrival time";
     });
+    if (backfill.enabled()) {
+      lines.add("backfill: after every connect, raw history of historizing nodes from the newest source time held (at most "
+          + Durations.format(backfill.maxAge()) + " back) up to the first live value, " + backfill.valuesPerCall()
+          + " values per node and call");
+    }
     for (NodePlan n : nodes) {
       String detail = mode == AcquisitionMode.SUBSCRIBE
           ? " (sampling " + Durations.format(n.samplingInterval()) + ", queue " + n.queueSize() + ", " + Deadband.describe(n.deadband()) + ")"

@@ -65,6 +65,12 @@ final class OpcUaPollingDriver implements PollingDriver {
   /** The source time last delivered per node: a poll returning it again is not a new sample. */
   private final Map<NodePlan, Long> lastSourceTime = new java.util.HashMap<>();
   private int chunkSize;
+  /** Null without {@code backfill:}. */
+  private final Backfiller backfiller;
+  /** The newest source time Ferry holds per channel: the buffer's at open, then every live sample delivered. */
+  private final Map<io.ferry.core.ChannelId, Long> held = new java.util.concurrent.ConcurrentHashMap<>();
+  /** A session began whose first complete poll has not yet started its backfill (poll thread only). */
+  private boolean backfillDue;
   private String state = "";
   private volatile boolean closed;
 
@@ -74,11 +80,52 @@ final class OpcUaPollingDriver implements PollingDriver {
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = plan.connection().backoff();
+    this.backfiller = plan.backfill().enabled() ? openBackfill(plan, context) : null;
     this.connectThread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-connect-" + plan.instrument().id());
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * Reads what the buffer holds before this driver delivered anything (the first session's windows
+   * start after it) and what a run before a restart left of its windows (the journal, after what
+   * the buffer stored from history).
+   */
+  private Backfiller openBackfill(OpcUaPlan plan, DriverContext context) {
+    String id = plan.instrument().id();
+    held.putAll(context.held().newest(id));
+    if (plan.skipUnchanged()) {
+      // A value stored before a restart, polled again with the same source time, is not a new sample.
+      for (NodePlan n : plan.nodes()) {
+        Long t = held.get(n.channel());
+        if (t != null) {
+          lastSourceTime.put(n, t);
+        }
+      }
+    }
+    BackfillJournal journal = new BackfillJournal(context.stateDir());
+    Map<NodePlan, List<HistoryWindow>> left = new java.util.LinkedHashMap<>();
+    try {
+      long floor = MicroTime.now(context.clock()) - plan.backfill().maxAge().toNanos() / 1000;
+      Map<String, List<HistoryWindow>> byChannel = BackfillJournal.left(journal.load(), context.held().backfilled(id), id, floor);
+      List<BackfillJournal.Entry> kept = new ArrayList<>();
+      for (NodePlan n : plan.nodes()) {
+        List<HistoryWindow> ws = byChannel.get(n.channel().channel());
+        if (ws != null) {
+          left.put(n, ws);
+          ws.forEach(w -> kept.add(new BackfillJournal.Entry(n.channel().channel(), w)));
+        }
+      }
+      journal.rewrite(kept);
+      if (!left.isEmpty()) {
+        LOG.info("{}: resuming the backfill of {} channel(s) interrupted by the last stop", id, left.size());
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("{}: cannot read {} ({}); a backfill interrupted by the last stop is not resumed", id, BackfillJournal.FILE, e.getMessage());
+    }
+    return new Backfiller(plan, context, journal, left);
   }
 
   @Override
@@ -95,6 +142,7 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
     OpcUaClient c = connected();
     if (sessionChanged.getAndSet(false)) {
+      backfillDue = backfiller != null;
       reporter.retryAll();
       resolved = NodeResolver.resolve(c, plan.nodes(), reporter);
       long serverLimit = 0;
@@ -115,6 +163,8 @@ final class OpcUaPollingDriver implements PollingDriver {
       }
     }
     List<Sample> out = new ArrayList<>(nodes.size());
+    // A new session's first values end its backfill windows (the live value is not read from history too).
+    Map<NodePlan, Long> firstLive = backfillDue ? new java.util.HashMap<>() : null;
     int unchangedGood = 0;
     int start = 0;
     while (start < ids.size()) {
@@ -138,6 +188,9 @@ final class OpcUaPollingDriver implements PollingDriver {
         NodePlan n = nodes.get(start + i);
         Reading r = SampleMapper.map(n.channel(), values.get(i), plan.timestamps(), arrival);
         if (r instanceof Reading.Value v) {
+          if (firstLive != null) {
+            firstLive.put(n, v.sample().timeMicros());
+          }
           if (plan.skipUnchanged() && SampleMapper.usesSourceTime(values.get(i), plan.timestamps())) {
             // A static node (a setpoint, a nameplate value) keeps its source time: the same sample again.
             Long previous = lastSourceTime.put(n, v.sample().timeMicros());
@@ -156,7 +209,26 @@ final class OpcUaPollingDriver implements PollingDriver {
       }
       start = end;
     }
+    if (firstLive != null) {
+      backfillDue = false;
+      startBackfill(c, nodes, firstLive);
+    }
+    if (backfiller != null) {
+      for (Sample s : out) {
+        held.merge(s.channel(), s.timeMicros(), Math::max);
+      }
+    }
     return new PollResult(out, unchangedGood);
+  }
+
+  /** Hands the session's windows (held, first live value] to the backfill thread; returns at once. */
+  private void startBackfill(OpcUaClient c, List<NodePlan> nodes, Map<NodePlan, Long> firstLive) {
+    long now = MicroTime.now(context.clock());
+    Map<NodePlan, HistoryWindow> windows = new java.util.HashMap<>();
+    for (NodePlan n : nodes) {
+      HistoryWindow.of(held.get(n.channel()), firstLive.get(n), now, plan.backfill().maxAge()).ifPresent(w -> windows.put(n, w));
+    }
+    backfiller.start(c, resolved, windows, chunkSize);
   }
 
   private List<DataValue> read(OpcUaClient c, List<ReadValueId> ids) throws UaException, InterruptedException {
@@ -287,6 +359,11 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
   }
 
+  /** Channels whose history is still to read (0 without backfill). */
+  int backfillPending() {
+    return backfiller == null ? 0 : backfiller.pendingChannels();
+  }
+
   /** Nodes per Read in use (learned from the server's OperationLimits). */
   int chunkSize() {
     return chunkSize;
@@ -306,6 +383,9 @@ final class OpcUaPollingDriver implements PollingDriver {
       client = null;
     }
     connectThread.shutdownNow(); // interrupts a running attempt, which then closes its half-made client
+    if (backfiller != null) {
+      backfiller.close(); // before the client goes: its continuation points are released on this session
+    }
     if (c != null) {
       MiloConnector.close(c);
     }

@@ -20,6 +20,14 @@
  *       recreates a subscription that was lost or went silent.
  *   <li>Connecting never runs inside a poll: the polling driver connects on its own thread and
  *       answers polls meanwhile with {@code StillConnectingException}. Unknown or unreadable nodes are reported once and skipped; the others go on.
+ *   <li>History backfill ({@link io.ferry.drivers.opcua.Backfiller}) runs on its own thread, never in
+ *       a poll. A channel's window ({@link io.ferry.drivers.opcua.HistoryWindow}, pure) starts after
+ *       the newest source time held (the buffer's at open, then every value delivered) and ends
+ *       before the session's first live value: no source time is delivered twice. An answer is
+ *       stored before the next call; a run stops between calls and releases its continuation points.
+ *       A session's windows are in the journal ({@link io.ferry.drivers.opcua.BackfillJournal})
+ *       before its first live values are returned; a restart resumes each after the newest source
+ *       time the buffer committed from history, so a crash never reads a value twice.
  *   <li>Time comes from the injected clock; a sample carries the source timestamp where the server
  *       gives one (configurable).
  * </ul>

@@ -17,6 +17,12 @@ public interface DriverMetrics {
     increment(counter, 1);
   }
 
+  /**
+   * Sets a named level that goes up and down or is a time, for example {@code backfillPending}
+   * (channels whose history is still to read) or {@code backfillReachedMicros}. Ignored by default.
+   */
+  default void gauge(String name, long value) {}
+
   /** The connection state in a word (connected, connecting, backoff), logged on change. */
   void state(String state);
 }

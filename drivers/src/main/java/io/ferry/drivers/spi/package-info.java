@@ -9,6 +9,8 @@
  * agent restart to recover from a device, server or network failure; bad bytes from a device
  * are counted and dropped, never turned into a value; a poll the driver skips (backing off, still
  * connecting) throws with its cause in words, never returns an empty list that would read as a
- * poll made.
+ * poll made. A driver that reads the device's history ({@link io.ferry.drivers.spi.DriverContext#history})
+ * starts after what the buffer holds ({@link io.ferry.drivers.spi.HeldSourceTimes}), which the agent
+ * answers without the driver seeing the buffer.
  */
 package io.ferry.drivers.spi;

@@ -68,6 +68,18 @@ class OpcUaPlannerTest {
     assertThat(secure.connection().security().mode()).isEqualTo(MessageSecurityMode.SignAndEncrypt);
   }
 
+  @Test
+  void backfillIsOffByDefaultAndOnWithItsSection() {
+    String body = "connection: {endpoint: opc.tcp://h:4840}\nchannels:\n  - {name: a, node: i=2258}\n";
+    assertThat(Plans.valid(dir, HEAD + body, Map.of()).backfill()).isEqualTo(BackfillSettings.OFF);
+    OpcUaPlan on = Plans.valid(dir, HEAD + "backfill: {enabled: true, maxAge: 2h, valuesPerCall: 500}\n" + body, Map.of());
+    assertThat(on.backfill()).isEqualTo(new BackfillSettings(true, Duration.ofHours(2), 500));
+    assertThat(String.join("\n", on.describe())).contains("backfill: after every connect").contains("at most 2h back");
+    assertThat(Plans.valid(dir, HEAD + "backfill: {maxAge: 30m}\n" + body, Map.of()).backfill())
+        .as("the section alone turns it on").isEqualTo(new BackfillSettings(true, Duration.ofMinutes(30), 1000));
+    assertThat(Plans.valid(dir, HEAD + "backfill: {enabled: false}\n" + body, Map.of()).backfill().enabled()).isFalse();
+  }
+
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("connection: {endpoint: http://h:80}\nchannels:\n  - {name: a, node: i=1}\n", "connection.endpoint", "opc.tcp://"),
@@ -92,7 +104,15 @@ class OpcUaPlannerTest {
             "subscription", "only used with mode: subscribe"),
         Arguments.of("mode: stream\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n", "mode", "unknown mode"),
         Arguments.of("channels:\n  - {name: a, node: i=1}\n", "", "missing required key \"connection\""),
-        Arguments.of("connection: {endpoint: opc.tcp://h, endpiont: x}\nchannels:\n  - {name: a, node: i=1}\n", "connection.endpiont", "did you mean"));
+        Arguments.of("connection: {endpoint: opc.tcp://h, endpiont: x}\nchannels:\n  - {name: a, node: i=1}\n", "connection.endpiont", "did you mean"),
+        Arguments.of("mode: subscribe\nbackfill: {enabled: true}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
+            "backfill", "works with mode: poll only"),
+        Arguments.of("timestamp: agent\nbackfill: {enabled: true}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
+            "backfill", "needs timestamp: source"),
+        Arguments.of("backfill: {maxAge: 10s}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
+            "backfill.maxAge", "must be between 1m"),
+        Arguments.of("backfill: {valuesPerCal: 5}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
+            "backfill.valuesPerCal", "did you mean"));
   }
 
   @ParameterizedTest

@@ -11,6 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RecordingMetrics implements DriverMetrics {
   final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   final List<String> states = new CopyOnWriteArrayList<>();
+  /** Every gauge setting, in order, as "name=value". */
+  final List<String> gauges = new CopyOnWriteArrayList<>();
+  final Map<String, Long> gaugeValues = new ConcurrentHashMap<>();
+
+  @Override
+  public void gauge(String name, long value) {
+    gauges.add(name + "=" + value);
+    gaugeValues.put(name, value);
+  }
 
   @Override
   public void increment(String counter, long delta) {

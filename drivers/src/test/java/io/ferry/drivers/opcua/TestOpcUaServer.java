@@ -78,6 +78,8 @@ public final class TestOpcUaServer implements AutoCloseable {
   private final int port;
   private final Options options;
   private final Map<String, Object> initial;
+  /** Null: no history (HistoryRead answers Milo's default, Bad_HistoryOperationUnsupported... per node). */
+  private final HistoryStore history;
   private OpcUaServer server;
   private TestNamespace namespace;
 
@@ -85,9 +87,15 @@ public final class TestOpcUaServer implements AutoCloseable {
    * @param initial extra Plant nodes: name to initial value (the value's Java type picks the data type)
    */
   public TestOpcUaServer(Options options, Map<String, Object> initial) throws Exception {
+    this(options, initial, null);
+  }
+
+  /** With {@code history}: its nodes are historizing and HistoryRead (raw) answers from it. */
+  public TestOpcUaServer(Options options, Map<String, Object> initial, HistoryStore history) throws Exception {
     this.port = freePort();
     this.options = options;
     this.initial = new LinkedHashMap<>(initial);
+    this.history = history;
     start();
   }
 
@@ -158,10 +166,19 @@ public final class TestOpcUaServer implements AutoCloseable {
           public UInteger getMaxNodesPerRead() {
             return uint(maxRead);
           }
+
+          @Override
+          public UInteger getMaxNodesPerHistoryReadData() {
+            return history == null || history.maxNodesPerCall == 0 ? OpcUaServerConfigLimits.super.getMaxNodesPerHistoryReadData()
+                : uint(history.maxNodesPerCall);
+          }
         })
         .build();
     server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
     namespace = new TestNamespace(server);
+    if (history != null) {
+      server.addServiceSet("/ferry", new HistoryServiceSet(server, history));
+    }
     namespace.startup();
     server.startup().get(20, TimeUnit.SECONDS);
   }
@@ -224,14 +241,16 @@ public final class TestOpcUaServer implements AutoCloseable {
 
     private UaVariableNode variable(String name, Object value, boolean readable) {
       NodeId type = dataType(value);
+      boolean historizing = history != null && history.series.containsKey(name);
       UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
           .setNodeId(newNodeId("Plant/" + name))
           .setBrowseName(newQualifiedName(name))
           .setDisplayName(LocalizedText.english(name))
           .setDataType(type)
           .setTypeDefinition(NodeIds.BaseDataVariableType)
-          .setAccessLevel(ubyte(readable ? 3 : 0))
-          .setUserAccessLevel(ubyte(readable ? 3 : 0))
+          .setAccessLevel(ubyte(readable ? (historizing ? 7 : 3) : 0))
+          .setUserAccessLevel(ubyte(readable ? (historizing ? 7 : 3) : 0))
+          .setHistorizing(historizing)
           .setValue(value instanceof DataValue dv ? dv : new DataValue(new Variant(value)))
           .build();
       getNodeManager().addNode(node);
@@ -245,6 +264,19 @@ public final class TestOpcUaServer implements AutoCloseable {
         return NodeIds.BaseDataType;
       }
       return new Variant(x).getDataType().map(t -> t.getNodeId()).orElse(NodeIds.BaseDataType);
+    }
+
+    /** Raw history from the {@link HistoryStore}: [start, end), numValuesPerNode, continuation points. */
+    @Override
+    public List<org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadResult> historyRead(HistoryReadContext context,
+        org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadDetails details,
+        org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn timestamps,
+        List<org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadValueId> ids) {
+      List<org.eclipse.milo.opcua.stack.core.types.structured.HistoryReadResult> out = new java.util.ArrayList<>();
+      for (var id : ids) {
+        out.add(HistoryServiceSet.read(history, getServer().getStaticEncodingContext(), details, id));
+      }
+      return out;
     }
 
     @Override
