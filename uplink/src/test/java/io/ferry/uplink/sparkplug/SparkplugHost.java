@@ -50,6 +50,8 @@ public final class SparkplugHost implements AutoCloseable {
   private final String hostId;
   private final MetricDataTypeMap types = new MetricDataTypeMap();
   private final Map<String, String> aliasNames = new HashMap<>();
+  /** Devices whose last word was a DDEATH (or whose edge node died): DDATA for them is an error. */
+  private final java.util.Set<String> deadDevices = new java.util.HashSet<>();
 
   public SparkplugHost(String url, String group, String hostId) throws Exception {
     this.group = group;
@@ -89,6 +91,12 @@ public final class SparkplugHost implements AutoCloseable {
     if (type.equals("NBIRTH")) {
       types.clear();
       aliasNames.clear();
+      deadDevices.clear();
+    }
+    if (type.equals("DDEATH")) {
+      deadDevices.add(edge + "/" + device);
+    } else if (type.equals("DBIRTH")) {
+      deadDevices.remove(edge + "/" + device);
     }
     SparkplugBPayload p = new SparkplugBPayloadDecoder().buildFromByteArray(bytes, types);
     messages.add(new Msg(topic, type, device, p, qos));
@@ -100,6 +108,9 @@ public final class SparkplugHost implements AutoCloseable {
         }
       }
     } else if (type.equals("DDATA")) {
+      if (deadDevices.contains(edge + "/" + device)) {
+        errors.add("DDATA of device " + device + " after its DDEATH, without a DBIRTH");
+      }
       for (Metric m : p.getMetrics()) {
         String name = aliasNames.get(edge + "/" + device + "/" + m.getAlias());
         if (m.hasName() || name == null) {
