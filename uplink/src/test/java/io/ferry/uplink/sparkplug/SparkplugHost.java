@@ -46,6 +46,7 @@ public final class SparkplugHost implements AutoCloseable {
   public final List<Value> values = Collections.synchronizedList(new ArrayList<>());
   public final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private final MqttClient client;
+  private final MqttConnectOptions options = new MqttConnectOptions();
   private final String group;
   private final String hostId;
   private final MetricDataTypeMap types = new MetricDataTypeMap();
@@ -73,10 +74,14 @@ public final class SparkplugHost implements AutoCloseable {
       @Override
       public void deliveryComplete(IMqttDeliveryToken token) {}
     });
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setCleanSession(true);
-    o.setMaxInflight(65535);
-    client.connect(o);
+    options.setCleanSession(true);
+    options.setMaxInflight(65535);
+    reconnect();
+  }
+
+  /** Connects and subscribes again (after a broker restart, as a real host does); what it saw is kept. */
+  public void reconnect() throws Exception {
+    client.connect(options);
     client.subscribe("spBv1.0/" + group + "/#", 1);
   }
 
