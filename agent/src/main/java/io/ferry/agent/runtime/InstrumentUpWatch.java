@@ -1,5 +1,6 @@
 package io.ferry.agent.runtime;
 
+import io.ferry.uplink.InstrumentVerdicts;
 import io.ferry.uplink.InstrumentWatch;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +30,8 @@ final class InstrumentUpWatch implements InstrumentWatch, PollListener, AutoClos
   private final int instrumentFailures;
   private final Supplier<List<PollStats>> stats;
   private final Supplier<Set<String>> streaming;
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final InstrumentVerdicts verdicts = new InstrumentVerdicts();
   private final Object wake = new Object();
-  private volatile Set<String> down = Set.of();
   // Guarded by wake.
   private boolean poked;
   private boolean closed;
@@ -47,19 +46,18 @@ final class InstrumentUpWatch implements InstrumentWatch, PollListener, AutoClos
 
   @Override
   public Set<String> down() {
-    return down;
+    return verdicts.down();
   }
 
   @Override
   public Subscription onChange(Runnable changed) {
-    listeners.add(changed);
-    return () -> listeners.remove(changed);
+    return verdicts.onChange(changed);
   }
 
   /** A good poll of an instrument judged down: judge again now rather than at its next due time. */
   @Override
   public void polled(String instrument, long nanos, Outcome outcome) {
-    if (outcome == Outcome.OK && down.contains(instrument)) {
+    if (outcome == Outcome.OK && verdicts.down().contains(instrument)) {
       synchronized (wake) {
         poked = true;
         wake.notifyAll();
@@ -90,12 +88,8 @@ final class InstrumentUpWatch implements InstrumentWatch, PollListener, AutoClos
         next = due.get();
       }
     }
-    if (!nowDown.equals(down)) {
+    if (verdicts.set(nowDown)) {
       LOG.debug("instruments down: {}", nowDown);
-      down = Set.copyOf(nowDown);
-      for (Runnable l : listeners) {
-        l.run();
-      }
     }
     return Optional.ofNullable(next);
   }
@@ -150,6 +144,6 @@ final class InstrumentUpWatch implements InstrumentWatch, PollListener, AutoClos
       closed = true;
       wake.notifyAll();
     }
-    listeners.clear();
+    verdicts.clear();
   }
 }

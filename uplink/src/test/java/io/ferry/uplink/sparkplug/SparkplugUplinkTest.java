@@ -12,6 +12,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.uplink.InstrumentVerdicts;
 import io.ferry.uplink.InstrumentWatch;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.OkHttpClient;
 import org.eclipse.tahu.message.model.Metric;
 import org.eclipse.tahu.message.model.MetricDataType;
@@ -331,37 +331,15 @@ class SparkplugUplinkTest {
     assertThat(host.ofType("DBIRTH")).extracting(Msg::device).containsExactly("boiler1", "boiler1", "tank");
   }
 
-  /** The agent's verdict as the test sets it: a real {@link InstrumentWatch} telling its listeners on each change. */
-  static final class Watch implements InstrumentWatch {
-    private volatile Set<String> down = Set.of();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-
-    void setDown(String... instruments) {
-      down = Set.of(instruments);
-      listeners.forEach(Runnable::run);
-    }
-
-    @Override
-    public Set<String> down() {
-      return down;
-    }
-
-    @Override
-    public Subscription onChange(Runnable changed) {
-      listeners.add(changed);
-      return () -> listeners.remove(changed);
-    }
-  }
-
   @Test
   void anInstrumentDownGetsDdeathAndWhenBackADbirthBeforeItsNextDdata() throws Exception {
-    Watch watch = new Watch();
+    InstrumentVerdicts watch = new InstrumentVerdicts(); // the agent's verdict, as the test sets it
     append(LEVEL, 1, T0);
     UplinkService s = start("", watch);
     UplinkTesting.awaitDelivered(s, 1);
     await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 1);
 
-    watch.setDown("tank"); // the agent judges the tank down: DDEATH, nothing else
+    watch.set(Set.of("tank")); // the agent judges the tank down: DDEATH, nothing else
     await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("DDEATH").size() == 1);
     Msg death = host.ofType("DDEATH").get(0);
     assertThat(death.topic()).isEqualTo("spBv1.0/plant/DDEATH/gw-7/tank");
@@ -374,7 +352,7 @@ class SparkplugUplinkTest {
     UplinkTesting.awaitDelivered(s, 2);
     await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("DDEATH").size() == 2);
 
-    watch.setDown(); // back up: DBIRTH at once, then its data
+    watch.set(Set.of()); // back up: DBIRTH at once, then its data
     await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("DBIRTH").size() == 4);
     append(LEVEL, 1, T0 + 2_000_000);
     UplinkTesting.awaitDelivered(s, 3);
@@ -393,8 +371,8 @@ class SparkplugUplinkTest {
 
   @Test
   void aDeviceWhoseInstrumentIsDownAtBirthIsBornThenDiesAtOnce() throws Exception {
-    Watch watch = new Watch();
-    watch.setDown("boiler1");
+    InstrumentVerdicts watch = new InstrumentVerdicts(); // the agent's verdict, as the test sets it
+    watch.set(Set.of("boiler1"));
     append(LEVEL, 1, T0);
     UplinkService s = start("", watch);
     UplinkTesting.awaitDelivered(s, 1);
