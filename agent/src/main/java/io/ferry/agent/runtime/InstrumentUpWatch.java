@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The agent's {@link InstrumentWatch}: which instruments are down by {@link InstrumentUp}, for the
  * uplinks (Sparkplug DDEATH / DBIRTH). One daemon thread judges every instrument and sleeps until
  * a verdict can next change: for an instrument that is up, the moment its last good sample becomes
- * too old; for one that is down, its next poll (a finished poll with a good sample wakes the thread at
- * once, through {@link #polled}), or a second for a streaming one. Listeners are told only when the
+ * too old (a streaming one without a limit: every second until its first sample, then never); for one
+ * that is down, its next poll (a finished poll with a good sample wakes the thread at once, through
+ * {@link #polled}), or a second for a streaming one. Listeners are told only when the
  * set changed, on this thread.
  */
 final class InstrumentUpWatch implements InstrumentWatch, PollListener, AutoCloseable {
@@ -79,7 +80,9 @@ final class InstrumentUpWatch implements InstrumentWatch, PollListener, AutoClos
       InstrumentUp.Judgement j = InstrumentUp.judge(p, streamingOne, instrumentFailures, now);
       Optional<Instant> due;
       if (j.up()) {
-        due = j.downAt();
+        // Without a limit (streaming, no stale:) an instrument is down only when it could not start:
+        // watched until its first sample, after which nothing can make it down.
+        due = j.downAt().isPresent() || p.samples() > 0 ? j.downAt() : Optional.of(now.plus(STREAMING_RECHECK));
       } else {
         nowDown.add(p.instrument());
         due = Optional.of(now.plus(streamingOne || p.poll().isZero() ? STREAMING_RECHECK : p.poll()));

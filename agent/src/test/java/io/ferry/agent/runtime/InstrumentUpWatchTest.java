@@ -66,4 +66,26 @@ class InstrumentUpWatchTest {
       assertThat(told).hasValue(2);
     }
   }
+
+  @Test
+  void aStreamingInstrumentWithoutALimitIsWatchedUntilItsFirstSampleOnly() {
+    ManualClock clock = new ManualClock(STARTED.plusSeconds(10));
+    PollStats starting = new PollStats("feed", 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, MicroTime.micros(STARTED), "",
+        Duration.ZERO, Duration.ZERO, Optional.empty());
+    AtomicReference<List<PollStats>> stats = new AtomicReference<>(List.of(starting));
+    InstrumentUpWatch watch = new InstrumentUpWatch(clock, 3, stats::get, () -> Set.of("feed"));
+    assertThat(watch.look()).contains(STARTED.plusSeconds(11)); // it may still fail to start
+    assertThat(watch.down()).isEmpty();
+
+    stats.set(List.of(new PollStats("feed", 0, 0, 0, 1, 0, 0, 0, 0, 0, false, 0, 0, MicroTime.micros(STARTED),
+        "connection refused", Duration.ZERO, Duration.ZERO, Optional.empty())));
+    assertThat(watch.look()).contains(STARTED.plusSeconds(11));
+    assertThat(watch.down()).containsExactly("feed"); // could not start
+
+    long now = MicroTime.micros(STARTED.plusSeconds(10));
+    stats.set(List.of(new PollStats("feed", 0, 0, 5, 1, 0, 0, 0, 0, 0, false, now, now, MicroTime.micros(STARTED), "",
+        Duration.ZERO, Duration.ZERO, Optional.empty())));
+    assertThat(watch.look()).isEmpty(); // streaming with samples and no limit: nothing can change without a poll
+    assertThat(watch.down()).isEmpty();
+  }
 }
