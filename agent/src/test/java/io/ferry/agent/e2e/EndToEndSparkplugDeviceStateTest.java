@@ -47,9 +47,10 @@ class EndToEndSparkplugDeviceStateTest {
     Files.createDirectories(conf.resolve("instruments.d"));
     Files.writeString(conf.resolve("agent.yaml"), String.join("\n", "gatewayId: gw-e2e", "stateDir: " + dir.resolve("state"),
         "buffer: {commitInterval: 20ms}", "uplinks:", "  scada: {type: sparkplug, url: '" + broker.url() + "', group: plant}", ""));
-    // Polled every 100 ms with a 50 ms timeout: down 350 ms after its last good value (3 polls + the timeout).
+    // Polled every 100 ms with a 50 ms timeout, down 1 s after its last good value (wide enough that a
+    // loaded machine does not make it stale while it answers).
     Files.writeString(conf.resolve("instruments.d/kiln.yaml"), String.join("\n", "id: kiln", "driver: simulated", "poll: 100ms",
-        "pollTimeout: 50ms", "hang: " + hang, "uplinks: [scada]", "channels:", "  - {name: temp, wave: ramp, slope: 1}", ""));
+        "pollTimeout: 50ms", "stale: 1s", "hang: " + hang, "uplinks: [scada]", "channels:", "  - {name: temp, wave: ramp, slope: 1}", ""));
     AgentPlanner.Result r = new AgentPlanner(StandardComponents.create(), Map.<String, String>of()::get).plan(conf);
     assertThat(r.problems()).isEmpty();
     return r.plan().orElseThrow();
