@@ -31,6 +31,7 @@ import io.ferry.uplink.atomscale.AtomscaleUplinkFactory;
 import io.ferry.uplink.clarify.ClarifyUplinkFactory;
 import io.ferry.uplink.grovestreams.GroveStreamsUplinkFactory;
 import io.ferry.uplink.mqtt.MqttUplinkFactory;
+import io.ferry.uplink.sparkplug.SparkplugUplinkFactory;
 import io.ferry.uplink.tempodb.TempoDbUplinkFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,8 +62,8 @@ import okhttp3.OkHttpClient;
  * bench/run.sh uplink [HOURS] [clarify]: a backlog of 100 channels x 1 Hz x HOURS (24 by default: 8,640,000
  * samples) in a real SQLite buffer, drained by (1) a baseline runner that only leases and acks,
  * (2) the GroveStreams uplink, (3) the Atomscale uplink and (4) the TempoDB uplink, each to a local
- * JDK HTTP server that only counts what it receives, and (5) the MQTT uplink to an embedded HiveMQ
- * CE broker in a child JVM. Rate limits are lifted for the bench (GroveStreams minInterval 0
+ * JDK HTTP server that only counts what it receives, (5) the MQTT uplink (JSON) and (6) the Sparkplug
+ * uplink (Tahu protobuf DDATA) to an embedded HiveMQ CE broker in a child JVM. Rate limits are lifted for the bench (GroveStreams minInterval 0
  * instead of 10 s). Reports seconds, samples/s, request-body bytes per sample and peak heap.
  * With {@code clarify}: (1) and the Clarify uplink instead, at Clarify's real limit of 1 request/s
  * (real clock) with the largest frames (8 MiB; {@code -Dclarify.batch}, default 450,000 records per
@@ -137,14 +138,26 @@ public final class UplinkBench {
         if (ROWS.contains("tdb")) {
           print(drain("tempodb (writes, multi/)", buffer, total, server, ctx -> tdb.open(tdbPlan, ctx)), base);
         }
-        if (!ROWS.contains("mq")) {
+        if (!ROWS.contains("mq") && !ROWS.contains("sp")) {
           return;
         }
         try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"))) {
-          MqttUplinkFactory mq = new MqttUplinkFactory();
-          UplinkPlan mqPlan = plan(mq, "mq", "mqtt", String.join("\n",
-              "url: tcp://127.0.0.1:" + broker.port(), "batchSize: 50000", ""), specs);
-          print(drain("mqtt (QoS 1, one message per lease, broker in a child JVM)", buffer, total, server, ctx -> mq.open(mqPlan, ctx)), base);
+          if (ROWS.contains("mq")) {
+            MqttUplinkFactory mq = new MqttUplinkFactory();
+            UplinkPlan mqPlan = plan(mq, "mq", "mqtt", String.join("\n",
+                "url: tcp://127.0.0.1:" + broker.port(), "batchSize: 50000", ""), specs);
+            print(drain("mqtt (QoS 1, one message per lease, broker in a child JVM)", buffer, total, server, ctx -> mq.open(mqPlan, ctx)),
+                base);
+          }
+          if (ROWS.contains("sp")) {
+            // The defaults of the sparkplug uplink but the lease size of the other rows: DDATA at QoS 0
+            // with 1,000 metrics each, a lease acknowledged after one round trip to the broker.
+            SparkplugUplinkFactory sp = new SparkplugUplinkFactory();
+            UplinkPlan spPlan = plan(sp, "sp", "sparkplug", String.join("\n",
+                "url: tcp://127.0.0.1:" + broker.port(), "group: bench", "batchSize: 50000", ""), specs);
+            print(drain("sparkplug (DDATA QoS 0, 1,000 metrics per message, one round trip per lease)", buffer, total, server,
+                ctx -> sp.open(spPlan, ctx)), base);
+          }
         }
       }
     } finally {
@@ -160,7 +173,7 @@ public final class UplinkBench {
    * commits): the backlog is routed to each, and an uplink followed by others clears its bit on a
    * row instead of deleting it, so the row set changes what each row costs.
    */
-  static final List<String> ROWS = List.of(System.getProperty("uplink.rows", "gs,as,tdb,mq").split(","));
+  static final List<String> ROWS = List.of(System.getProperty("uplink.rows", "gs,as,tdb,mq,sp").split(","));
 
   static io.ferry.uplink.RunnerSettings settingsFor() {
     Problems p = new Problems();
@@ -233,7 +246,8 @@ public final class UplinkBench {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpuNanos() - cpu0) / 1e9;
-      // MQTT does not go through the HTTP server: its status counts the payload bytes and messages.
+      // MQTT and Sparkplug do not go through the HTTP server: their status counts the payload bytes and
+      // the leases sent (one per lease, however many messages it took).
       boolean http = server.calls.get() > 0;
       return new Row(name, secs, cpu, s.status().samplesDelivered(), http ? server.bytes.get() : s.status().bytesSent(),
           http ? server.calls.get() : s.status().calls(), peakHeapMiB());

@@ -4,7 +4,8 @@
  * <p>The agent wires, for each {@code uplinks:} entry of agent.yaml, the {@link
  * io.ferry.uplink.UplinkFactory} of its type: {@code plan} (pure, every problem reported through
  * {@code Fields}) then {@code open} with an {@link io.ferry.uplink.UplinkContext} (buffer, clock,
- * HTTP client, sleeper, randomness), then {@code start}/{@code close}/{@code status} on the returned
+ * HTTP client, sleeper, randomness, and the agent's {@link io.ferry.uplink.InstrumentWatch}: which
+ * instruments are down by its health verdict, so an uplink never judges "up" on its own), then {@code start}/{@code close}/{@code status} on the returned
  * {@link io.ferry.uplink.UplinkService}.
  *
  * <p>Invariants:

@@ -1,10 +1,10 @@
 package io.ferry.agent.http;
 
 import io.ferry.agent.runtime.AgentSnapshot;
+import io.ferry.agent.runtime.InstrumentUp;
 import io.ferry.agent.runtime.PollStats;
 import io.ferry.buffer.BufferStats;
 import io.ferry.config.Durations;
-import io.ferry.config.InstrumentInfo;
 import io.ferry.core.MicroTime;
 import io.ferry.uplink.UplinkState;
 import io.ferry.uplink.UplinkStatus;
@@ -21,8 +21,9 @@ import java.util.Optional;
  * <ul>
  *   <li>An instrument is up while its last good sample (a GOOD-quality value from a poll, or from a
  *       streaming driver's message) is at most its staleness limit old, counted before the first
- *       from when the agent started it ({@link #instrument}, the one definition of "up" behind
- *       {@code /health}, the status page, {@code ferry status} and {@code ferry_instrument_up}).
+ *       from when the agent started it ({@link io.ferry.agent.runtime.InstrumentUp}, the one definition
+ *       of "up" behind {@code /health}, the status page, {@code ferry status}, {@code ferry_instrument_up}
+ *       and the uplinks' {@link io.ferry.uplink.InstrumentWatch}; {@link #instrument} words it).
  *       The limit is the instrument's {@code stale:}, by default {@code instrumentFailures} poll
  *       intervals plus its poll timeout for a polled instrument
  *       ({@link io.ferry.config.InstrumentInfo#staleLimit}); empty, failed, timed-out and skipped
@@ -50,24 +51,20 @@ final class HealthRule {
    */
   record Verdict(String state, boolean up, Optional<Duration> limit, String problem) {}
 
-  /** The one definition of "up" for an instrument. */
+  /** An instrument's verdict: {@link InstrumentUp#judge} (the one definition of "up") in words. */
   static Verdict instrument(PollStats p, boolean streaming, int instrumentFailures, Instant now) {
-    Optional<Duration> limit = InstrumentInfo.staleLimit(p.poll(), p.pollTimeout(), p.stale(), streaming, instrumentFailures);
-    if (limit.isEmpty()) {
-      boolean failed = p.errors() > 0 && p.samples() == 0;
-      return new Verdict(failed ? "failing" : "streaming", !failed, limit, failed ? p.lastError() : "");
+    InstrumentUp.Judgement j = InstrumentUp.judge(p, streaming, instrumentFailures, now);
+    if (j.limit().isEmpty()) {
+      return new Verdict(j.up() ? "streaming" : "failing", j.up(), j.limit(), j.up() ? "" : p.lastError());
     }
-    boolean everGood = p.lastGoodMicros() != 0;
-    Instant since = MicroTime.instant(everGood ? p.lastGoodMicros() : p.startedMicros());
-    Duration age = nonNegative(Duration.between(since, now));
-    if (age.compareTo(limit.get()) <= 0) {
-      return new Verdict(everGood ? "ok" : "starting", true, limit, "");
+    if (j.up()) {
+      return new Verdict(j.everGood() ? "ok" : "starting", true, j.limit(), "");
     }
     String cause = !p.lastError().isEmpty() ? p.lastError()
         : streaming ? "no message with a good value" : p.pollInFlight() ? "a poll is stuck in the driver" : "no poll returned";
-    String when = everGood ? "last good value " + CatchUpEstimate.human(age) + " ago"
-        : "no good value in the " + CatchUpEstimate.human(age) + " since it started";
-    return new Verdict("failing", false, limit, cause + " (" + when + ", stale after " + Durations.format(limit.get()) + ")");
+    String when = j.everGood() ? "last good value " + CatchUpEstimate.human(j.age()) + " ago"
+        : "no good value in the " + CatchUpEstimate.human(j.age()) + " since it started";
+    return new Verdict("failing", false, j.limit(), cause + " (" + when + ", stale after " + Durations.format(j.limit().get()) + ")");
   }
 
   /** The rule's parameters (agent.yaml {@code http:}). */

@@ -14,10 +14,11 @@
  *       The token is compared in constant time and never logged.
  *   <li>Idle: one history thread wakes every few seconds; the server thread only per request.
  *   <li>The health rule ({@link io.ferry.agent.http.HealthRule}) is a pure function with table tests;
- *       {@link io.ferry.agent.http.HealthRule#instrument} is the one definition of an instrument being
- *       up (a good sample within its stale limit): {@code /health}, {@code /api/status}, the status
- *       page, {@code ferry status} and {@code ferry_instrument_up} all read its verdict, never judge
- *       on their own.
+ *       {@link io.ferry.agent.http.HealthRule#instrument} words the one definition of an instrument being
+ *       up ({@link io.ferry.agent.runtime.InstrumentUp}: a good sample within its stale limit):
+ *       {@code /health}, {@code /api/status}, the status page, {@code ferry status} and
+ *       {@code ferry_instrument_up} all read its verdict, never judge on their own (nor do the uplinks:
+ *       the runtime's {@link io.ferry.agent.runtime.InstrumentUpWatch} hands them the same verdict).
  *   <li>Follows reloads: instruments come and go with the snapshots; an added one gets its metric
  *       series and history at the next look, a removed one loses them.
  *   <li>One count, every view: an uplink's outcome-unknown records ({@link io.ferry.uplink.OutcomeUnknown})

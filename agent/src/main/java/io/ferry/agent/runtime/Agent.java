@@ -46,6 +46,8 @@ public final class Agent implements AutoCloseable {
   private final OkHttpClient http;
   private final InstantSource clock;
   private final UplinkContext uctx;
+  /** Which instruments are down, for the uplinks (the same verdict as /health). */
+  private final InstrumentUpWatch upWatch;
   // Replaced by reload(), which holds the lock; read by status readers.
   private final List<UplinkService> uplinks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
@@ -67,7 +69,11 @@ public final class Agent implements AutoCloseable {
     createDirectories(plan.stateDir());
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
     http = new OkHttpClient();
-    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom());
+    upWatch = new InstrumentUpWatch(clock,
+        plan.http().map(io.ferry.config.HttpSettings::instrumentFailures).orElse(io.ferry.config.HttpSettings.DEFAULT_INSTRUMENT_FAILURES),
+        () -> scheduler == null ? List.of() : scheduler.stats(),
+        () -> scheduler == null ? java.util.Set.of() : scheduler.streamingInstruments());
+    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch);
     try {
       for (PlannedUplink pu : plan.uplinks()) {
         startUplink(pu);
@@ -80,15 +86,21 @@ public final class Agent implements AutoCloseable {
         buffered.addAndGet(samples.size());
         appendSignal.appended();
       });
-      scheduler = new Scheduler(clock, sleeper, sink, pollListener);
+      PollListener listeners = (instrument, nanos, outcome) -> {
+        upWatch.polled(instrument, nanos, outcome);
+        pollListener.polled(instrument, nanos, outcome);
+      };
+      scheduler = new Scheduler(clock, sleeper, sink, listeners);
       for (PlannedInstrument pi : plan.instruments()) {
         addInstrument(pi);
       }
       scheduler.start();
+      upWatch.start();
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.close(); // closes the drivers already opened, even though it never started
       }
+      upWatch.close();
       closeUplinksAndBuffer();
       throw e;
     }
@@ -276,6 +288,8 @@ public final class Agent implements AutoCloseable {
       return;
     }
     LOG.info("ferry stopping");
+    // Stopped instruments are not "down": no DDEATH for them, the uplinks end their sessions.
+    upWatch.close();
     scheduler.close();
     driverMetrics.values().forEach(LoggingDriverMetrics::logTotals);
     buffer.flush();

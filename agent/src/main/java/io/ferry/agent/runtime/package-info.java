@@ -24,6 +24,13 @@
  * All waiting goes through the injected {@link io.ferry.core.Sleeper}, so tests drive time without
  * sleeping.
  *
+ * <p>Up: {@link io.ferry.agent.runtime.InstrumentUp} is the one definition of an instrument being up
+ * (its last good sample within its stale limit), worded by the health rule for {@code /health} and the
+ * status page and handed to the uplinks by {@link io.ferry.agent.runtime.InstrumentUpWatch} (their
+ * {@link io.ferry.uplink.InstrumentWatch}: the Sparkplug DDEATH/DBIRTH). The watch's one thread wakes
+ * only when a verdict can change (a last good sample getting too old, the next poll of a down
+ * instrument, a good poll of a down instrument) and tells the uplinks only on a change.
+ *
  * <p>Reload ({@link io.ferry.agent.runtime.Reloader}, {@link io.ferry.agent.runtime.ReloadDiff}):
  * the new configuration is planned completely before anything changes, and any problem leaves the
  * running one as it is; otherwise only instruments and uplinks whose validated plan differs are

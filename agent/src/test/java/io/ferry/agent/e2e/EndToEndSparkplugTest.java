@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Simulated instrument → real SQLite buffer → two uplinks, {@code sparkplug} to an embedded HiveMQ CE
  * and {@code jsonl} as the archive of the same run. The primary host goes offline in the middle of
- * the drain while the instrument keeps producing, and comes back. The host's reconstruction (per
- * device, metric and time) must equal the archive.
+ * the drain while the instrument keeps producing, and comes back; then the broker itself stops and
+ * starts again on the same port (nothing persisted) while the instrument keeps producing. The host's
+ * reconstruction (per device, metric and time) must equal the archive.
  */
 class EndToEndSparkplugTest {
   static final int TICKS = 300;
@@ -59,7 +60,7 @@ class EndToEndSparkplugTest {
   }
 
   @Test
-  void theHostsViewEqualsTheArchiveThroughAHostOfflinePeriod() throws Exception {
+  void theHostsViewEqualsTheArchiveThroughAHostOfflinePeriodAndABrokerRestart() throws Exception {
     broker = new Broker(dir.resolve("broker"));
     broker.start();
     SparkplugHost host = new SparkplugHost(broker.url(), "plant", "scada");
@@ -111,6 +112,40 @@ class EndToEndSparkplugTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> host.values.stream()
         .map(v -> v.metric() + "@" + v.timeMillis()).distinct().count() == 3L * TICKS);
 
+    // The broker restarts with nothing persisted, the instrument keeps producing meanwhile: the node
+    // reconnects with the next bdSeq, births again once the host is back, and the samples follow.
+    int beforeRestart = host.values.size();
+    long bdSeqBefore = host.ofType("NBIRTH").get(1).bdSeq();
+    broker.stop();
+    buffer.append(kiln.poll(TICKS / 3)).join();
+    await().atMost(Duration.ofSeconds(20)).until(() -> scada.status().state() == io.ferry.uplink.UplinkState.BACKING_OFF);
+    assertThat(buffer.stats().uplinks().get("scada").samples()).isEqualTo(TICKS);
+    broker.start();
+    host.reconnect();
+    host.state(true, 4); // a host publishes its STATE again when it connects
+    await().atMost(Duration.ofSeconds(60)).until(() -> buffer.stats().uplinks().get("scada").samples() == 0
+        && buffer.stats().uplinks().get("archive").samples() == 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.stream()
+        .map(v -> v.metric() + "@" + v.timeMillis()).distinct().count() == 4L * TICKS);
+    assertThat(host.ofType("NBIRTH")).hasSize(3);
+    long bdSeqAfter = host.ofType("NBIRTH").get(2).bdSeq();
+    assertThat(bdSeqAfter).isNotEqualTo(bdSeqBefore); // one more per CONNECT, failed ones included
+    assertThat(buffer.uplinkState("scada").get("sparkplug.bdSeq")).contains(Long.toString(bdSeqAfter));
+    List<String> types = host.types();
+    int rebirth = types.lastIndexOf("NBIRTH");
+    assertThat(types.subList(rebirth, rebirth + 2)).containsExactly("NBIRTH", "DBIRTH");
+    assertThat(types.subList(rebirth + 2, types.size())).containsOnly("DDATA");
+    // The broker stopped while nothing was in flight: what was published after it came back is each
+    // sample once, none of them one the host had seen before.
+    List<SparkplugHost.Value> afterRestart = List.copyOf(host.values).subList(beforeRestart, host.values.size());
+    Set<String> earlier = new java.util.HashSet<>();
+    List.copyOf(host.values).subList(0, beforeRestart).forEach(v -> earlier.add(v.metric() + "@" + v.timeMillis()));
+    assertThat(afterRestart).hasSize(TICKS).allSatisfy(v -> {
+      assertThat(earlier).doesNotContain(v.metric() + "@" + v.timeMillis());
+      assertThat(v.historical()).isTrue(); // taken before the session's NBIRTH
+    });
+    assertThat(afterRestart.stream().map(v -> v.metric() + "@" + v.timeMillis()).distinct()).hasSize(TICKS);
+
     Map<String, Object> archived = new HashMap<>();
     for (String line : Files.readAllLines(dir.resolve("state").resolve("archive.jsonl"))) {
       JsonNode n = JSON.readTree(line);
@@ -122,8 +157,7 @@ class EndToEndSparkplugTest {
       Object before = seen.put(v.device() + "/" + v.metric() + "@" + v.timeMillis(), v.value());
       assertThat(before == null || before.equals(v.value())).as("a value sent twice is the same value: %s", v).isTrue();
     }
-    assertThat(seen).hasSize(3 * TICKS).isEqualTo(archived);
-    assertThat(host.ofType("NBIRTH")).hasSize(2);
+    assertThat(seen).hasSize(4 * TICKS).isEqualTo(archived);
     assertThat(host.errors).isEmpty();
   }
 }

@@ -9,6 +9,7 @@ import io.ferry.core.MicroTime;
 import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
+import io.ferry.uplink.InstrumentWatch;
 import io.ferry.uplink.mqtt.MqttEndpoint;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -62,6 +63,9 @@ final class SparkplugHandler implements BatchHandler {
   private final SocketFactory plainSockets;
   private final KeyValueStore kv;
   private final InstantSource clock;
+  /** The agent's verdict on its instruments: a device is dead (DDEATH) while its instrument is down. */
+  private final InstrumentWatch instruments;
+  private final InstrumentWatch.Subscription watching;
   private final Map<ChannelId, Map<String, MetricDef>> index;
   /** The latest value published per alias, for the next DBIRTH (a birth carries current values). */
   private final Map<Long, Point> last = new ConcurrentHashMap<>();
@@ -84,9 +88,11 @@ final class SparkplugHandler implements BatchHandler {
   private boolean birthed;
   private long sessionStartMicros = -1;
   private int seq;
+  /** Devices whose last word in this session was a DDEATH (their instrument is down). */
+  private final Set<String> dead = new HashSet<>();
   private volatile String hostNote = "";
 
-  SparkplugHandler(SparkplugPlan plan, SocketFactory plainSockets, KeyValueStore kv, InstantSource clock) {
+  SparkplugHandler(SparkplugPlan plan, SocketFactory plainSockets, KeyValueStore kv, InstantSource clock, InstrumentWatch instruments) {
     this.plan = plan;
     this.plainSockets = plainSockets;
     this.kv = kv;
@@ -96,6 +102,15 @@ final class SparkplugHandler implements BatchHandler {
       Thread t = new Thread(r, "ferry-sparkplug-" + plan.name());
       t.setDaemon(true);
       return t;
+    });
+    this.instruments = instruments;
+    // The watch's thread must not wait for this handler's lock: the work goes to the control thread.
+    this.watching = instruments.onChange(() -> {
+      try {
+        control.execute(this::onInstruments);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        LOG.debug("uplink {}: stopping, device state not followed", plan.name());
+      }
     });
   }
 
@@ -161,6 +176,15 @@ final class SparkplugHandler implements BatchHandler {
     long now = clock.millis();
     List<List<Point>> messages = SparkplugPayloads.messages(points, plan.maxMetrics());
     int next = 0;
+    // The device of the last message when it is dead: its records go between a DBIRTH and a DDEATH.
+    String bracketed = null;
+    try {
+      syncDevices(); // an instrument back up gets its DBIRTH before its data, not a bracket
+    } catch (MqttException e) {
+      failure = MqttEndpoint.describe(e);
+      next = messages.size();
+      failed.addAll(messages);
+    }
     for (; next < messages.size(); next++) {
       List<Point> m = messages.get(next);
       if (rebirthPending) {
@@ -171,6 +195,18 @@ final class SparkplugHandler implements BatchHandler {
         break;
       }
       try {
+        String device = m.get(0).device();
+        if (bracketed != null && !bracketed.equals(device)) {
+          publishDeath(bracketed);
+          bracketed = null;
+        }
+        if (bracketed == null && dead.contains(device)) {
+          // DDATA of a dead device would name aliases the host has marked stale (it would ask for a
+          // rebirth): its records (buffered before it went down, a rollup closing after) go between
+          // a DBIRTH and a DDEATH, so they are delivered and the host sees it dead again at once.
+          publishDeviceBirth(device);
+          bracketed = device;
+        }
         while (pending.size() >= plan.maxInflight()) {
           await(pending.removeFirst(), deadline, done, failed);
         }
@@ -186,6 +222,13 @@ final class SparkplugHandler implements BatchHandler {
       }
       if (Thread.interrupted()) {
         throw new InterruptedException();
+      }
+    }
+    if (bracketed != null && next == messages.size()) {
+      try {
+        publishDeath(bracketed);
+      } catch (MqttException e) {
+        failure = MqttEndpoint.describe(e);
       }
     }
     boolean complete = next == messages.size();
@@ -371,13 +414,68 @@ final class SparkplugHandler implements BatchHandler {
       sessionStartMicros = MicroTime.now(clock);
     }
     seq = 0;
+    dead.clear();
     publishBirth(plan.nodeTopic("NBIRTH"), SparkplugPayloads.nbirth(bdSeq, now, nextSeq()));
     for (DeviceDef d : plan.devices()) {
       publishBirth(plan.deviceTopic("DBIRTH", d.id()), SparkplugPayloads.dbirth(d, nextSeq(), now,
           alias -> Optional.ofNullable(last.get(alias))));
     }
+    // A device whose instrument is down is born (the host learns its metrics) and dies at once.
+    Set<String> down = instruments.down();
+    for (DeviceDef d : plan.devices()) {
+      if (down.contains(d.id())) {
+        publishDeath(d.id());
+      }
+    }
     birthed = true;
     changed.signalAll();
+  }
+
+  /** DBIRTH of one device (its instrument is up again, or its records go out while it is down); under the lock. */
+  private void publishDeviceBirth(String device) throws MqttException {
+    DeviceDef d = plan.devices().stream().filter(x -> x.id().equals(device)).findFirst().orElseThrow();
+    publishBirth(plan.deviceTopic("DBIRTH", device), SparkplugPayloads.dbirth(d, nextSeq(), clock.millis(),
+        alias -> Optional.ofNullable(last.get(alias))));
+    dead.remove(device);
+  }
+
+  /** DDEATH of one device (its instrument is down); under the lock. */
+  private void publishDeath(String device) throws MqttException {
+    publishBirth(plan.deviceTopic("DDEATH", device), SparkplugPayloads.ddeath(nextSeq(), clock.millis()));
+    dead.add(device);
+  }
+
+  /**
+   * Brings the host's view in line with the agent's verdict: DDEATH for each device whose instrument
+   * went down, DBIRTH for each dead one whose instrument is up again. Under the lock; nothing before
+   * the births (they carry the verdict themselves).
+   */
+  private void syncDevices() throws MqttException {
+    if (!(connected && birthed)) {
+      return;
+    }
+    Set<String> down = instruments.down();
+    for (DeviceDef d : plan.devices()) {
+      boolean isDown = down.contains(d.id());
+      if (isDown && !dead.contains(d.id())) {
+        LOG.info("uplink {}: instrument {} is down: DDEATH", plan.name(), d.id());
+        publishDeath(d.id());
+      } else if (!isDown && dead.contains(d.id())) {
+        LOG.info("uplink {}: instrument {} is up again: DBIRTH", plan.name(), d.id());
+        publishDeviceBirth(d.id());
+      }
+    }
+  }
+
+  private void onInstruments() {
+    lock.lock();
+    try {
+      syncDevices();
+    } catch (MqttException e) {
+      LOG.warn("uplink {}: device state not published ({})", plan.name(), MqttEndpoint.describe(e));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -534,6 +632,7 @@ final class SparkplugHandler implements BatchHandler {
       client = null;
     } finally {
       lock.unlock();
+      watching.close();
       control.shutdownNow();
     }
   }

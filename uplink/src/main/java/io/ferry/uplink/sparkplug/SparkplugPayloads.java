@@ -61,6 +61,11 @@ final class SparkplugPayloads {
     return encode(p, false);
   }
 
+  /** DDEATH: the device's instrument is down; {@code seq} and a time, no metrics. */
+  static byte[] ddeath(long seq, long nowMillis) {
+    return encode(new SparkplugBPayload(new Date(nowMillis), new ArrayList<>(), seq), false);
+  }
+
   /** DBIRTH: every metric of the device with name, alias, datatype, properties and its last value (null if none yet). */
   static byte[] dbirth(DeviceDef device, long seq, long nowMillis, Function<Long, Optional<Point>> last) {
     SparkplugBPayload p = new SparkplugBPayload(new Date(nowMillis), new ArrayList<>(), seq);

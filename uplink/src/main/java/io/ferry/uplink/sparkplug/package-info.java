@@ -21,6 +21,10 @@
  *   <li>DDATA carry aliases only and no datatypes; a value taken before the session's first NBIRTH
  *       is flagged {@code is_historical}. Aliases are unique within the edge node and follow the
  *       configuration order ({@link io.ferry.uplink.sparkplug.Devices}, pure).
+ *   <li>A device is dead (DDEATH) exactly while the agent's {@link io.ferry.uplink.InstrumentWatch} says its
+ *       instrument is down; it is born again (DBIRTH) before any DDATA once it is up, and a dead
+ *       device's records go between a DBIRTH and a DDEATH: the host never gets DDATA of a device it
+ *       holds dead. The watch's thread only hands the change to the control thread.
  *   <li>A rebirth request stops DATA at once: the messages already written count (after the round
  *       trip), the rest of the lease is released and goes after the new births.
  *   <li>Paho's callback thread never blocks: it hands STATE, NCMD and a lost connection to the

@@ -46,10 +46,13 @@ public final class SparkplugHost implements AutoCloseable {
   public final List<Value> values = Collections.synchronizedList(new ArrayList<>());
   public final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private final MqttClient client;
+  private final MqttConnectOptions options = new MqttConnectOptions();
   private final String group;
   private final String hostId;
   private final MetricDataTypeMap types = new MetricDataTypeMap();
   private final Map<String, String> aliasNames = new HashMap<>();
+  /** Devices whose last word was a DDEATH (or whose edge node died): DDATA for them is an error. */
+  private final java.util.Set<String> deadDevices = new java.util.HashSet<>();
 
   public SparkplugHost(String url, String group, String hostId) throws Exception {
     this.group = group;
@@ -71,10 +74,14 @@ public final class SparkplugHost implements AutoCloseable {
       @Override
       public void deliveryComplete(IMqttDeliveryToken token) {}
     });
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setCleanSession(true);
-    o.setMaxInflight(65535);
-    client.connect(o);
+    options.setCleanSession(true);
+    options.setMaxInflight(65535);
+    reconnect();
+  }
+
+  /** Connects and subscribes again (after a broker restart, as a real host does); what it saw is kept. */
+  public void reconnect() throws Exception {
+    client.connect(options);
     client.subscribe("spBv1.0/" + group + "/#", 1);
   }
 
@@ -89,6 +96,12 @@ public final class SparkplugHost implements AutoCloseable {
     if (type.equals("NBIRTH")) {
       types.clear();
       aliasNames.clear();
+      deadDevices.clear();
+    }
+    if (type.equals("DDEATH")) {
+      deadDevices.add(edge + "/" + device);
+    } else if (type.equals("DBIRTH")) {
+      deadDevices.remove(edge + "/" + device);
     }
     SparkplugBPayload p = new SparkplugBPayloadDecoder().buildFromByteArray(bytes, types);
     messages.add(new Msg(topic, type, device, p, qos));
@@ -100,6 +113,9 @@ public final class SparkplugHost implements AutoCloseable {
         }
       }
     } else if (type.equals("DDATA")) {
+      if (deadDevices.contains(edge + "/" + device)) {
+        errors.add("DDATA of device " + device + " after its DDEATH, without a DBIRTH");
+      }
       for (Metric m : p.getMetrics()) {
         String name = aliasNames.get(edge + "/" + device + "/" + m.getAlias());
         if (m.hasName() || name == null) {

@@ -93,4 +93,12 @@ class SparkplugPayloadsTest {
     assertThat(m.get(1).getProperties().getPropertyValue("ferryQuality").getValue()).isEqualTo("uncertain");
     assertThat(m.get(0).getProperties()).isNull();
   }
+
+  @Test
+  void ddeathCarriesSeqAndItsTimeAndNoMetrics() throws Exception {
+    SparkplugBPayload p = new SparkplugBPayloadDecoder().buildFromByteArray(SparkplugPayloads.ddeath(255, T / 1000), null);
+    assertThat(p.getSeq()).isEqualTo(255L);
+    assertThat(p.getTimestamp().getTime()).isEqualTo(T / 1000);
+    assertThat(p.getMetrics()).isEmpty();
+  }
 }

@@ -12,6 +12,9 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.uplink.InstrumentVerdicts;
+import io.ferry.uplink.InstrumentWatch;
+import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting;
@@ -27,6 +30,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import okhttp3.OkHttpClient;
 import org.eclipse.tahu.message.model.Metric;
 import org.eclipse.tahu.message.model.MetricDataType;
 import org.junit.jupiter.api.AfterEach;
@@ -73,13 +78,18 @@ class SparkplugUplinkTest {
   }
 
   UplinkService start(String extraYaml) {
+    return start(extraYaml, InstrumentWatch.ALL_UP);
+  }
+
+  UplinkService start(String extraYaml, InstrumentWatch instruments) {
     Problems problems = new Problems();
     String yaml = "url: " + broker.url() + "\ngroup: plant\n" + extraYaml;
     SparkplugUplinkFactory factory = new SparkplugUplinkFactory(sockets);
     UplinkPlan plan = factory.plan(UplinkTesting.section("sp", "sparkplug", yaml, problems, Map.of()),
         UplinkTesting.agent(dir, EDGE), SparkplugFixtures.instruments("sp")).orElseThrow();
     assertThat(problems.all()).isEmpty();
-    UplinkService s = factory.open(plan, UplinkTesting.context(buffer(), clock, sleeper));
+    UplinkService s = factory.open(plan, new UplinkContext(buffer(), clock, new OkHttpClient(), sleeper, new SplittableRandom(42),
+        instruments));
     open.add(s);
     s.start();
     return s;
@@ -319,5 +329,57 @@ class SparkplugUplinkTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 2);
     assertThat(host.types()).containsExactly("NBIRTH", "DBIRTH", "DDATA", "NDEATH", "NBIRTH", "DBIRTH", "DBIRTH", "DDATA");
     assertThat(host.ofType("DBIRTH")).extracting(Msg::device).containsExactly("boiler1", "boiler1", "tank");
+  }
+
+  @Test
+  void anInstrumentDownGetsDdeathAndWhenBackADbirthBeforeItsNextDdata() throws Exception {
+    InstrumentVerdicts watch = new InstrumentVerdicts(); // the agent's verdict, as the test sets it
+    append(LEVEL, 1, T0);
+    UplinkService s = start("", watch);
+    UplinkTesting.awaitDelivered(s, 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 1);
+
+    watch.set(Set.of("tank")); // the agent judges the tank down: DDEATH, nothing else
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("DDEATH").size() == 1);
+    Msg death = host.ofType("DDEATH").get(0);
+    assertThat(death.topic()).isEqualTo("spBv1.0/plant/DDEATH/gw-7/tank");
+    assertThat(death.seq()).isEqualTo(4L); // NBIRTH 0, DBIRTH 1, 2, DDATA 3
+    assertThat(death.payload().getMetrics()).isEmpty();
+
+    // A record of the dead tank (buffered before it went down, a rollup closing after): delivered
+    // between a DBIRTH and a DDEATH, so the host never sees DDATA of a device it holds dead.
+    append(LEVEL, 1, T0 + 1_000_000);
+    UplinkTesting.awaitDelivered(s, 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("DDEATH").size() == 2);
+
+    watch.set(Set.of()); // back up: DBIRTH at once, then its data
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("DBIRTH").size() == 4);
+    append(LEVEL, 1, T0 + 2_000_000);
+    UplinkTesting.awaitDelivered(s, 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 3);
+    assertThat(host.types()).containsExactly("NBIRTH", "DBIRTH", "DBIRTH", "DDATA", "DDEATH", "DBIRTH", "DDATA", "DDEATH",
+        "DBIRTH", "DDATA");
+    List<Msg> all = List.copyOf(host.messages);
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(all.get(i).seq()).as("message %d (%s)", i, all.get(i).type()).isEqualTo((long) i);
+    }
+    // The DBIRTH of its return carries the last value published, then the new value follows.
+    assertThat(all.get(8).payload().getMetrics().get(0).getValue()).isEqualTo(0.5);
+    assertThat(host.values).extracting(Value::timeMillis).containsExactly(T0 / 1000, T0 / 1000 + 1000, T0 / 1000 + 2000);
+    assertThat(host.errors).isEmpty();
+  }
+
+  @Test
+  void aDeviceWhoseInstrumentIsDownAtBirthIsBornThenDiesAtOnce() throws Exception {
+    InstrumentVerdicts watch = new InstrumentVerdicts(); // the agent's verdict, as the test sets it
+    watch.set(Set.of("boiler1"));
+    append(LEVEL, 1, T0);
+    UplinkService s = start("", watch);
+    UplinkTesting.awaitDelivered(s, 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 1);
+    // The host learns the boiler's metrics from its DBIRTH and holds it dead; the tank's data flows.
+    assertThat(host.types()).containsExactly("NBIRTH", "DBIRTH", "DBIRTH", "DDEATH", "DDATA");
+    assertThat(host.ofType("DDEATH").get(0).device()).isEqualTo("boiler1");
+    assertThat(host.errors).isEmpty();
   }
 }
