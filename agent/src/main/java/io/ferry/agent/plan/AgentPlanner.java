@@ -56,7 +56,10 @@ public final class AgentPlanner {
     for (InstrumentConfig ic : loaded.instruments()) {
       DriverFactory factory = components.driver(ic.info().driver()).orElseThrow();
       Optional<DriverPlan> plan = factory.plan(ic);
-      plan.ifPresent(p -> instruments.add(new PlannedInstrument(factory, p)));
+      plan.ifPresent(p -> {
+        instruments.add(new PlannedInstrument(factory, p));
+        unwritable(ic, p);
+      });
     }
     for (InstrumentConfig duplicate : loaded.duplicates()) {
       components.driver(duplicate.info().driver()).orElseThrow().plan(duplicate);
@@ -84,6 +87,18 @@ public final class AgentPlanner {
     return new Result(
         Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras, a.http())),
         List.of(), problems.warnings());
+  }
+
+  /** Reports each {@code write:} key the instrument's driver cannot carry out: nothing else can be written. */
+  private static void unwritable(InstrumentConfig ic, DriverPlan plan) {
+    java.util.Set<io.ferry.core.ChannelId> targets = new java.util.HashSet<>();
+    plan.writeTargets().forEach(t -> targets.add(t.channel()));
+    for (io.ferry.config.ChannelConfig c : ic.channels()) {
+      if (c.spec().writable() && !targets.contains(c.spec().id())) {
+        c.fields().error("write", "the " + ic.info().driver() + " driver cannot write this channel"
+            + (plan.writeTargets().isEmpty() ? " (it does not write at all)" : " (its register or node is read-only)"));
+      }
+    }
   }
 
   /** The buffer options of agent.yaml's validated {@code buffer} section (also used by CLI commands that open the buffer). */

@@ -66,7 +66,7 @@ final class ModbusConfigReader {
       CounterSpec counter = new CounterSpec(spec.counter().get().bucket(), wrap);
       int at = specs.indexOf(spec);
       specs.set(at, new ChannelSpec(spec.id(), spec.unit(), spec.description(), spec.kind(), spec.rollup(), Optional.of(counter),
-          spec.routes()));
+          spec.routes(), spec.write()));
       changed = true;
     }
     return changed ? new InstrumentInfo(info.id(), info.driver(), info.file(), info.description(), info.poll(),

@@ -1,0 +1,54 @@
+package io.ferry.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the instrument file allows to be written to one channel (its {@code write:} key). A
+ * channel without it is read-only: nothing else can be written.
+ *
+ * @param min the lowest value accepted (negative infinity when not limited)
+ * @param max the highest value accepted (positive infinity when not limited)
+ * @param maxRate at most {@code count} writes per {@code per}; empty = no limit
+ * @param readBack when present, an acknowledged write is applied only once a read returns the
+ *     written value within this tolerance (absolute, in the channel's unit)
+ * @param kind a setpoint (an absolute value, safe to send again) or a command (a pulse, a reset:
+ *     never retried)
+ */
+public record WriteSpec(double min, double max, Optional<Rate> maxRate, Optional<Double> readBack, Kind kind) {
+  /** Setpoints may be retried after a transport failure; commands never are. */
+  public enum Kind { SETPOINT, COMMAND }
+
+  /** At most {@code count} writes in any window of {@code per}. */
+  public record Rate(int count, Duration per) {
+    public Rate {
+      Objects.requireNonNull(per, "per");
+      if (count < 1 || per.isNegative() || per.isZero()) {
+        throw new IllegalArgumentException("a write rate needs a count >= 1 and a positive window");
+      }
+    }
+
+    /** {@code 1/10s} */
+    public String describe(String formattedPer) {
+      return count + "/" + formattedPer;
+    }
+  }
+
+  public WriteSpec {
+    Objects.requireNonNull(maxRate, "maxRate");
+    Objects.requireNonNull(readBack, "readBack");
+    Objects.requireNonNull(kind, "kind");
+    if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
+      throw new IllegalArgumentException("write range must have min <= max, got " + min + ".." + max);
+    }
+    if (readBack.isPresent() && !(readBack.get() >= 0)) {
+      throw new IllegalArgumentException("read-back tolerance must be >= 0");
+    }
+  }
+
+  /** True when {@code value} lies inside [min, max]. */
+  public boolean inRange(double value) {
+    return value >= min && value <= max;
+  }
+}
