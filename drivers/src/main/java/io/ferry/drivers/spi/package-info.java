@@ -10,5 +10,12 @@
  * are counted and dropped, never turned into a value; a poll the driver skips (backing off, still
  * connecting) throws with its cause in words, never returns an empty list that would read as a
  * poll made.
+ *
+ * <p>Writes: a driver that can write lists a {@link io.ferry.drivers.spi.WriteTarget} per channel
+ * with a {@code write:} key in its plan and implements {@link io.ferry.drivers.spi.Writable}; it
+ * sends on the instrument's own connection and thread, between polls, with the instrument's
+ * timeout, and answers a {@link io.ferry.drivers.spi.WriteOutcome} (applied, rejected, failed,
+ * unknown) with the reason in words. It never retries a write by itself: whether a failed write
+ * may be sent again is the caller's decision (setpoints may, commands never).
  */
 package io.ferry.drivers.spi;
