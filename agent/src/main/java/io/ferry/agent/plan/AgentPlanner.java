@@ -79,13 +79,17 @@ public final class AgentPlanner {
         planner.plan(agent.get(), infos).ifPresent(extras::add);
       }
     }
+    java.time.Duration writeRetention = agent.flatMap(a -> a.fields().object("writes"))
+        .map(w -> w.duration("retention", AgentPlan.DEFAULT_WRITE_RETENTION, java.time.Duration.ofHours(1), java.time.Duration.ofDays(3650)))
+        .orElse(AgentPlan.DEFAULT_WRITE_RETENTION);
     ctx.finish();
     if (!problems.isEmpty() || agent.isEmpty()) {
       return new Result(Optional.empty(), problems.all(), problems.warnings());
     }
     AgentConfig a = agent.get();
     return new Result(
-        Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras, a.http())),
+        Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras, a.http(),
+            writeRetention)),
         List.of(), problems.warnings());
   }
 

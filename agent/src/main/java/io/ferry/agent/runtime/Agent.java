@@ -48,6 +48,10 @@ public final class Agent implements AutoCloseable {
   private final List<UplinkService> uplinks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
   private final Map<String, LoggingDriverMetrics> driverMetrics = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The running drivers that can write, by instrument id (replaced with their instruments by a reload). */
+  private final Map<String, io.ferry.drivers.spi.Writable> writables = new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.ferry.buffer.WriteAudit audit;
+  private final WriteService writes;
   private Scheduler scheduler;
   private volatile AgentPlan plan;
   private final AtomicLong buffered = new AtomicLong();
@@ -64,6 +68,14 @@ public final class Agent implements AutoCloseable {
     this.clock = clock;
     createDirectories(plan.stateDir());
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
+    try {
+      audit = io.ferry.buffer.WriteAudit.open(plan.buffer().file());
+    } catch (java.sql.SQLException e) {
+      buffer.close();
+      throw new IllegalStateException("cannot open the write audit in " + plan.buffer().file() + ": " + e.getMessage(), e);
+    }
+    writes = new WriteService(() -> this.plan, id -> java.util.Optional.ofNullable(writables.get(id)), audit, clock,
+        io.ferry.core.Ticker.system(), plan.writeRetention());
     http = new OkHttpClient();
     uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom());
     try {
@@ -117,6 +129,9 @@ public final class Agent implements AutoCloseable {
     Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics));
     driverMetrics.put(pi.info().id(), metrics);
     scheduler.add(pi.info(), driver);
+    if (driver instanceof io.ferry.drivers.spi.Writable w) {
+      writables.put(pi.info().id(), w);
+    }
   }
 
   /** The configuration running now (the last one a reload applied). */
@@ -166,6 +181,7 @@ public final class Agent implements AutoCloseable {
     List<String> stopping = new ArrayList<>(diff.removedInstruments());
     diff.changedInstruments().forEach(pi -> stopping.add(pi.info().id()));
     for (String id : stopping) {
+      writables.remove(id);
       scheduler.remove(id, Scheduler.DEFAULT_STOP_GRACE);
       LoggingDriverMetrics m = driverMetrics.remove(id);
       if (m != null) {
@@ -230,11 +246,17 @@ public final class Agent implements AutoCloseable {
     }
     java.util.Optional<io.ferry.mirror.MirrorStatus> mirror = extras.stream()
         .map(PlannedExtra.RunningExtra::mirrorStatus).flatMap(java.util.Optional::stream).findFirst();
-    return new AgentSnapshot(scheduler.stats(), scheduler.streamingInstruments(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror);
+    return new AgentSnapshot(scheduler.stats(), scheduler.streamingInstruments(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror,
+        writes.counts());
   }
 
   public Buffer buffer() {
     return buffer;
+  }
+
+  /** Where every write to an instrument goes through (the local API, mirrored setpoints). */
+  public WriteService writes() {
+    return writes;
   }
 
   public AgentStatus status() {
@@ -257,6 +279,7 @@ public final class Agent implements AutoCloseable {
       return;
     }
     LOG.info("ferry stopping");
+    writables.clear();
     scheduler.close();
     driverMetrics.values().forEach(LoggingDriverMetrics::logTotals);
     buffer.flush();
@@ -278,6 +301,7 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException ex) {
       LOG.warn("reading the buffer's final counts failed: {}", io.ferry.config.IoCauses.message(ex));
     }
+    audit.close();
     buffer.close();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
