@@ -178,6 +178,10 @@ class WriteCommandTest {
       HttpResponse<String> noToken = client.send(HttpRequest.newBuilder(api)
           .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"plc1/setpoint\",\"value\":1}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(noToken.statusCode()).as("the token is needed even on loopback").isEqualTo(401);
+      HttpResponse<String> status = client.send(HttpRequest.newBuilder(running.server.uri().resolve("/api/status"))
+          .header("Authorization", "Bearer write-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(status.body()).as("the status page shows the writes").contains("\"recentWrites\"", "\"channel\":\"plc1/setpoint\"",
+          "\"outcome\":\"applied\"");
       // metrics read a snapshot at most a quarter second old
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(running.server.uri().resolve("/metrics"))
