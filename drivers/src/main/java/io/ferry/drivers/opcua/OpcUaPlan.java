@@ -56,6 +56,7 @@ public record OpcUaPlan(
       case SERVER -> "server time, else arrival time";
       case AGENT -> "arrival time";
     });
+    OpcUaWriter.targets(this).forEach(t -> lines.add("  " + t.request() + " <- " + t.channel().channel()));
     for (NodePlan n : nodes) {
       String detail = mode == AcquisitionMode.SUBSCRIBE
           ? " (sampling " + Durations.format(n.samplingInterval()) + ", queue " + n.queueSize() + ", " + Deadband.describe(n.deadband()) + ")"
@@ -63,6 +64,11 @@ public record OpcUaPlan(
       lines.add("  " + n.channel().channel() + " <- " + n.node() + detail);
     }
     return lines;
+  }
+
+  @Override
+  public List<io.ferry.drivers.spi.WriteTarget> writeTargets() {
+    return OpcUaWriter.targets(this);
   }
 
   @Override
