@@ -122,6 +122,7 @@ final class ModbusConfigReader {
     PlannerLimits limits = new PlannerLimits(maxRegs, maxBits, maxGap, maxBitGap, merge);
     Optional<List<ModbusChannel>> channels = readChannels(ic, limits);
     if (transport.isEmpty() || channels.isEmpty()) {
+      ic.channels().forEach(cc -> cc.write().ifPresent(Fields::skipUnknownKeyCheck)); // never read: not "unknown"
       return Optional.empty();
     }
     Optional<List<ModbusWrite>> writes = writes(ic, channels.get());
