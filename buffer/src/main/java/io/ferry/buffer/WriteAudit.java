@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -25,6 +26,9 @@ import org.sqlite.SQLiteConfig;
  * write_audit(id PK, t, source, channel, value, outcome, detail, duration_us)
  *   t = ms since epoch when the write was asked for; value as written (text); outcome = applied,
  *   rejected, failed or unknown; detail in words; duration_us from asking to the outcome
+ * write_follow(channel PK, ts)
+ *   per channel following a mirrored series: the timestamp (ms) of the newest datapoint taken,
+ *   stored before it is sent, so a restart (or kill -9) never sends that datapoint again
  * </pre>
  */
 public final class WriteAudit implements AutoCloseable {
@@ -32,6 +36,8 @@ public final class WriteAudit implements AutoCloseable {
   static final String DDL = "CREATE TABLE IF NOT EXISTS write_audit(id INTEGER PRIMARY KEY, t INTEGER NOT NULL,"
       + " source TEXT NOT NULL, channel TEXT NOT NULL, value TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,"
       + " duration_us INTEGER NOT NULL)";
+
+  static final String FOLLOW_DDL = "CREATE TABLE IF NOT EXISTS write_follow(channel TEXT PRIMARY KEY, ts INTEGER NOT NULL)";
 
   /** One recorded write. */
   public record Entry(Instant time, String source, String channel, String value, String outcome, String detail, Duration duration) {
@@ -61,6 +67,7 @@ public final class WriteAudit implements AutoCloseable {
     Connection c = config.createConnection("jdbc:sqlite:" + database);
     try (Statement s = c.createStatement()) {
       s.execute(DDL);
+      s.execute(FOLLOW_DDL);
     } catch (SQLException e) {
       c.close();
       throw e;
@@ -102,6 +109,29 @@ public final class WriteAudit implements AutoCloseable {
       ps.setString(2, detail == null ? "" : detail);
       ps.setLong(3, duration.toNanos() / 1000);
       ps.setLong(4, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The timestamp (ms) of the newest mirrored datapoint a channel took, if any. */
+  public synchronized Optional<Long> followed(String channel) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT ts FROM write_follow WHERE channel = ?")) {
+      ps.setString(1, channel);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Stores (durably) that {@code channel} took the datapoint at {@code ts}; empty {@code ts} forgets it (a write that never left). */
+  public synchronized void follow(String channel, Optional<Long> ts) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ts.isPresent()
+        ? "INSERT INTO write_follow(channel, ts) VALUES(?, ?) ON CONFLICT(channel) DO UPDATE SET ts = excluded.ts"
+        : "DELETE FROM write_follow WHERE channel = ?")) {
+      ps.setString(1, channel);
+      if (ts.isPresent()) {
+        ps.setLong(2, ts.get());
+      }
       ps.executeUpdate();
     }
   }

@@ -54,12 +54,29 @@ public final class WriteKeys {
     }
     Optional<WriteSpec.Kind> kind = w.enumValue("kind", WriteSpec.Kind.class);
     ok &= !(w.has("kind") && w.node("kind").isPresent() && kind.isEmpty());
+    Optional<WriteSpec.Follow> follow = Optional.empty();
+    if (w.node("follow").isPresent()) {
+      Optional<Fields> ff = w.object("follow");
+      follow = ff.flatMap(WriteKeys::follow);
+      ok &= follow.isPresent();
+      if (follow.isPresent() && kind.orElse(WriteSpec.Kind.SETPOINT) == WriteSpec.Kind.COMMAND) {
+        w.error("follow", "only a setpoint follows a series (a command is a pulse: sending it again on each datapoint would repeat it)");
+        ok = false;
+      }
+    }
     if (!ok) {
       return Optional.empty();
     }
     Optional<Double> readBack = verify.equals("readBack") ? Optional.of(tolerance.orElse(0)) : Optional.empty();
     return Optional.of(new WriteSpec(min.orElse(Double.NEGATIVE_INFINITY), max.orElse(Double.POSITIVE_INFINITY), rate, readBack,
-        kind.orElse(WriteSpec.Kind.SETPOINT)));
+        kind.orElse(WriteSpec.Kind.SETPOINT), follow));
+  }
+
+  /** {@code follow: {externalId: boiler-sp, maxAge: 1h}}: the mirrored series and how old its newest datapoint may be. */
+  private static Optional<WriteSpec.Follow> follow(Fields f) {
+    Optional<String> id = f.requiredString("externalId");
+    Duration maxAge = f.duration("maxAge", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(365));
+    return id.map(i -> new WriteSpec.Follow(i, maxAge));
   }
 
   /** Parses {@code count/window}; a window without a number ({@code 2/s}) means one unit. */
@@ -92,6 +109,8 @@ public final class WriteKeys {
     }
     spec.maxRate().ifPresent(r -> sb.append(", no more than ").append(r.describe(Durations.format(r.per()))));
     spec.readBack().ifPresent(t -> sb.append(", read back within ").append(number(t)));
+    spec.follow().ifPresent(f -> sb.append(", follows mirrored series ").append(f.externalId()).append(" (datapoints at most ")
+        .append(Durations.format(f.maxAge())).append(" old)"));
     return sb.toString();
   }
 

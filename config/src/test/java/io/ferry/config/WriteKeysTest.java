@@ -49,6 +49,14 @@ class WriteKeysTest {
   }
 
   @Test
+  void aSetpointFollowsAMirroredSeries() throws IOException {
+    ChannelSpec spec = channel("  - {name: sp, write: {follow: {externalId: boiler-sp, maxAge: 10m}}}").orElseThrow();
+    assertThat(problems.all()).isEmpty();
+    assertThat(spec.write().orElseThrow().follow()).contains(new WriteSpec.Follow("boiler-sp", Duration.ofMinutes(10)));
+    assertThat(WriteKeys.describe(spec.write().get())).isEqualTo("setpoint, follows mirrored series boiler-sp (datapoints at most 10m old)");
+  }
+
+  @Test
   void emptyWriteKeyIsAnUnlimitedSetpointAndNoWriteKeyIsReadOnly() throws IOException {
     ChannelSpec spec = channel("  - {name: reset, write: {kind: command}}\n  - {name: temp}").orElseThrow();
     assertThat(problems.all()).isEmpty();
@@ -69,6 +77,8 @@ class WriteKeysTest {
       negative tolerance    | {verify: readBack, tolerance: -1} | instruments.d/x.yaml:5:53 channels[0].write.tolerance: must not be negative, got -1.0
       unknown kind          | {kind: pulse}            | instruments.d/x.yaml:5:30 channels[0].write.kind: unknown kind "pulse" (expected one of setpoint, command)
       min not a number      | {min: low}               | instruments.d/x.yaml:5:29 channels[0].write.min: expected a number, got the text "low"
+      follow on a command   | {kind: command, follow: {externalId: x}} | instruments.d/x.yaml:5:47 channels[0].write.follow: only a setpoint follows a series (a command is a pulse: sending it again on each datapoint would repeat it)
+      follow without series | {follow: {maxAge: 1h}}   | instruments.d/x.yaml:5:32 channels[0].write.follow.externalId: missing required key "externalId"
       write not a mapping   | yes                      | instruments.d/x.yaml:5:23 channels[0].write: expected a mapping (key: value lines), got the boolean yes
       """)
   void eachMistakeIsOneLocatedLineAndTheChannelIsNotWritable(String kind, String write, String expected) throws IOException {

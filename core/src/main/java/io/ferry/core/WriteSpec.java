@@ -15,8 +15,9 @@ import java.util.Optional;
  *     written value within this tolerance (absolute, in the channel's unit)
  * @param kind a setpoint (an absolute value, safe to send again) or a command (a pulse, a reset:
  *     never retried)
+ * @param follow a setpoint that follows a series of the Cognite subscription mirror
  */
-public record WriteSpec(double min, double max, Optional<Rate> maxRate, Optional<Double> readBack, Kind kind) {
+public record WriteSpec(double min, double max, Optional<Rate> maxRate, Optional<Double> readBack, Kind kind, Optional<Follow> follow) {
   /** Setpoints may be retried after a transport failure; commands never are. */
   public enum Kind { SETPOINT, COMMAND }
 
@@ -35,7 +36,24 @@ public record WriteSpec(double min, double max, Optional<Rate> maxRate, Optional
     }
   }
 
+  /**
+   * The newest datapoint of the mirrored series {@code externalId} becomes the setpoint when it is
+   * newer than the last one applied and at most {@code maxAge} old; each datapoint is applied once.
+   */
+  public record Follow(String externalId, Duration maxAge) {
+    public Follow {
+      Objects.requireNonNull(externalId, "externalId");
+      Objects.requireNonNull(maxAge, "maxAge");
+    }
+  }
+
+  /** Not following a series. */
+  public WriteSpec(double min, double max, Optional<Rate> maxRate, Optional<Double> readBack, Kind kind) {
+    this(min, max, maxRate, readBack, kind, Optional.empty());
+  }
+
   public WriteSpec {
+    Objects.requireNonNull(follow, "follow");
     Objects.requireNonNull(maxRate, "maxRate");
     Objects.requireNonNull(readBack, "readBack");
     Objects.requireNonNull(kind, "kind");

@@ -79,6 +79,14 @@ public final class AgentPlanner {
         planner.plan(agent.get(), infos).ifPresent(extras::add);
       }
     }
+    boolean mirrored = agent.flatMap(AgentConfig::mirror).isPresent();
+    for (InstrumentConfig ic : loaded.instruments()) {
+      for (io.ferry.config.ChannelConfig c : ic.channels()) {
+        if (!mirrored && c.spec().write().flatMap(w -> w.follow()).isPresent()) {
+          c.write().ifPresent(w -> w.error("follow", "follows a mirrored series, but agent.yaml has no mirror: section"));
+        }
+      }
+    }
     java.time.Duration writeRetention = agent.flatMap(a -> a.fields().object("writes"))
         .map(w -> w.duration("retention", AgentPlan.DEFAULT_WRITE_RETENTION, java.time.Duration.ofHours(1), java.time.Duration.ofDays(3650)))
         .orElse(AgentPlan.DEFAULT_WRITE_RETENTION);

@@ -52,6 +52,8 @@ public final class Agent implements AutoCloseable {
   private final Map<String, io.ferry.drivers.spi.Writable> writables = new java.util.concurrent.ConcurrentHashMap<>();
   private final io.ferry.buffer.WriteAudit audit;
   private final WriteService writes;
+  /** Setpoints following the mirror; null when no channel follows one. */
+  private volatile SetpointFollower follower;
   private Scheduler scheduler;
   private volatile AgentPlan plan;
   private final AtomicLong buffered = new AtomicLong();
@@ -95,6 +97,10 @@ public final class Agent implements AutoCloseable {
         addInstrument(pi);
       }
       scheduler.start();
+      if (SetpointFollower.needed(plan)) {
+        follower = new SetpointFollower(() -> this.plan, plan.buffer().file(), audit, writes, clock);
+        follower.start();
+      }
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.close(); // closes the drivers already opened, even though it never started
@@ -190,6 +196,10 @@ public final class Agent implements AutoCloseable {
     }
     buffer.configure(next.channels());
     plan = next;
+    if (follower == null && SetpointFollower.needed(next)) {
+      follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock);
+      follower.start();
+    }
     List<PlannedInstrument> starting = new ArrayList<>(diff.changedInstruments());
     starting.addAll(diff.addedInstruments());
     for (PlannedInstrument pi : starting) {
@@ -254,6 +264,12 @@ public final class Agent implements AutoCloseable {
     return buffer;
   }
 
+  /** One look of the mirrored-setpoint follower now (tests); none when no channel follows a series. */
+  List<WriteService.Result> followNow() throws InterruptedException {
+    SetpointFollower f = follower;
+    return f == null ? List.of() : f.check();
+  }
+
   /** Where every write to an instrument goes through (the local API, mirrored setpoints). */
   public WriteService writes() {
     return writes;
@@ -279,6 +295,9 @@ public final class Agent implements AutoCloseable {
       return;
     }
     LOG.info("ferry stopping");
+    if (follower != null) {
+      follower.close();
+    }
     writables.clear();
     scheduler.close();
     driverMetrics.values().forEach(LoggingDriverMetrics::logTotals);

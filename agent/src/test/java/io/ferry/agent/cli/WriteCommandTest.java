@@ -2,14 +2,6 @@ package io.ferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
-import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
-import com.digitalpetri.modbus.pdu.WriteMultipleRegistersRequest;
-import com.digitalpetri.modbus.pdu.WriteMultipleRegistersResponse;
-import com.digitalpetri.modbus.server.ModbusRequestContext;
-import com.digitalpetri.modbus.server.ModbusServices;
-import com.digitalpetri.modbus.server.ModbusTcpServer;
-import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
 import io.ferry.agent.http.Observatory;
 import io.ferry.agent.http.StatusServer;
 import io.ferry.agent.plan.AgentPlan;
@@ -28,10 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,37 +35,17 @@ import picocli.CommandLine;
  */
 class WriteCommandTest {
   @TempDir Path dir;
-  ModbusTcpServer slave;
-  final short[] holding = new short[16];
-  final List<String> writes = new CopyOnWriteArrayList<>();
+  ModbusSlave slave;
+  List<String> writes;
   Path conf;
   int httpPort;
 
   @BeforeEach
   void start() throws Exception {
-    int port = freePort();
+    slave = ModbusSlave.start();
+    writes = slave.writes;
+    int port = slave.port();
     httpPort = freePort();
-    slave = ModbusTcpServer.create(NettyTcpServerTransport.create(b -> b.setBindAddress("127.0.0.1").setPort(port)), new ModbusServices() {
-      @Override
-      public ReadHoldingRegistersResponse readHoldingRegisters(ModbusRequestContext c, int unit, ReadHoldingRegistersRequest r) {
-        byte[] b = new byte[r.quantity() * 2];
-        for (int i = 0; i < r.quantity(); i++) {
-          b[2 * i] = (byte) (holding[r.address() + i] >> 8);
-          b[2 * i + 1] = (byte) holding[r.address() + i];
-        }
-        return new ReadHoldingRegistersResponse(b);
-      }
-
-      @Override
-      public WriteMultipleRegistersResponse writeMultipleRegisters(ModbusRequestContext c, int unit, WriteMultipleRegistersRequest r) {
-        writes.add(r.address() + ": " + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(r.values()));
-        for (int i = 0; i < r.quantity(); i++) {
-          holding[r.address() + i] = (short) (((r.values()[2 * i] & 0xFF) << 8) | (r.values()[2 * i + 1] & 0xFF));
-        }
-        return new WriteMultipleRegistersResponse(r.address(), r.quantity());
-      }
-    });
-    slave.start();
     conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
     Files.writeString(dir.resolve("token"), "write-token-0123456789");
@@ -101,7 +71,7 @@ class WriteCommandTest {
 
   @AfterEach
   void stop() throws Exception {
-    slave.stop();
+    slave.close();
   }
 
   static int freePort() throws Exception {
