@@ -47,24 +47,7 @@ final class SerialPollingDriver implements PollingDriver, io.ferry.drivers.spi.W
 
   @Override
   public synchronized List<Sample> poll() throws Exception {
-    Instant now = context.clock().instant();
-    if (link == null) {
-      if (!backoff.allows(now)) {
-        // no I/O until the backoff passed; never an empty success (the port may be gone)
-        throw new BackingOffException(downCause + "; waiting before opening it again");
-      }
-      try {
-        link = ByteLink.open(plan.endpoint(), plan.timeout());
-        framer.reset();
-        dirty = false;
-      } catch (IOException e) {
-        backoff = backoff.failed(now);
-        downCause = e.getMessage();
-        context.metrics().increment("errors");
-        counter.state("disconnected", e.getMessage() + "; retrying with backoff");
-        throw e;
-      }
-    }
+    openLink(context.clock().instant());
     List<Sample> out = new ArrayList<>();
     String failure = null;
     try {
@@ -93,6 +76,28 @@ final class SerialPollingDriver implements PollingDriver, io.ferry.drivers.spi.W
       throw new IOException(plan.instrument().id() + ": " + failure);
     }
     return out;
+  }
+
+  /** Opens the link when it is closed and the backoff allows; otherwise throws with the cause in words. */
+  private void openLink(Instant now) throws IOException, BackingOffException {
+    if (link != null) {
+      return;
+    }
+    if (!backoff.allows(now)) {
+      // no I/O until the backoff passed; never an empty success (the port may be gone)
+      throw new BackingOffException(downCause + "; waiting before opening it again");
+    }
+    try {
+      link = ByteLink.open(plan.endpoint(), plan.timeout());
+      framer.reset();
+      dirty = false;
+    } catch (IOException e) {
+      backoff = backoff.failed(now);
+      downCause = e.getMessage();
+      context.metrics().increment("errors");
+      counter.state("disconnected", e.getMessage() + "; retrying with backoff");
+      throw e;
+    }
   }
 
   /** Sends one command and reads its reply line; returns why nothing was read, or null. */
@@ -144,21 +149,10 @@ final class SerialPollingDriver implements PollingDriver, io.ferry.drivers.spi.W
     }
     String command = w.render(request.value());
     String what = "command " + SerialPlan.escape(command);
-    Instant now = context.clock().instant();
-    if (link == null) {
-      if (!backoff.allows(now)) {
-        return new io.ferry.drivers.spi.WriteOutcome.Failed(what + " was not sent: " + downCause);
-      }
-      try {
-        link = ByteLink.open(plan.endpoint(), plan.timeout());
-        framer.reset();
-        dirty = false;
-      } catch (IOException e) {
-        backoff = backoff.failed(now);
-        downCause = e.getMessage();
-        counter.state("disconnected", e.getMessage() + "; retrying with backoff");
-        return new io.ferry.drivers.spi.WriteOutcome.Failed(what + " was not sent: " + e.getMessage());
-      }
+    try {
+      openLink(context.clock().instant());
+    } catch (BackingOffException | IOException e) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed(what + " was not sent: " + e.getMessage());
     }
     try {
       if (dirty) {
