@@ -92,6 +92,8 @@ public final class WriteCommand implements Callable<Integer> {
     body.put("channel", channel);
     body.put("value", value);
     body.put("source", "cli");
+    // the service refuses a write meant for another agent (two agents, one port): never the wrong plant
+    body.putObject("agent").put("gatewayId", agent.gatewayId()).put("stateDir", agent.stateDir().toAbsolutePath().normalize().toString());
     HttpResponse<String> r;
     try {
       HttpRequest.Builder req = HttpRequest.newBuilder(target).timeout(ANSWER_TIMEOUT)
@@ -114,6 +116,7 @@ public final class WriteCommand implements Callable<Integer> {
       String why = switch (r.statusCode()) {
         case 401 -> "the service refused the token in agent.yaml (is it this configuration's service?)";
         case 404 -> "the running service has its write API off (ferry reload after setting http.writeApi: true)";
+        case 409 -> "the service listening there is another agent's: " + r.body().strip();
         default -> "the service answered HTTP " + r.statusCode() + ": " + r.body().strip().lines().findFirst().orElse("");
       };
       err.println("not written: " + why);

@@ -163,6 +163,11 @@ public final class StatusServer implements AutoCloseable {
       send(ex, 400, "text/plain; charset=utf-8", "expected JSON {\"channel\": \"instrument/channel\", \"value\": 42.5}\n");
       return;
     }
+    java.util.Optional<String> other = otherAgent(body.path("agent"));
+    if (other.isPresent()) {
+      send(ex, 409, "text/plain; charset=utf-8", other.get() + "\n");
+      return;
+    }
     String source = body.path("source").asText("api");
     if (!source.equals("cli")) {
       source = "api"; // the caller names itself only among the known sources
@@ -183,6 +188,29 @@ public final class StatusServer implements AutoCloseable {
     out.put("retryable", r.retryable());
     out.put("durationMs", r.duration().toMillis());
     send(ex, 200, "application/json", out.toPrettyString() + "\n");
+  }
+
+  /**
+   * Why a write addressed to another agent ({@code "agent": {"gatewayId", "stateDir"}} in the body,
+   * as {@code ferry write} sends from its configuration) must not be done here: two agents on one
+   * machine, one port. Empty when the body names this agent or names none (another client).
+   */
+  private java.util.Optional<String> otherAgent(com.fasterxml.jackson.databind.JsonNode agent) {
+    if (!agent.isObject()) {
+      return java.util.Optional.empty();
+    }
+    io.ferry.agent.plan.AgentPlan plan = observatory.plan();
+    String gateway = agent.path("gatewayId").asText("");
+    java.nio.file.Path dir = java.nio.file.Path.of(agent.path("stateDir").asText(""));
+    boolean sameDir;
+    try {
+      sameDir = java.nio.file.Files.isSameFile(dir, plan.stateDir());
+    } catch (IOException | RuntimeException e) {
+      sameDir = dir.toAbsolutePath().normalize().equals(plan.stateDir().toAbsolutePath().normalize());
+    }
+    return gateway.equals(plan.gatewayId()) && sameDir ? java.util.Optional.empty()
+        : java.util.Optional.of("not written: this is the agent of gateway " + plan.gatewayId() + ", stateDir "
+            + plan.stateDir().toAbsolutePath().normalize() + ", not gateway " + gateway + ", stateDir " + dir);
   }
 
   static final String WRITE_PATH = "/api/write";

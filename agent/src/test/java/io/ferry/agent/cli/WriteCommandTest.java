@@ -152,6 +152,11 @@ class WriteCommandTest {
           .header("Authorization", "Bearer write-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
       assertThat(status.body()).as("the status page shows the writes").contains("\"recentWrites\"", "\"channel\":\"plc1/setpoint\"",
           "\"outcome\":\"applied\"");
+      HttpResponse<String> otherAgent = client.send(HttpRequest.newBuilder(api).header("Authorization", "Bearer write-token-0123456789")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"plc1/setpoint\",\"value\":1,"
+              + "\"agent\":{\"gatewayId\":\"gw-other\",\"stateDir\":\"/var/lib/other\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(otherAgent.statusCode()).as("a write meant for another agent is refused").isEqualTo(409);
+      assertThat(writes).hasSize(1);
       // metrics read a snapshot at most a quarter second old
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(running.server.uri().resolve("/metrics"))
