@@ -118,6 +118,17 @@ class WriteCommandTest {
   }
 
   @Test
+  void checkListsTheWritableChannelsAndPlanTheirRequests() {
+    Run check = ferry("check", "--config", conf.toString());
+    assertThat(check.exit()).as(check.out() + check.err()).isZero();
+    assertThat(check.out().lines().toList()).contains("1 writable channel:", "  plc1/setpoint: setpoint, 0 to 80, read back within 0");
+    Run plan = ferry("plan", "--config", conf.toString());
+    assertThat(plan.exit()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains("write holding:0 with function 16 (write multiple registers), 2 registers float32 CDAB <- setpoint");
+    assertThat(writes).as("neither touches the device").isEmpty();
+  }
+
+  @Test
   void withoutARunningServiceNothingIsWritten() {
     Run r = ferry("write", "--config", conf.toString(), "--channel", "plc1/setpoint", "--value", "42.5");
     assertThat(r.exit()).as(r.err()).isEqualTo(Main.EXIT_RUNTIME);
