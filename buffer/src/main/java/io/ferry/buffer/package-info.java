@@ -52,6 +52,8 @@
  *   SourceTimes       source_time: the batch's newest time (and history time) per channel, upserted with max()
  *   StoreTx           in-memory changes of one transaction, applied only after it committed
  * BufferInspector     read-only view for tools: stats, export, integrity (never the writer connection)
+ * WriteAudit          the write_audit table (every write to an instrument) behind its own connection:
+ *                     not part of the queue, not versioned by user_version, pruned by its own retention
  * Databases, Schema   opening, quarantine, pragmas, migrations
  * </pre>
  *

@@ -8,6 +8,7 @@ import io.ferry.core.Route;
 import io.ferry.core.RollupSpec;
 import io.ferry.core.Stat;
 import io.ferry.core.ValueKind;
+import io.ferry.core.WriteSpec;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -286,20 +287,25 @@ public final class ConfigLoader {
     for (int i = 0; i < channelFields.size(); i++) {
       Fields cf = channelFields.get(i);
       final int index = i;
-      channel(cf, id.orElse("invalid"), uplinks, uplinkRoutes, report, poll).ifPresentOrElse(spec -> {
+      Optional<Fields> write = cf.object("write");
+      channel(cf, write, id.orElse("invalid"), uplinks, uplinkRoutes, report, poll).ifPresentOrElse(spec -> {
         Integer previous = names.putIfAbsent(spec.id().channel(), index);
         if (previous != null) {
           cf.error("name", "channel \"" + spec.id().channel() + "\" is already defined at channels[" + previous + "]");
           cf.skipUnknownKeyCheck(); // no driver reads a channel that is not planned: its keys are not "unknown"
         } else {
-          channels.add(new ChannelConfig(index, spec, cf));
+          channels.add(new ChannelConfig(index, spec, cf, write));
         }
-      }, cf::skipUnknownKeyCheck);
+      }, () -> {
+        cf.skipUnknownKeyCheck();
+        write.ifPresent(Fields::skipUnknownKeyCheck);
+      });
     }
     if (id.isEmpty() || driver.isEmpty() || !enabled || !channelsUsable) {
       // No driver will read this instrument's driver keys: do not call them unknown.
       connection.ifPresent(Fields::skipUnknownKeyCheck);
       channelFields.forEach(Fields::skipUnknownKeyCheck);
+      channels.forEach(c -> c.write().ifPresent(Fields::skipUnknownKeyCheck));
       return Optional.empty();
     }
     InstrumentInfo info = new InstrumentInfo(id.get(), driver.get(), file, description, poll, pollTimeout, uplinks,
@@ -308,7 +314,7 @@ public final class ConfigLoader {
   }
 
   private Optional<ChannelSpec> channel(
-      Fields f, String instrument, List<String> defaultUplinks, Map<String, Set<Route>> uplinkRoutes,
+      Fields f, Optional<Fields> writeFields, String instrument, List<String> defaultUplinks, Map<String, Set<Route>> uplinkRoutes,
       Optional<ReportKeys.Section> instrumentReport, Duration poll) {
     Set<String> uplinkNames = uplinkRoutes.keySet();
     Optional<String> name = f.requiredString("name");
@@ -387,12 +393,19 @@ public final class ConfigLoader {
         routes.put(uplink, set);
       }
     }
+    Optional<WriteSpec> write = Optional.empty();
+    if (writeFields.isPresent()) {
+      write = WriteKeys.read(writeFields.get());
+      if (write.isEmpty()) {
+        name = Optional.empty(); // a write: key that is wrong must never leave a channel writable with other limits
+      }
+    }
     if (name.isEmpty() || !ChannelId.isValidName(instrument)) {
       return Optional.empty();
     }
     unfiltered.retainAll(routes.keySet());
     return Optional.of(new ChannelSpec(new ChannelId(instrument, name.get()), unit, description, kind, rollup, counter, routes,
-        report, unfiltered));
+        report, unfiltered, write));
   }
 
   /** The route word of {@code send:} for raw samples the report filter does not thin out. */

@@ -18,14 +18,21 @@ import java.util.Optional;
  * @param uplinkStall an uplink is unhealthy when its oldest unsent record and its last success are both older than this
  * @param uplinkOutcomeUnknown an uplink is unhealthy for this long after a record whose outcome is unknown (a
  *     TempoDB increment not sent again after an ambiguous failure); zero: never
+ * @param writeApi {@code writeApi: true}: {@code POST /api/write} is served (off by default; needs the token even on loopback)
  */
 public record HttpSettings(
     String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures, Duration uplinkStall,
-    Duration uplinkOutcomeUnknown) {
+    Duration uplinkOutcomeUnknown, boolean writeApi) {
 
   public static final int DEFAULT_INSTRUMENT_FAILURES = InstrumentInfo.DEFAULT_STALE_POLLS;
   public static final Duration DEFAULT_UPLINK_STALL = Duration.ofMinutes(10);
   public static final Duration DEFAULT_UPLINK_OUTCOME_UNKNOWN = Duration.ofMinutes(10);
+
+  /** Without the write API. */
+  public HttpSettings(String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures, Duration uplinkStall,
+      Duration uplinkOutcomeUnknown) {
+    this(host, port, allowRemote, token, instrumentFailures, uplinkStall, uplinkOutcomeUnknown, false);
+  }
 
   /** The settings with the default {@code uplinkOutcomeUnknown}. */
   public HttpSettings(String host, int port, boolean allowRemote, Optional<Secret> token, int instrumentFailures,
@@ -65,6 +72,7 @@ public record HttpSettings(
     int failures = f.integer("instrumentFailures", DEFAULT_INSTRUMENT_FAILURES, 1, 1_000_000);
     Duration stall = f.duration("uplinkStall", DEFAULT_UPLINK_STALL, Duration.ofSeconds(1), Duration.ofDays(30));
     Duration unknown = f.duration("uplinkOutcomeUnknown", DEFAULT_UPLINK_OUTCOME_UNKNOWN, Duration.ZERO, Duration.ofDays(30));
+    boolean writeApi = f.bool("writeApi", false);
     if (listen.isEmpty()) {
       return Optional.empty();
     }
@@ -106,6 +114,10 @@ public record HttpSettings(
       f.error("token", "required when listening beyond loopback (allowRemote: true): a bearer token from ${env:NAME} or ${file:PATH}");
       return Optional.empty();
     }
-    return Optional.of(new HttpSettings(host, port, allowRemote, token, failures, stall, unknown));
+    if (writeApi && token.isEmpty()) {
+      f.error("writeApi", "the write API needs a token, even on loopback: set token: ${env:NAME} or ${file:PATH}");
+      return Optional.empty();
+    }
+    return Optional.of(new HttpSettings(host, port, allowRemote, token, failures, stall, unknown, writeApi));
   }
 }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * Everything the buffer and the uplinks need to know about one channel, independent of the
  * driver that reads it: metadata for cloud stream definitions, what to derive, and which uplink
- * gets what ({@code routes}: uplink name to the set of {@link Route}s it receives).
+ * gets what ({@code routes}: uplink name to the set of {@link Route}s it receives), and whether
+ * and within which limits it may be written ({@code write}, empty = read-only).
  *
  * <p>{@code report}, when present, filters the raw samples by exception ({@link ReportFilter});
  * {@code unfiltered} names the uplinks routing raw samples that still receive every polled sample
@@ -25,7 +26,8 @@ public record ChannelSpec(
     Optional<CounterSpec> counter,
     Map<String, Set<Route>> routes,
     Optional<ReportSpec> report,
-    Set<String> unfiltered) {
+    Set<String> unfiltered,
+    Optional<WriteSpec> write) {
 
   public ChannelSpec {
     Objects.requireNonNull(id, "id");
@@ -34,6 +36,7 @@ public record ChannelSpec(
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(rollup, "rollup");
     Objects.requireNonNull(counter, "counter");
+    Objects.requireNonNull(write, "write");
     TreeMap<String, Set<Route>> copy = new TreeMap<>();
     routes.forEach((uplink, set) -> copy.put(uplink, Set.copyOf(set.isEmpty() ? EnumSet.noneOf(Route.class) : EnumSet.copyOf(set))));
     routes = java.util.Collections.unmodifiableMap(copy);
@@ -55,7 +58,7 @@ public record ChannelSpec(
     }
   }
 
-  /** A channel whose every raw sample is sent (no report filter). */
+  /** A read-only channel whose every raw sample is sent (no report filter, no {@code write:} key). */
   public ChannelSpec(
       ChannelId id,
       String unit,
@@ -64,7 +67,37 @@ public record ChannelSpec(
       Optional<RollupSpec> rollup,
       Optional<CounterSpec> counter,
       Map<String, Set<Route>> routes) {
-    this(id, unit, description, kind, rollup, counter, routes, Optional.empty(), Set.of());
+    this(id, unit, description, kind, rollup, counter, routes, Optional.empty(), Set.of(), Optional.empty());
+  }
+
+  /** A read-only channel, filtered by exception when {@code report} is present. */
+  public ChannelSpec(
+      ChannelId id,
+      String unit,
+      String description,
+      ValueKind kind,
+      Optional<RollupSpec> rollup,
+      Optional<CounterSpec> counter,
+      Map<String, Set<Route>> routes,
+      Optional<ReportSpec> report,
+      Set<String> unfiltered) {
+    this(id, unit, description, kind, rollup, counter, routes, report, unfiltered, Optional.empty());
+  }
+
+  /** A channel whose every raw sample is sent, writable when {@code write} is present. */
+  public ChannelSpec(ChannelId id, String unit, String description, ValueKind kind, Optional<RollupSpec> rollup,
+      Optional<CounterSpec> counter, Map<String, Set<Route>> routes, Optional<WriteSpec> write) {
+    this(id, unit, description, kind, rollup, counter, routes, Optional.empty(), Set.of(), write);
+  }
+
+  /** This channel with another counter section, everything else kept (a driver completing the wrap). */
+  public ChannelSpec withCounter(Optional<CounterSpec> counter) {
+    return new ChannelSpec(id, unit, description, kind, rollup, counter, routes, report, unfiltered, write);
+  }
+
+  /** True when the instrument file lets this channel be written. */
+  public boolean writable() {
+    return write.isPresent();
   }
 
   /** True when {@code uplink} receives {@code route} of this channel. */

@@ -18,6 +18,16 @@ import java.util.Optional;
 public final class MirrorSeed {
   private MirrorSeed() {}
 
+  /** Adds one numeric datapoint of series {@code id}/{@code externalId} as partition 0 of subscription "subs" would. */
+  public static void point(Path db, long id, String externalId, long t, double value, Instant now) throws Exception {
+    SeriesRef series = SeriesRef.of(id, externalId, false);
+    try (MirrorStore store = MirrorStore.open(db, "subs")) {
+      store.partition(0, Optional.empty());
+      store.apply(0, new SubscriptionBatch(List.of(new SeriesUpdate(series, List.of(Point.number(t, value)), List.of())),
+          List.of(series), List.of(), Map.of(0, "c" + t), false), now);
+    }
+  }
+
   public static void twoSeries(Path db, long t, Instant now) throws Exception {
     SeriesRef temp = SeriesRef.of(7, "temp.setpoint", false);
     SeriesRef recipe = SeriesRef.of(8, "recipe", true);

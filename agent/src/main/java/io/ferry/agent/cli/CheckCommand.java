@@ -40,7 +40,22 @@ public final class CheckCommand extends PlanReportCommand {
     }
     out.println("configuration OK: " + config.dir() + ": " + plan.instruments().size()
         + " instruments, " + plan.channels().size() + " channels, " + plan.uplinks().size() + " uplinks");
+    listWritable(plan, out);
     return Main.EXIT_OK;
+  }
+
+  /** Every channel that can be written, with its limits: what an operator must know is not read-only. */
+  static void listWritable(AgentPlan plan, PrintWriter out) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    for (io.ferry.agent.plan.PlannedInstrument pi : plan.instruments()) {
+      for (io.ferry.core.ChannelSpec c : pi.info().channels()) {
+        c.write().ifPresent(w -> lines.add("  " + c.id() + ": " + io.ferry.config.WriteKeys.describe(w)));
+      }
+    }
+    if (!lines.isEmpty()) { // a read-only configuration prints nothing more: "OK" says it all
+      out.println(lines.size() + " writable channel" + (lines.size() == 1 ? "" : "s") + ":");
+      lines.forEach(out::println);
+    }
   }
 
   /** Where {@code stateDir:} is written in agent.yaml, or just the file when it is not (the default applies). */

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       DemoCommand.class,
       StatusCommand.class,
+      WriteCommand.class,
+      WritesCommand.class,
       BufferCommand.class,
       ProbeCommand.class,
       BrowseCommand.class,

@@ -233,6 +233,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (observatory != null) {
       observatory.attach(agent::snapshot);
+      observatory.attachWrites(agent.writes());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     // Fallback for a JVM shutdown we did not catch as a signal (System.exit elsewhere, -Xrs).

@@ -56,6 +56,11 @@ final class Metrics {
         s -> s.buffer().map(b -> (double) b.appended()).orElse(0.0));
     gauge("ferry.buffer.size", "bytes", "Size of the buffer database (main file and WAL)", Tags.empty(),
         s -> s.buffer().map(b -> (double) b.bytes()).orElse(Double.NaN));
+    for (String outcome : java.util.List.of("applied", "rejected", "failed", "unknown")) {
+      counter("ferry.writes", "Writes to instruments by outcome: applied, rejected (refused before sending or by the device), "
+          + "failed (not sent), unknown (no answer after sending)", Tags.of("outcome", outcome),
+          s -> s.writes().getOrDefault(outcome, 0L).doubleValue());
+    }
     Gauge.builder("ferry.buffer.max.size", this, m -> m.maxBytes).baseUnit("bytes")
         .description("buffer.maxSize (0 = unbounded)").register(registry);
     Gauge.builder("ferry.disk.free", this, m -> m.freeBytes).baseUnit("bytes")

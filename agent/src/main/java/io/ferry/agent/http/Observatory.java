@@ -97,6 +97,18 @@ public final class Observatory implements PollListener, AutoCloseable {
     return plan;
   }
 
+  private volatile io.ferry.agent.runtime.WriteService writes;
+
+  /** Serves writes through {@code POST /api/write} when {@code http.writeApi} allows it. */
+  public void attachWrites(io.ferry.agent.runtime.WriteService service) {
+    this.writes = service;
+  }
+
+  /** The agent's write service once attached. */
+  java.util.Optional<io.ferry.agent.runtime.WriteService> writes() {
+    return java.util.Optional.ofNullable(writes);
+  }
+
   /** Starts watching: {@code source} is the running agent's {@code snapshot()}. */
   public synchronized void attach(Supplier<AgentSnapshot> source) {
     if (this.source != null) {

@@ -109,8 +109,24 @@ final class StatusJson {
       n.put("source", e.source());
       n.put("message", e.message());
     }
+    ArrayNode writes = root.putArray("recentWrites");
+    o.writes().ifPresent(w -> {
+      for (io.ferry.buffer.WriteAudit.Entry e : w.recent(RECENT_WRITES)) {
+        ObjectNode n = writes.addObject();
+        n.put("time", e.time().toString());
+        n.put("source", e.source());
+        n.put("channel", e.channel());
+        n.put("value", e.value());
+        n.put("outcome", e.outcome());
+        n.put("detail", e.detail());
+        n.put("durationMs", e.duration().toMillis());
+      }
+    });
     return root;
   }
+
+  /** The status page shows this many of the newest writes (the whole audit: {@code ferry writes}). */
+  static final int RECENT_WRITES = 10;
 
   /**
    * Which agent answers ({@code "agent": {"gatewayId", "stateDir"}}): with two agents on one

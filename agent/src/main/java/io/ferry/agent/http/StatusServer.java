@@ -17,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local read-only status server (JDK {@code com.sun.net.httpserver}, no framework): {@code GET
- * /health}, {@code /metrics}, {@code /} (the status page) and {@code /api/status} (its data).
- * Nothing it serves changes the agent. One worker thread: requests are rare and cheap.
+ * The local status server (JDK {@code com.sun.net.httpserver}, no framework): {@code GET
+ * /health}, {@code /metrics}, {@code /} (the status page) and {@code /api/status} (its data), none
+ * of which changes the agent; and, only with {@code http.writeApi: true} and always behind the
+ * token, {@code POST /api/write}, the one request that acts on a device. One worker thread:
+ * requests are rare and cheap (a write holds it for at most the instrument's timeout).
  *
  * <p>With a token, every request but the empty page shell needs {@code Authorization: Bearer
  * TOKEN}; the page reads the token from its URL fragment ({@code /#token=...}), which browsers
@@ -75,6 +77,10 @@ public final class StatusServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String method = ex.getRequestMethod();
+      if (ex.getRequestURI().getPath().equals(WRITE_PATH)) {
+        handleWrite(ex);
+        return;
+      }
       if (!method.equals("GET") && !method.equals("HEAD")) {
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
         send(ex, 405, "text/plain; charset=utf-8", "read-only: only GET and HEAD\n");
@@ -119,6 +125,96 @@ public final class StatusServer implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * {@code POST /api/write} with {@code {"channel": "plc1/setpoint", "value": "42.5"}}: off unless
+   * {@code http.writeApi: true}, and always behind the bearer token (configuration refuses the write
+   * API without one). Answers 200 with the outcome for every write that was judged, refused ones
+   * included; the status code says only whether the request itself was understood.
+   */
+  private void handleWrite(HttpExchange ex) throws IOException {
+    if (!observatory.settings().writeApi() || token == null) {
+      send(ex, 404, "text/plain; charset=utf-8", "the write API is off (agent.yaml http: writeApi: true with a token turns it on)\n");
+      return;
+    }
+    if (!ex.getRequestMethod().equals("POST")) {
+      ex.getResponseHeaders().set("Allow", "POST");
+      send(ex, 405, "text/plain; charset=utf-8", "only POST\n");
+      return;
+    }
+    if (!authorized(ex)) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry\"");
+      send(ex, 401, "text/plain; charset=utf-8", "a bearer token is required (Authorization: Bearer ...)\n");
+      return;
+    }
+    java.util.Optional<io.ferry.agent.runtime.WriteService> writes = observatory.writes();
+    if (writes.isEmpty()) {
+      send(ex, 503, "text/plain; charset=utf-8", "the agent is starting\n");
+      return;
+    }
+    com.fasterxml.jackson.databind.JsonNode body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = StatusJson.JSON.readTree(in.readNBytes(MAX_WRITE_BODY));
+    } catch (IOException e) {
+      body = null;
+    }
+    if (body == null || !body.path("channel").isTextual() || !(body.path("value").isTextual() || body.path("value").isNumber()
+        || body.path("value").isBoolean())) {
+      send(ex, 400, "text/plain; charset=utf-8", "expected JSON {\"channel\": \"instrument/channel\", \"value\": 42.5}\n");
+      return;
+    }
+    java.util.Optional<String> other = otherAgent(body.path("agent"));
+    if (other.isPresent()) {
+      send(ex, 409, "text/plain; charset=utf-8", other.get() + "\n");
+      return;
+    }
+    String source = body.path("source").asText("api");
+    if (!source.equals("cli")) {
+      source = "api"; // the caller names itself only among the known sources
+    }
+    io.ferry.agent.runtime.WriteService.Result r;
+    try {
+      r = writes.get().write(source, body.get("channel").asText(), body.get("value").asText());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      send(ex, 503, "text/plain; charset=utf-8", "the agent is stopping\n");
+      return;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode out = StatusJson.JSON.createObjectNode();
+    out.put("channel", body.get("channel").asText());
+    out.put("value", r.value());
+    out.put("outcome", r.outcome().word());
+    out.put("detail", r.outcome().detail());
+    out.put("retryable", r.retryable());
+    out.put("durationMs", r.duration().toMillis());
+    send(ex, 200, "application/json", out.toPrettyString() + "\n");
+  }
+
+  /**
+   * Why a write addressed to another agent ({@code "agent": {"gatewayId", "stateDir"}} in the body,
+   * as {@code ferry write} sends from its configuration) must not be done here: two agents on one
+   * machine, one port. Empty when the body names this agent or names none (another client).
+   */
+  private java.util.Optional<String> otherAgent(com.fasterxml.jackson.databind.JsonNode agent) {
+    if (!agent.isObject()) {
+      return java.util.Optional.empty();
+    }
+    io.ferry.agent.plan.AgentPlan plan = observatory.plan();
+    String gateway = agent.path("gatewayId").asText("");
+    java.nio.file.Path dir = java.nio.file.Path.of(agent.path("stateDir").asText(""));
+    boolean sameDir;
+    try {
+      sameDir = java.nio.file.Files.isSameFile(dir, plan.stateDir());
+    } catch (IOException | RuntimeException e) {
+      sameDir = dir.toAbsolutePath().normalize().equals(plan.stateDir().toAbsolutePath().normalize());
+    }
+    return gateway.equals(plan.gatewayId()) && sameDir ? java.util.Optional.empty()
+        : java.util.Optional.of("not written: this is the agent of gateway " + plan.gatewayId() + ", stateDir "
+            + plan.stateDir().toAbsolutePath().normalize() + ", not gateway " + gateway + ", stateDir " + dir);
+  }
+
+  static final String WRITE_PATH = "/api/write";
+  static final int MAX_WRITE_BODY = 4096;
 
   private boolean authorized(HttpExchange ex) {
     String h = ex.getRequestHeaders().getFirst("Authorization");

@@ -3,7 +3,11 @@
  *
  * <p>Invariants:
  * <ul>
- *   <li>Read-only: nothing here changes the agent; every request only reads an
+ *   <li>Read-only but for one request: {@code POST /api/write} (off unless {@code http.writeApi},
+ *       always behind the token, refused by the configuration without one) hands a write to the
+ *       agent's {@link io.ferry.agent.runtime.WriteService}, which checks and records it; the
+ *       status page and {@code /api/status} show the newest writes of its audit. Otherwise nothing
+ *       here changes the agent; every request only reads an
  *       {@link io.ferry.agent.runtime.AgentSnapshot} (what the runtime, buffer, uplinks and mirror
  *       already count). The one measurement of its own is poll latency, given by the scheduler
  *       through {@link io.ferry.agent.runtime.PollListener}.

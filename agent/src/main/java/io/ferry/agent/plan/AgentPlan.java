@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param uplinks uplinks in agent.yaml order
  * @param extras optional services (the subscription mirror) in a fixed order
  * @param http the local status server ({@code http:}); empty = off
+ * @param writeRetention how long the write audit keeps a write (agent.yaml {@code writes: {retention: 90d}})
  */
 public record AgentPlan(
     Path configDir,
@@ -28,7 +29,16 @@ public record AgentPlan(
     List<PlannedInstrument> instruments,
     List<PlannedUplink> uplinks,
     List<PlannedExtra> extras,
-    Optional<HttpSettings> http) {
+    Optional<HttpSettings> http,
+    java.time.Duration writeRetention) {
+  /** The write audit's retention when agent.yaml does not say. */
+  public static final java.time.Duration DEFAULT_WRITE_RETENTION = java.time.Duration.ofDays(90);
+
+  public AgentPlan(Path configDir, String gatewayId, Path stateDir, BufferOptions buffer, List<PlannedInstrument> instruments,
+      List<PlannedUplink> uplinks, List<PlannedExtra> extras, Optional<HttpSettings> http) {
+    this(configDir, gatewayId, stateDir, buffer, instruments, uplinks, extras, http, DEFAULT_WRITE_RETENTION);
+  }
+
   public AgentPlan {
     instruments = List.copyOf(instruments);
     uplinks = List.copyOf(uplinks);
@@ -44,7 +54,7 @@ public record AgentPlan(
 
   /** The same plan with another status server setting ({@code ferry demo} serves one on a free port). */
   public AgentPlan withHttp(Optional<HttpSettings> settings) {
-    return new AgentPlan(configDir, gatewayId, stateDir, buffer, instruments, uplinks, extras, settings);
+    return new AgentPlan(configDir, gatewayId, stateDir, buffer, instruments, uplinks, extras, settings, writeRetention);
   }
 
   /** Every channel of every instrument, for the buffer's routing, rollups and counters. */

@@ -56,7 +56,10 @@ public final class AgentPlanner {
     for (InstrumentConfig ic : loaded.instruments()) {
       DriverFactory factory = components.driver(ic.info().driver()).orElseThrow();
       Optional<DriverPlan> plan = factory.plan(ic);
-      plan.ifPresent(p -> instruments.add(new PlannedInstrument(factory, p)));
+      plan.ifPresent(p -> {
+        instruments.add(new PlannedInstrument(factory, p));
+        unwritable(ic, p);
+      });
     }
     for (InstrumentConfig duplicate : loaded.duplicates()) {
       components.driver(duplicate.info().driver()).orElseThrow().plan(duplicate);
@@ -76,14 +79,38 @@ public final class AgentPlanner {
         planner.plan(agent.get(), infos).ifPresent(extras::add);
       }
     }
+    boolean mirrored = agent.flatMap(AgentConfig::mirror).isPresent();
+    for (InstrumentConfig ic : loaded.instruments()) {
+      for (io.ferry.config.ChannelConfig c : ic.channels()) {
+        if (!mirrored && c.spec().write().flatMap(w -> w.follow()).isPresent()) {
+          c.write().ifPresent(w -> w.error("follow", "follows a mirrored series, but agent.yaml has no mirror: section"));
+        }
+      }
+    }
+    java.time.Duration writeRetention = agent.flatMap(a -> a.fields().object("writes"))
+        .map(w -> w.duration("retention", AgentPlan.DEFAULT_WRITE_RETENTION, java.time.Duration.ofHours(1), java.time.Duration.ofDays(3650)))
+        .orElse(AgentPlan.DEFAULT_WRITE_RETENTION);
     ctx.finish();
     if (!problems.isEmpty() || agent.isEmpty()) {
       return new Result(Optional.empty(), problems.all(), problems.warnings());
     }
     AgentConfig a = agent.get();
     return new Result(
-        Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras, a.http())),
+        Optional.of(new AgentPlan(configDir, a.gatewayId(), a.stateDir(), bufferOptions(a.buffer()), instruments, uplinks, extras, a.http(),
+            writeRetention)),
         List.of(), problems.warnings());
+  }
+
+  /** Reports each {@code write:} key the instrument's driver cannot carry out: nothing else can be written. */
+  private static void unwritable(InstrumentConfig ic, DriverPlan plan) {
+    java.util.Set<io.ferry.core.ChannelId> targets = new java.util.HashSet<>();
+    plan.writeTargets().forEach(t -> targets.add(t.channel()));
+    for (io.ferry.config.ChannelConfig c : ic.channels()) {
+      if (c.spec().writable() && !targets.contains(c.spec().id())) {
+        c.fields().error("write", "the " + ic.info().driver() + " driver cannot write this channel"
+            + (plan.writeTargets().isEmpty() ? " (it does not write at all)" : " (its register or node is read-only)"));
+      }
+    }
   }
 
   /** The buffer options of agent.yaml's validated {@code buffer} section (also used by CLI commands that open the buffer). */

@@ -52,6 +52,12 @@ public final class Agent implements AutoCloseable {
   private final List<UplinkService> uplinks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
   private final Map<String, LoggingDriverMetrics> driverMetrics = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The running drivers that can write, by instrument id (replaced with their instruments by a reload). */
+  private final Map<String, io.ferry.drivers.spi.Writable> writables = new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.ferry.buffer.WriteAudit audit;
+  private final WriteService writes;
+  /** Setpoints following the mirror; null when no channel follows one. */
+  private volatile SetpointFollower follower;
   private Scheduler scheduler;
   private volatile AgentPlan plan;
   private final AtomicLong buffered = new AtomicLong();
@@ -68,6 +74,14 @@ public final class Agent implements AutoCloseable {
     this.clock = clock;
     createDirectories(plan.stateDir());
     buffer = SqliteBuffer.open(plan.buffer(), plan.channels(), clock);
+    try {
+      audit = io.ferry.buffer.WriteAudit.open(plan.buffer().file());
+    } catch (java.sql.SQLException e) {
+      buffer.close();
+      throw new IllegalStateException("cannot open the write audit in " + plan.buffer().file() + ": " + e.getMessage(), e);
+    }
+    writes = new WriteService(() -> this.plan, id -> java.util.Optional.ofNullable(writables.get(id)), audit, clock,
+        io.ferry.core.Ticker.system(), plan.writeRetention());
     http = new OkHttpClient();
     upWatch = new InstrumentUpWatch(clock,
         plan.http().map(io.ferry.config.HttpSettings::instrumentFailures).orElse(io.ferry.config.HttpSettings.DEFAULT_INSTRUMENT_FAILURES),
@@ -96,6 +110,10 @@ public final class Agent implements AutoCloseable {
       }
       scheduler.start();
       upWatch.start();
+      if (SetpointFollower.needed(plan)) {
+        follower = new SetpointFollower(() -> this.plan, plan.buffer().file(), audit, writes, clock);
+        follower.start();
+      }
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.close(); // closes the drivers already opened, even though it never started
@@ -148,6 +166,9 @@ public final class Agent implements AutoCloseable {
     Driver driver = pi.factory().open(pi.plan(), new DriverContext(clock, state, metrics).withHistory(held, history));
     driverMetrics.put(pi.info().id(), metrics);
     scheduler.add(pi.info(), driver);
+    if (driver instanceof io.ferry.drivers.spi.Writable w) {
+      writables.put(pi.info().id(), w);
+    }
   }
 
   /** The configuration running now (the last one a reload applied). */
@@ -197,6 +218,7 @@ public final class Agent implements AutoCloseable {
     List<String> stopping = new ArrayList<>(diff.removedInstruments());
     diff.changedInstruments().forEach(pi -> stopping.add(pi.info().id()));
     for (String id : stopping) {
+      writables.remove(id);
       scheduler.remove(id, Scheduler.DEFAULT_STOP_GRACE);
       LoggingDriverMetrics m = driverMetrics.remove(id);
       if (m != null) {
@@ -205,6 +227,10 @@ public final class Agent implements AutoCloseable {
     }
     buffer.configure(next.channels());
     plan = next;
+    if (follower == null && SetpointFollower.needed(next)) {
+      follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock);
+      follower.start();
+    }
     List<PlannedInstrument> starting = new ArrayList<>(diff.changedInstruments());
     starting.addAll(diff.addedInstruments());
     for (PlannedInstrument pi : starting) {
@@ -261,11 +287,23 @@ public final class Agent implements AutoCloseable {
     }
     java.util.Optional<io.ferry.mirror.MirrorStatus> mirror = extras.stream()
         .map(PlannedExtra.RunningExtra::mirrorStatus).flatMap(java.util.Optional::stream).findFirst();
-    return new AgentSnapshot(scheduler.stats(), scheduler.streamingInstruments(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror);
+    return new AgentSnapshot(scheduler.stats(), scheduler.streamingInstruments(), drivers, uplinks.stream().map(UplinkService::status).toList(), stats, mirror,
+        writes.counts());
   }
 
   public Buffer buffer() {
     return buffer;
+  }
+
+  /** One look of the mirrored-setpoint follower now (tests); none when no channel follows a series. */
+  List<WriteService.Result> followNow() throws InterruptedException {
+    SetpointFollower f = follower;
+    return f == null ? List.of() : f.check();
+  }
+
+  /** Where every write to an instrument goes through (the local API, mirrored setpoints). */
+  public WriteService writes() {
+    return writes;
   }
 
   public AgentStatus status() {
@@ -288,6 +326,10 @@ public final class Agent implements AutoCloseable {
       return;
     }
     LOG.info("ferry stopping");
+    if (follower != null) {
+      follower.close();
+    }
+    writables.clear();
     // Stopped instruments are not "down": no DDEATH for them, the uplinks end their sessions.
     upWatch.close();
     scheduler.close();
@@ -311,6 +353,7 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException ex) {
       LOG.warn("reading the buffer's final counts failed: {}", io.ferry.config.IoCauses.message(ex));
     }
+    audit.close();
     buffer.close();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();

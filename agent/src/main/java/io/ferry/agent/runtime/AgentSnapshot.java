@@ -18,6 +18,7 @@ import java.util.Set;
  * @param uplinks each uplink's status
  * @param buffer the buffer's stats; empty when it could not be read
  * @param mirror the subscription mirror's status, when one runs
+ * @param writes writes to instruments by outcome (applied, rejected, failed, unknown) since the agent started
  */
 public record AgentSnapshot(
     List<PollStats> instruments,
@@ -25,8 +26,16 @@ public record AgentSnapshot(
     Map<String, Map<String, Long>> drivers,
     List<UplinkStatus> uplinks,
     Optional<BufferStats> buffer,
-    Optional<MirrorStatus> mirror) {
+    Optional<MirrorStatus> mirror,
+    Map<String, Long> writes) {
+  /** Without writes (views that do not count them). */
+  public AgentSnapshot(List<PollStats> instruments, Set<String> streaming, Map<String, Map<String, Long>> drivers,
+      List<UplinkStatus> uplinks, Optional<BufferStats> buffer, Optional<MirrorStatus> mirror) {
+    this(instruments, streaming, drivers, uplinks, buffer, mirror, Map.of());
+  }
+
   public AgentSnapshot {
+    writes = Map.copyOf(writes);
     instruments = List.copyOf(instruments);
     streaming = Set.copyOf(streaming);
     drivers = Map.copyOf(drivers);

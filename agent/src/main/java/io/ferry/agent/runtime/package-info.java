@@ -43,5 +43,13 @@
  * uplink's own {@code timeout}), each by more than the grace ({@code --stall-after}), is a stall;
  * a failing or timed-out poll, a backoff, or a long call within its timeout is not. So no
  * configured timeout can trip the watchdog: the limits follow each other.
+ *
+ * <p>Writes ({@link io.ferry.agent.runtime.WriteService}, {@link io.ferry.agent.runtime.WriteRules}):
+ * every write from every source goes through the one service; the rules (channel known, writable
+ * by its instrument file and its driver, a value its encoding holds, inside min/max, within
+ * maxRate) are a pure function decided before anything is sent; a write is recorded in the audit
+ * before it is sent and its outcome after, so no write to a device is ever unrecorded; the service
+ * never retries (the answer says whether a resend is safe: a setpoint that failed, never a
+ * command, never after unknown); the driver runs it on the instrument's own connection between polls.
  */
 package io.ferry.agent.runtime;

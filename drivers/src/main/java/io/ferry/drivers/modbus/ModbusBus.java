@@ -3,11 +3,14 @@ package io.ferry.drivers.modbus;
 import io.ferry.core.Backoff;
 import io.ferry.core.Ticker;
 import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.WriteFrame;
 import io.ferry.drivers.modbus.transport.ModbusLink;
 import io.ferry.drivers.modbus.transport.ModbusTransport;
 import io.ferry.drivers.modbus.transport.ReadResult;
+import io.ferry.drivers.modbus.transport.WriteResult;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,6 +109,55 @@ final class ModbusBus {
 
   /** One read; call from a job only (the bus thread). */
   ReadResult read(int unit, ReadRequest request) {
+    Duration t = timeout();
+    Optional<String> down = connectAndPace();
+    if (down.isPresent()) {
+      return new ReadResult.LinkDown(down.get());
+    }
+    requests.incrementAndGet();
+    ReadResult r = link.read(unit, request, t);
+    lastRequestEnd = ticker.nanos();
+    if (r instanceof ReadResult.LinkDown d) {
+      linkBroke(d.detail());
+    } else if (r instanceof ReadResult.Timeout) {
+      unanswered();
+    } else {
+      silentInARow = 0;
+    }
+    return r;
+  }
+
+  /**
+   * One write, paced and reconnected like a read; call from a job only (the bus thread), so it
+   * never overlaps a read on the same line.
+   */
+  WriteResult write(int unit, WriteFrame frame) {
+    Duration t = timeout();
+    Optional<String> down = connectAndPace();
+    if (down.isPresent()) {
+      return new WriteResult.LinkDown(down.get());
+    }
+    requests.incrementAndGet();
+    WriteResult r = link.write(unit, frame, t);
+    lastRequestEnd = ticker.nanos();
+    if (r instanceof WriteResult.LinkDown d) {
+      linkBroke(d.detail());
+    } else if (r instanceof WriteResult.Lost l) {
+      linkBroke(l.detail());
+    } else if (r instanceof WriteResult.Timeout) {
+      unanswered();
+    } else {
+      silentInARow = 0;
+    }
+    return r;
+  }
+
+  private synchronized Duration timeout() {
+    return timeout;
+  }
+
+  /** Connects when needed and keeps the pause since the last request; the cause in words when the link is down. */
+  private Optional<String> connectAndPace() {
     Duration t;
     Duration p;
     synchronized (this) {
@@ -114,7 +166,7 @@ final class ModbusBus {
     }
     if (link == null || !link.isConnected()) {
       if (!reconnect.allows(clock.instant())) {
-        return new ReadResult.LinkDown(transport.describe() + " is down (" + downCause + "); next attempt at " + reconnect.notBefore());
+        return Optional.of(transport.describe() + " is down (" + downCause + "); next attempt at " + reconnect.notBefore());
       }
       closeLink();
       ModbusLink l = links.apply(t);
@@ -129,33 +181,31 @@ final class ModbusBus {
         String msg = io.ferry.config.IoCauses.message(e);
         downCause = msg;
         state.set("link", "down", msg + "; retrying with backoff");
-        return new ReadResult.LinkDown(msg);
+        return Optional.of(msg);
       }
     }
     long wait = lastRequestEnd + p.toNanos() - ticker.nanos();
     if (wait > 0) {
       LockSupport.parkNanos(wait);
     }
-    requests.incrementAndGet();
-    ReadResult r = link.read(unit, request, t);
-    lastRequestEnd = ticker.nanos();
-    if (r instanceof ReadResult.LinkDown d) {
-      downCause = d.detail();
-      closeLink();
-      reconnect = reconnect.failed(clock.instant());
-      state.set("link", "down", d.detail() + "; retrying with backoff");
-    } else if (r instanceof ReadResult.Timeout) {
-      // a USB adapter unplugged and plugged back keeps an open but dead handle: when no unit at
-      // all answers, reopen the port (which fails loudly, with backoff, while the device is gone)
-      if (++silentInARow >= REOPEN_AFTER_SILENT) {
-        silentInARow = 0;
-        closeLink();
-        state.set("link", "silent", REOPEN_AFTER_SILENT + " requests in a row got no answer from any unit; reopening");
-      }
-    } else {
+    return Optional.empty();
+  }
+
+  private void linkBroke(String detail) {
+    downCause = detail;
+    closeLink();
+    reconnect = reconnect.failed(clock.instant());
+    state.set("link", "down", detail + "; retrying with backoff");
+  }
+
+  private void unanswered() {
+    // a USB adapter unplugged and plugged back keeps an open but dead handle: when no unit at
+    // all answers, reopen the port (which fails loudly, with backoff, while the device is gone)
+    if (++silentInARow >= REOPEN_AFTER_SILENT) {
       silentInARow = 0;
+      closeLink();
+      state.set("link", "silent", REOPEN_AFTER_SILENT + " requests in a row got no answer from any unit; reopening");
     }
-    return r;
   }
 
   private void closeLink() {

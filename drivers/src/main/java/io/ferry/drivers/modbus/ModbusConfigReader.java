@@ -14,6 +14,7 @@ import io.ferry.drivers.modbus.codec.DataType;
 import io.ferry.drivers.modbus.codec.ModbusChannel;
 import io.ferry.drivers.modbus.codec.PlannerLimits;
 import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.RegisterEncoder;
 import io.ferry.drivers.modbus.codec.RequestPlanner;
 import io.ferry.drivers.modbus.codec.SplitMemory;
 import io.ferry.drivers.modbus.codec.Table;
@@ -65,8 +66,7 @@ final class ModbusConfigReader {
       double wrap = Math.pow(2, bits) * Math.abs(mc.get().scale());
       CounterSpec counter = new CounterSpec(spec.counter().get().bucket(), wrap);
       int at = specs.indexOf(spec);
-      specs.set(at, new ChannelSpec(spec.id(), spec.unit(), spec.description(), spec.kind(), spec.rollup(), Optional.of(counter),
-          spec.routes()));
+      specs.set(at, spec.withCounter(Optional.of(counter)));
       changed = true;
     }
     return changed ? new InstrumentInfo(info.id(), info.driver(), info.file(), info.description(), info.poll(),
@@ -121,11 +121,38 @@ final class ModbusConfigReader {
     PlannerLimits limits = new PlannerLimits(maxRegs, maxBits, maxGap, maxBitGap, merge);
     Optional<List<ModbusChannel>> channels = readChannels(ic, limits);
     if (transport.isEmpty() || channels.isEmpty()) {
+      ic.channels().forEach(cc -> cc.write().ifPresent(Fields::skipUnknownKeyCheck)); // never read: not "unknown"
+      return Optional.empty();
+    }
+    Optional<List<ModbusWrite>> writes = writes(ic, channels.get());
+    if (writes.isEmpty()) {
       return Optional.empty();
     }
     List<ReadRequest> requests = RequestPlanner.plan(channels.get(), limits, SplitMemory.NONE);
     return Optional.of(new ModbusPlan(withRegisterWraps(ic, channels.get()), transport.get(), unit, timeout, pause, limits,
-        backoff, channels.get(), requests));
+        backoff, channels.get(), requests, writes.get()));
+  }
+
+  /** The channels with a {@code write:} key; a table or type that cannot be written is an error at that key. */
+  private static Optional<List<ModbusWrite>> writes(InstrumentConfig ic, List<ModbusChannel> channels) {
+    List<ModbusWrite> out = new ArrayList<>();
+    boolean ok = true;
+    for (ChannelConfig cc : ic.channels()) {
+      if (cc.write().isEmpty() || cc.spec().write().isEmpty()) {
+        continue;
+      }
+      Fields w = cc.write().get();
+      boolean multiple = w.bool("multiple", false);
+      ModbusChannel c = channels.stream().filter(x -> x.id().equals(cc.spec().id())).findFirst().orElseThrow();
+      Optional<String> why = RegisterEncoder.unwritable(c);
+      if (why.isPresent()) {
+        cc.fields().error("write", why.get());
+        ok = false;
+        continue;
+      }
+      out.add(new ModbusWrite(c, multiple));
+    }
+    return ok ? Optional.of(out) : Optional.empty();
   }
 
   /** Modbus RTU: 3.5 character times of silence, fixed at 1.75 ms above 19200 baud. */

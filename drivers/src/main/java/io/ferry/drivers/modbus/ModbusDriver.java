@@ -12,6 +12,17 @@ import io.ferry.drivers.modbus.transport.ReadResult;
 import io.ferry.drivers.spi.BackingOffException;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.PollingDriver;
+import io.ferry.drivers.spi.Writable;
+import io.ferry.drivers.spi.WriteOutcome;
+import io.ferry.drivers.spi.WriteRequest;
+import io.ferry.drivers.modbus.codec.RegisterEncoder;
+import io.ferry.drivers.modbus.codec.WriteFrame;
+import io.ferry.drivers.modbus.transport.WriteResult;
+import io.ferry.core.ChannelId;
+import io.ferry.core.WriteSpec;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * A merged read answered with exception 2 is split and the split is remembered for this
  * device (in memory and in the instrument's state directory).
  */
-final class ModbusDriver implements PollingDriver {
+final class ModbusDriver implements PollingDriver, Writable {
   private static final Logger LOG = LoggerFactory.getLogger(ModbusDriver.class);
 
   private final ModbusPlan plan;
@@ -47,6 +58,8 @@ final class ModbusDriver implements PollingDriver {
   private volatile String backoffCause = "";
   private volatile boolean closed;
   private String lastDeviceError;
+  private final Map<ChannelId, ModbusWrite> writes;
+  private final Map<ChannelId, WriteSpec> writeSpecs;
 
   ModbusDriver(ModbusPlan plan, ModbusBus bus, DriverContext context, Runnable onClose) {
     this.plan = plan;
@@ -59,6 +72,9 @@ final class ModbusDriver implements PollingDriver {
     this.splits = splitStore.load();
     this.requests = RequestPlanner.plan(plan.channels(), plan.limits(), splits);
     this.backoff = plan.backoff().start();
+    this.writes = plan.writes().stream().collect(Collectors.toUnmodifiableMap(w -> w.channel().id(), Function.identity()));
+    this.writeSpecs = plan.instrument().channels().stream().filter(c -> c.write().isPresent())
+        .collect(Collectors.toUnmodifiableMap(c -> c.id(), c -> c.write().get()));
   }
 
   /** The reads one poll makes now (after any learned split). */
@@ -191,6 +207,83 @@ final class ModbusDriver implements PollingDriver {
         + "from now on reads of {} do not cross address {} (remembered in {})", plan.instrument().id(),
         plan.instrument().file(), r.describe(), r.table().yamlName(), boundary, splitStore.file());
     splitStore.save(splits);
+  }
+
+  /**
+   * Queues the write on the bus thread behind whatever is queued (a poll in progress finishes
+   * first), so it never overlaps a read on the line; the request's timeout is the instrument's.
+   */
+  @Override
+  public WriteOutcome write(WriteRequest request) throws InterruptedException {
+    ModbusWrite w = writes.get(request.channel());
+    if (w == null || closed) {
+      return new WriteOutcome.Rejected(closed ? "the instrument is stopping" : request.channel() + " is not writable");
+    }
+    Optional<String> refusal = RegisterEncoder.domain(w.channel()).refusal(request.value());
+    if (refusal.isPresent()) {
+      return new WriteOutcome.Rejected(request.channel() + ": " + refusal.get());
+    }
+    WriteFrame frame = RegisterEncoder.encode(w.channel(), request.value(), w.multiple());
+    AtomicBoolean cancelled = new AtomicBoolean();
+    CompletableFuture<WriteOutcome> job = bus.submit(() -> cancelled.get()
+        ? new WriteOutcome.Failed("abandoned before it was sent") : writeOnBus(w, frame));
+    try {
+      return job.get();
+    } catch (InterruptedException e) {
+      cancelled.set(true);
+      throw e;
+    } catch (ExecutionException e) {
+      context.metrics().increment("errors");
+      return new WriteOutcome.Failed(e.getCause().getMessage());
+    }
+  }
+
+  /** Runs on the bus thread: the request, then the read back when the channel asks for it. */
+  private WriteOutcome writeOnBus(ModbusWrite w, WriteFrame frame) {
+    String what = "write " + frame.describe() + " to unit " + plan.unit();
+    WriteResult r = bus.write(plan.unit(), frame);
+    if (r instanceof WriteResult.DeviceException e) {
+      context.metrics().increment("exceptions");
+      return new WriteOutcome.Rejected("the device answered " + ReadResult.exceptionName(e.code()) + " to " + what);
+    }
+    if (r instanceof WriteResult.Timeout t) {
+      context.metrics().increment("timeouts");
+      return new WriteOutcome.Unknown(what + ": " + t.detail() + "; the device may or may not have applied it");
+    }
+    if (r instanceof WriteResult.Lost l) {
+      return new WriteOutcome.Unknown(what + ": the connection broke after the request left (" + l.detail()
+          + "); the device may or may not have applied it");
+    }
+    if (r instanceof WriteResult.LinkDown d) {
+      return new WriteOutcome.Failed(what + " was not sent: " + d.detail());
+    }
+    Optional<Double> tolerance = Optional.ofNullable(writeSpecs.get(w.channel().id())).flatMap(WriteSpec::readBack);
+    if (tolerance.isEmpty()) {
+      return new WriteOutcome.Applied("the device acknowledged " + what);
+    }
+    return readBack(w, RegisterEncoder.stored(w.channel(), frame), tolerance.get(), what);
+  }
+
+  private WriteOutcome readBack(ModbusWrite w, double expected, double tolerance, String what) {
+    ModbusChannel c = w.channel();
+    ReadRequest r = new ReadRequest(c.table(), c.address(), c.count(), List.of(c));
+    ReadResult res = bus.read(plan.unit(), r);
+    if (res instanceof ReadResult.Data d) {
+      Optional<Sample> s = ChannelDecoder.decode(c, r, d.bytes(), MicroTime.now(context.clock()));
+      if (s.isPresent() && Math.abs(s.get().value() - expected) <= tolerance) {
+        return new WriteOutcome.Applied("the device acknowledged " + what + " and read back " + plain(s.get().value()));
+      }
+      return new WriteOutcome.Rejected("the device acknowledged " + what + " but read back "
+          + s.map(x -> plain(x.value())).orElse("no number") + " instead of " + plain(expected)
+          + (tolerance > 0 ? " (tolerance " + plain(tolerance) + ")" : ""));
+    }
+    String why = res instanceof ReadResult.DeviceException e ? "answered " + ReadResult.exceptionName(e.code())
+        : res instanceof ReadResult.Timeout t ? t.detail() : ((ReadResult.LinkDown) res).detail();
+    return new WriteOutcome.Unknown("the device acknowledged " + what + " but the read back failed (" + why + ")");
+  }
+
+  private static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   @Override

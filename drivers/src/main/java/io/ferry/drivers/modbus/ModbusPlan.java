@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  *
  * @param pause silence kept on the bus between two requests (at least the RTU inter-frame delay)
  * @param requests the reads planned before any device limit was learned
+ * @param writes the channels with a {@code write:} key, in file order
  */
 public record ModbusPlan(
     InstrumentInfo instrument,
@@ -27,12 +28,19 @@ public record ModbusPlan(
     PlannerLimits limits,
     Backoff backoff,
     List<ModbusChannel> channels,
-    List<ReadRequest> requests)
+    List<ReadRequest> requests,
+    List<ModbusWrite> writes)
     implements DriverPlan {
 
   public ModbusPlan {
     channels = List.copyOf(channels);
     requests = List.copyOf(requests);
+    writes = List.copyOf(writes);
+  }
+
+  @Override
+  public List<io.ferry.drivers.spi.WriteTarget> writeTargets() {
+    return writes.stream().map(ModbusWrite::target).toList();
   }
 
   @Override
@@ -45,6 +53,9 @@ public record ModbusPlan(
     for (ReadRequest r : requests) {
       lines.add("  read " + r.describe() + " -> " + r.channels().stream()
           .map(c -> c.id().channel() + "@" + c.address()).collect(Collectors.joining(", ")));
+    }
+    for (ModbusWrite w : writes) {
+      lines.add("  " + w.target().request() + " <- " + w.channel().id().channel());
     }
     for (io.ferry.core.ChannelSpec spec : instrument.channels()) {
       spec.counter().filter(c -> spec.kind() == io.ferry.core.ValueKind.COUNTER).ifPresent(c -> lines.add("  counter "

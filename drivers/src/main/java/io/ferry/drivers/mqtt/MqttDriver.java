@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * completion threads send the acknowledgements (in arrival order, {@link AckTracker}); the
  * scheduler thread connects, subscribes and closes.
  */
-final class MqttDriver implements StreamingDriver {
+final class MqttDriver implements StreamingDriver, io.ferry.drivers.spi.Writable {
   private static final Logger LOG = LoggerFactory.getLogger(MqttDriver.class);
   private static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
@@ -102,6 +102,41 @@ final class MqttDriver implements StreamingDriver {
     }
     this.sink = sink;
     scheduler.execute(this::connect);
+  }
+
+  /**
+   * Publishes the channel's command with QoS 1 on the instrument's own connection and waits for
+   * the broker's PUBACK (at most the connection's {@code connectTimeout}). Not connected: nothing is
+   * sent ({@code failed}); no PUBACK in time: {@code unknown}. The device's own answer is not part
+   * of MQTT: {@code applied} means the broker took the command.
+   */
+  @Override
+  public io.ferry.drivers.spi.WriteOutcome write(io.ferry.drivers.spi.WriteRequest request) {
+    MqttPlan.Command cmd = plan.commands().stream().filter(c -> c.channel().equals(request.channel())).findFirst().orElse(null);
+    if (cmd == null) {
+      return new io.ferry.drivers.spi.WriteOutcome.Rejected(request.channel() + " is not writable");
+    }
+    String payload = cmd.render(request.value());
+    String what = "publish \"" + payload + "\" to " + cmd.topic();
+    MqttAsyncClient c = client;
+    if (c == null || !c.isConnected() || closed.get()) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed(what + " was not sent: not connected to " + conn.url());
+    }
+    IMqttToken token;
+    try {
+      token = c.publish(cmd.topic(), payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, cmd.retain());
+    } catch (MqttException e) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed(what + " was not sent: " + io.ferry.config.IoCauses.message(e));
+    }
+    try {
+      token.waitForCompletion(conn.connectTimeout().toMillis());
+    } catch (MqttException e) {
+      return new io.ferry.drivers.spi.WriteOutcome.Unknown(what + ": no acknowledgement from the broker within "
+          + conn.connectTimeout().toMillis() + "ms (" + io.ferry.config.IoCauses.message(e) + ")");
+    }
+    return token.isComplete() && token.getException() == null
+        ? new io.ferry.drivers.spi.WriteOutcome.Applied("the broker acknowledged " + what)
+        : new io.ferry.drivers.spi.WriteOutcome.Unknown(what + ": no acknowledgement from the broker within " + conn.connectTimeout().toMillis() + "ms");
   }
 
   // ------------------------------------------------------------------ connection (scheduler thread)

@@ -20,12 +20,36 @@ import java.util.stream.Collectors;
  * @param channels the declared channel names: a topic that resolves to any other name is counted
  *     as unmapped and dropped, because the buffer and the uplinks only know declared channels
  */
-record MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscription> subscriptions, Set<String> channels)
+record MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscription> subscriptions, Set<String> channels,
+    List<Command> commands)
     implements DriverPlan {
 
   public MqttPlan {
     subscriptions = List.copyOf(subscriptions);
     channels = Set.copyOf(channels);
+    commands = List.copyOf(commands);
+  }
+
+  MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscription> subscriptions, Set<String> channels) {
+    this(instrument, connection, subscriptions, channels, List.of());
+  }
+
+  /**
+   * How a writable channel is written: a QoS 1 publish of {@code payload} (with {@code {value}}
+   * replaced) to {@code topic}; applied once the broker acknowledged it (MQTT carries no answer of
+   * the device).
+   */
+  record Command(io.ferry.core.ChannelId channel, String topic, String payload, boolean retain) {
+    String render(double value) {
+      return payload.replace("{value}", java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+    }
+  }
+
+  @Override
+  public List<io.ferry.drivers.spi.WriteTarget> writeTargets() {
+    return commands.stream().map(c -> new io.ferry.drivers.spi.WriteTarget(c.channel(),
+        io.ferry.drivers.spi.WriteTarget.Domain.anyNumber("an MQTT command"),
+        "publish \"" + c.payload() + "\" to " + c.topic() + " (QoS 1" + (c.retain() ? ", retained" : "") + ")")).toList();
   }
 
   /**
@@ -122,6 +146,7 @@ record MqttPlan(InstrumentInfo instrument, Connection connection, List<Subscript
     c.username().ifPresent(u -> lines.add("  user " + u + c.password().map(p -> ", password from " + p.source()).orElse("")));
     lines.add("  acknowledges each message only after the buffer stored it; at most " + c.maxPending() + " pending");
     lines.add("  reconnect backoff " + c.backoff().initial().toMillis() + "ms .. " + c.backoff().max().toMillis() + "ms, with jitter");
+    writeTargets().forEach(t -> lines.add("  " + t.request() + " <- " + t.channel().channel()));
     for (Subscription s : subscriptions) {
       StringBuilder sb = new StringBuilder("  subscribe ").append(s.filter()).append(": ")
           .append(s.payload().name().toLowerCase(Locale.ROOT));

@@ -66,11 +66,38 @@ final class MqttPlanner {
       }
       subscriptions.add(s.get());
     }
+    List<MqttPlan.Command> commands = new ArrayList<>();
+    for (ChannelConfig c : instrument.channels()) {
+      if (c.write().isPresent() && c.spec().write().isPresent()) {
+        command(c).ifPresent(commands::add);
+      }
+    }
     boolean newProblems = top.context().problems().size() > problemsBefore;
     if (connection.isEmpty() || !ok || subscriptions.isEmpty() || newProblems) {
       return Optional.empty();
     }
-    return Optional.of(new MqttPlan(instrument.info(), connection.get(), subscriptions, declared));
+    return Optional.of(new MqttPlan(instrument.info(), connection.get(), subscriptions, declared, commands));
+  }
+
+  /** {@code write: {topic: plant/plc1/cmd/setpoint, payload: "{value}", retain: false}}: a topic without wildcards. */
+  private static Optional<MqttPlan.Command> command(ChannelConfig c) {
+    Fields w = c.write().get();
+    Optional<String> topic = w.requiredString("topic");
+    // a plain text, not a template: a JSON payload has braces of its own; {value} is the one placeholder
+    Optional<String> payload = Optional.of(w.string("payload", "{value}"));
+    boolean retain = w.bool("retain", false);
+    if (topic.isPresent() && (topic.get().contains("+") || topic.get().contains("#"))) {
+      w.error("topic", "a command topic is one topic: no + or # wildcards");
+      return Optional.empty();
+    }
+    if (payload.isPresent() && !payload.get().contains("{value}")) {
+      w.error("payload", "must contain {value}, where the value goes");
+      return Optional.empty();
+    }
+    if (topic.isEmpty() || payload.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MqttPlan.Command(c.spec().id(), topic.get(), payload.get(), retain));
   }
 
   private static Optional<Connection> connection(Fields f) {

@@ -69,6 +69,7 @@ public record OpcUaPlan(
           + Durations.format(backfill.maxAge()) + " back) up to the first live value, " + backfill.valuesPerCall()
           + " values per node and call");
     }
+    OpcUaWriter.targets(this).forEach(t -> lines.add("  " + t.request() + " <- " + t.channel().channel()));
     for (NodePlan n : nodes) {
       String detail = mode == AcquisitionMode.SUBSCRIBE
           ? " (sampling " + Durations.format(n.samplingInterval()) + ", queue " + n.queueSize() + ", " + Deadband.describe(n.deadband()) + ")"
@@ -76,6 +77,11 @@ public record OpcUaPlan(
       lines.add("  " + n.channel().channel() + " <- " + n.node() + detail);
     }
     return lines;
+  }
+
+  @Override
+  public List<io.ferry.drivers.spi.WriteTarget> writeTargets() {
+    return OpcUaWriter.targets(this);
   }
 
   @Override

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * after an exponential backoff ({@code backoffInitial} to {@code backoffMax}) and polls in between
  * fail fast with the connect error. The nodes are resolved again for every new session.
  */
-final class OpcUaPollingDriver implements PollingDriver {
+final class OpcUaPollingDriver implements PollingDriver, io.ferry.drivers.spi.Writable {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaPollingDriver.class);
   /** Nodes per Read when the server states no limit (keeps each message well under the usual size limits). */
   static final int DEFAULT_CHUNK = 1000;
@@ -136,6 +136,15 @@ final class OpcUaPollingDriver implements PollingDriver {
   /** The poll, with the good values left out as unchanged counted: a static node answering is still an answer. */
   @Override
   public PollResult read() throws Exception {
+    pollLock.lockInterruptibly();
+    try {
+      return readLocked();
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  private PollResult readLocked() throws Exception {
     // throws StillConnectingException while the connect thread is at work, the connect error during a backoff
     if (closed) {
       throw new IllegalStateException("driver closed");
@@ -346,6 +355,42 @@ final class OpcUaPollingDriver implements PollingDriver {
     }
     throw new StillConnectingException("connecting to " + plan.connection().endpoint());
   }
+
+  /**
+   * One Write on the instrument's session; it waits for a poll in progress (the same lock), so the
+   * device never sees a write in the middle of a poll's Read.
+   */
+  @Override
+  public io.ferry.drivers.spi.WriteOutcome write(io.ferry.drivers.spi.WriteRequest request) throws InterruptedException {
+    NodePlan n = plan.nodes().stream().filter(x -> x.channel().equals(request.channel())).findFirst().orElse(null);
+    if (n == null || OpcUaWriter.spec(plan, request.channel()).isEmpty()) {
+      return new io.ferry.drivers.spi.WriteOutcome.Rejected(request.channel() + " is not writable");
+    }
+    OpcUaClient c = client;
+    if (c == null || closed) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed("not sent: not connected to " + plan.connection().endpoint());
+    }
+    pollLock.lockInterruptibly();
+    try {
+      NodeId id = resolved.get(n); // resolved by the polls, under the same lock
+      if (id == null) {
+        try {
+          id = n.nodeId().toNodeId(c.getNamespaceTable()).orElse(null);
+        } catch (RuntimeException e) {
+          id = null;
+        }
+      }
+      if (id == null) {
+        return new io.ferry.drivers.spi.WriteOutcome.Rejected("node " + n.node() + " is not known to the server (its namespace is missing)");
+      }
+      return OpcUaWriter.write(c, id, n.node(), request.value(), OpcUaWriter.spec(plan, request.channel()), plan.connection().requestTimeout());
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  /** Held by a poll and by a write: they never overlap on the session. */
+  private final java.util.concurrent.locks.ReentrantLock pollLock = new java.util.concurrent.locks.ReentrantLock();
 
   /** True once a session is up (tests await it before their first poll; health). */
   boolean isConnected() {

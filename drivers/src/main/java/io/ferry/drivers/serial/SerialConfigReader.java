@@ -86,11 +86,60 @@ final class SerialConfigReader {
         }
       }
     }
+    if (!ok) {
+      ic.channels().forEach(cc -> cc.write().ifPresent(Fields::skipUnknownKeyCheck)); // never read: not "unknown"
+    }
+    List<SerialCommand> writes = new ArrayList<>();
+    for (int i = 0; i < ic.channels().size() && ok; i++) {
+      ChannelConfig cc = ic.channels().get(i);
+      if (cc.write().isEmpty() || cc.spec().write().isEmpty()) {
+        continue;
+      }
+      Optional<SerialCommand> w = write(cc, channels.get(i), mode);
+      ok &= w.isPresent();
+      w.ifPresent(writes::add);
+    }
     if (endpoint.isEmpty() || !ok) {
       return Optional.empty();
     }
     return Optional.of(new SerialPlan(ic.info(), endpoint.get(), mode, lineEnding, terminator, timeout, checksum, separator,
-        maxLineLength, skipFirst, backoff, channels, linePattern));
+        maxLineLength, skipFirst, backoff, channels, linePattern, writes));
+  }
+
+  /** A channel's {@code write: {command: "SOUR:VOLT {value}", reply: "OK"}}; poll mode only (a streaming line is not a reply). */
+  private static Optional<SerialCommand> write(ChannelConfig cc, SerialChannel channel, SerialPlan.Mode mode) {
+    Fields w = cc.write().get();
+    Optional<String> command = w.template("command", "", List.of("value"));
+    Optional<String> reply = w.requiredString("reply");
+    boolean ok = true;
+    if (command.isPresent() && !w.has("command")) {
+      w.missing("command", " (the command template, for example \"SOUR:VOLT {value}\")");
+      ok = false;
+    } else if (command.isPresent() && !command.get().contains("{value}")) {
+      w.error("command", "must contain {value}, where the value goes");
+      ok = false;
+    }
+    if (mode != SerialPlan.Mode.POLL) {
+      cc.fields().error("write", "writes need mode: poll (in mode: stream the instrument's lines cannot be told from a reply)");
+      ok = false;
+    }
+    if (channel.text()) {
+      cc.fields().error("write", "a text channel cannot be written");
+      ok = false;
+    }
+    Pattern p = null;
+    if (reply.isPresent()) {
+      try {
+        p = Pattern.compile(reply.get());
+      } catch (PatternSyntaxException e) {
+        w.error("reply", "not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+        ok = false;
+      }
+    }
+    if (!ok || command.isEmpty() || p == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new SerialCommand(channel.id(), command.get(), p, channel.scale(), channel.offset()));
   }
 
   private static Optional<SerialChannel> channel(ChannelConfig cc, SerialPlan.Mode mode, String command, String delimiter) {

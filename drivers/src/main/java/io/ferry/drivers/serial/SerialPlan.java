@@ -32,13 +32,29 @@ public record SerialPlan(
     boolean skipFirstLine,
     Backoff backoff,
     List<SerialChannel> channels,
-    Optional<java.util.regex.Pattern> linePattern)
+    Optional<java.util.regex.Pattern> linePattern,
+    List<SerialCommand> writes)
     implements DriverPlan {
 
   public enum Mode { POLL, STREAM }
 
   public SerialPlan {
     channels = List.copyOf(channels);
+    writes = List.copyOf(writes);
+  }
+
+  /** Without writes. */
+  public SerialPlan(InstrumentInfo instrument, SerialEndpoint endpoint, Mode mode, String lineEnding, String terminator, Duration timeout,
+      Checksum checksum, String checksumSeparator, int maxLineLength, boolean skipFirstLine, Backoff backoff, List<SerialChannel> channels,
+      Optional<java.util.regex.Pattern> linePattern) {
+    this(instrument, endpoint, mode, lineEnding, terminator, timeout, checksum, checksumSeparator, maxLineLength, skipFirstLine, backoff,
+        channels, linePattern, List.of());
+  }
+
+  @Override
+  public List<io.ferry.drivers.spi.WriteTarget> writeTargets() {
+    return writes.stream().map(w -> new io.ferry.drivers.spi.WriteTarget(w.channel(), io.ferry.drivers.spi.WriteTarget.Domain.anyNumber(
+        "a serial command"), "send " + escape(w.template() + lineEnding) + ", expect a reply matching /" + w.reply().pattern() + "/")).toList();
   }
 
   /** Channels grouped by the command that yields them, in file order (poll mode). */
@@ -59,6 +75,7 @@ public record SerialPlan(
     if (mode == Mode.POLL) {
       byCommand().forEach((cmd, cs) -> lines.add("  send " + escape(cmd + lineEnding) + " -> " + names(cs)));
     }
+    writeTargets().forEach(t -> lines.add("  " + t.request() + " <- " + t.channel().channel()));
     linePattern.ifPresent(p -> lines.add("  only lines matching /" + p.pattern() + "/ as a whole"));
     for (SerialChannel c : channels) {
       lines.add("  " + c.id().channel() + ": " + c.rule().describe() + (c.text() ? " (text)" : ""));

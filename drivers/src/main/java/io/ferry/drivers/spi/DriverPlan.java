@@ -16,6 +16,15 @@ public interface DriverPlan {
   }
 
   /**
+   * The channels this driver can write, one target per channel with a {@code write:} key, in file
+   * order. A driver that cannot write returns none; the planner then reports every {@code write:}
+   * key of its instrument as an error. A driver that lists targets implements {@link Writable}.
+   */
+  default List<WriteTarget> writeTargets() {
+    return List.of();
+  }
+
+  /**
    * True when {@link DriverFactory#open} gives a {@link StreamingDriver} (known before opening, so
    * {@code ferry plan} can state the instrument's staleness limit).
    */

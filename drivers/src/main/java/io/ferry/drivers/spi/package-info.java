@@ -12,5 +12,12 @@
  * poll made. A driver that reads the device's history ({@link io.ferry.drivers.spi.DriverContext#history})
  * starts after what the buffer holds ({@link io.ferry.drivers.spi.HeldSourceTimes}), which the agent
  * answers without the driver seeing the buffer.
+ *
+ * <p>Writes: a driver that can write lists a {@link io.ferry.drivers.spi.WriteTarget} per channel
+ * with a {@code write:} key in its plan and implements {@link io.ferry.drivers.spi.Writable}; it
+ * sends on the instrument's own connection and thread, between polls, with the instrument's
+ * timeout, and answers a {@link io.ferry.drivers.spi.WriteOutcome} (applied, rejected, failed,
+ * unknown) with the reason in words. It never retries a write by itself: whether a failed write
+ * may be sent again is the caller's decision (setpoints may, commands never).
  */
 package io.ferry.drivers.spi;

@@ -140,4 +140,21 @@ class ModbusConfigTest {
     assertThat(p.pause()).isEqualTo(Duration.ofNanos(4_011_000));
     assertThat(p.transport().busKey()).isEqualTo("rtu:/dev/ttyUSB0");
   }
+
+  @Test
+  void theDefaultWrapOfACounterKeepsItsReportAndWriteKeys() {
+    // Regression: completing a counter's wrap rebuilt the channel from some of its parts and
+    // silently dropped report: and write: (each added by another change).
+    ModbusPlan p = TestConfigs.plan(dir, new ModbusDriverFactory(), """
+        id: meter
+        driver: modbus-tcp
+        connection: {host: 10.0.0.5}
+        channels:
+          - {name: pulses, register: 'holding:0', type: uint16, kind: counter, report: {deadband: 5}, write: {min: 0, max: 0, kind: command}}
+        """).as(ModbusPlan.class);
+    var spec = p.instrument().channels().get(0);
+    assertThat(spec.counter().orElseThrow().wrap()).isEqualTo(65536.0);
+    assertThat(spec.report()).isPresent();
+    assertThat(spec.write()).isPresent();
+  }
 }

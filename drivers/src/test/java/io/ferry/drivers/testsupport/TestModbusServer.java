@@ -12,6 +12,14 @@ import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
+import com.digitalpetri.modbus.pdu.WriteMultipleCoilsRequest;
+import com.digitalpetri.modbus.pdu.WriteMultipleCoilsResponse;
+import com.digitalpetri.modbus.pdu.WriteMultipleRegistersRequest;
+import com.digitalpetri.modbus.pdu.WriteMultipleRegistersResponse;
+import com.digitalpetri.modbus.pdu.WriteSingleCoilRequest;
+import com.digitalpetri.modbus.pdu.WriteSingleCoilResponse;
+import com.digitalpetri.modbus.pdu.WriteSingleRegisterRequest;
+import com.digitalpetri.modbus.pdu.WriteSingleRegisterResponse;
 import com.digitalpetri.modbus.serial.server.SerialPortServerTransport;
 import com.digitalpetri.modbus.server.ModbusRequestContext;
 import com.digitalpetri.modbus.server.ModbusRtuServer;
@@ -33,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The digitalpetri Modbus server with a register map per unit and switches for faults: units
  * that never answer, addresses that answer exception 2, a forced exception code. Every read is
- * logged as {@code unit table start count}.
+ * logged as {@code unit table start count}, every write (functions 5, 6, 15, 16, applied to the
+ * map) as its request PDU in hex.
  */
 public final class TestModbusServer implements AutoCloseable {
   private final Map<Integer, short[]> holding = new ConcurrentHashMap<>();
@@ -43,7 +52,16 @@ public final class TestModbusServer implements AutoCloseable {
   public final Set<Integer> deadUnits = ConcurrentHashMap.newKeySet();
   public final Set<Integer> rejectedHolding = ConcurrentHashMap.newKeySet();
   public volatile int forcedException;
+  /** Holding addresses whose writes are acknowledged but not stored (a device that clamps or ignores silently). */
+  public final Set<Integer> ignoredWrites = ConcurrentHashMap.newKeySet();
   public final List<String> reads = new CopyOnWriteArrayList<>();
+  /**
+   * Every write request as {@code unit: PDU} in hex, rebuilt from the fields the server parsed off
+   * the wire (function code, address, quantity, byte count, data), e.g. {@code 1: 10 00 0A 00 02 04 42 2A 00 00}.
+   */
+  public final List<String> writes = new CopyOnWriteArrayList<>();
+  /** Every request, reads and writes, in the order the server handled them ({@code R unit table start count} / {@code W unit PDU}). */
+  public final List<String> requests = new CopyOnWriteArrayList<>();
   private final Map<Integer, AtomicInteger> perUnit = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   /** The most requests the server ever handled at the same moment (1 when the client serializes). */
@@ -150,8 +168,33 @@ public final class TestModbusServer implements AutoCloseable {
     }
   }
 
+  private void checkWrite(int unit, FunctionCode fc, String table, int start, int count, byte[] pdu)
+      throws ModbusResponseException, UnknownUnitIdException {
+    String hex = java.util.HexFormat.ofDelimiter(" ").withUpperCase().formatHex(pdu);
+    writes.add(unit + ": " + hex);
+    requests.add("W " + unit + ": " + hex);
+    int now = inFlight.incrementAndGet();
+    maxConcurrent.accumulateAndGet(now, Math::max);
+    try {
+      Thread.onSpinWait();
+      checkFaults(unit, fc, table, start, count);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private static byte[] pdu(int fc, int address, int second, byte[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(5 + (values == null ? 0 : 1 + values.length));
+    b.put((byte) fc).putShort((short) address).putShort((short) second);
+    if (values != null) {
+      b.put((byte) values.length).put(values);
+    }
+    return b.array();
+  }
+
   private void check(int unit, FunctionCode fc, String table, int start, int count) throws ModbusResponseException, UnknownUnitIdException {
     reads.add(unit + " " + table + " " + start + " " + count);
+    requests.add("R " + unit + " " + table + " " + start + " " + count);
     int now = inFlight.incrementAndGet();
     maxConcurrent.accumulateAndGet(now, Math::max);
     try {
@@ -222,6 +265,44 @@ public final class TestModbusServer implements AutoCloseable {
           throws ModbusResponseException, UnknownUnitIdException {
         check(unit, FunctionCode.READ_COILS, "coil", r.address(), r.quantity());
         return new ReadCoilsResponse(bits(coils.get(unit), r.address(), r.quantity()));
+      }
+
+      @Override
+      public WriteSingleRegisterResponse writeSingleRegister(ModbusRequestContext ctx, int unit, WriteSingleRegisterRequest r)
+          throws ModbusResponseException, UnknownUnitIdException {
+        checkWrite(unit, FunctionCode.WRITE_SINGLE_REGISTER, "holding", r.address(), 1, pdu(6, r.address(), r.value(), null));
+        if (!ignoredWrites.contains(r.address())) {
+          holding(unit, r.address(), r.value());
+        }
+        return new WriteSingleRegisterResponse(r.address(), r.value());
+      }
+
+      @Override
+      public WriteMultipleRegistersResponse writeMultipleRegisters(ModbusRequestContext ctx, int unit, WriteMultipleRegistersRequest r)
+          throws ModbusResponseException, UnknownUnitIdException {
+        checkWrite(unit, FunctionCode.WRITE_MULTIPLE_REGISTERS, "holding", r.address(), r.quantity(),
+            pdu(16, r.address(), r.quantity(), r.values()));
+        holdingBytes(unit, r.address(), r.values());
+        return new WriteMultipleRegistersResponse(r.address(), r.quantity());
+      }
+
+      @Override
+      public WriteSingleCoilResponse writeSingleCoil(ModbusRequestContext ctx, int unit, WriteSingleCoilRequest r)
+          throws ModbusResponseException, UnknownUnitIdException {
+        checkWrite(unit, FunctionCode.WRITE_SINGLE_COIL, "coil", r.address(), 1, pdu(5, r.address(), r.value(), null));
+        coil(unit, r.address(), r.value() != 0);
+        return new WriteSingleCoilResponse(r.address(), r.value());
+      }
+
+      @Override
+      public WriteMultipleCoilsResponse writeMultipleCoils(ModbusRequestContext ctx, int unit, WriteMultipleCoilsRequest r)
+          throws ModbusResponseException, UnknownUnitIdException {
+        checkWrite(unit, FunctionCode.WRITE_MULTIPLE_COILS, "coil", r.address(), r.quantity(),
+            pdu(15, r.address(), r.quantity(), r.values()));
+        for (int i = 0; i < r.quantity(); i++) {
+          coil(unit, r.address() + i, (r.values()[i / 8] >> (i % 8) & 1) == 1);
+        }
+        return new WriteMultipleCoilsResponse(r.address(), r.quantity());
       }
 
       @Override

@@ -17,7 +17,12 @@ import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
 import com.digitalpetri.modbus.serial.client.SerialPortClientTransport;
 import com.digitalpetri.modbus.tcp.client.NettyRtuClientTransport;
 import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
+import com.digitalpetri.modbus.pdu.WriteMultipleCoilsRequest;
+import com.digitalpetri.modbus.pdu.WriteMultipleRegistersRequest;
+import com.digitalpetri.modbus.pdu.WriteSingleCoilRequest;
+import com.digitalpetri.modbus.pdu.WriteSingleRegisterRequest;
 import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.WriteFrame;
 import io.ferry.drivers.serial.SerialSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -134,6 +139,46 @@ public final class DigitalPetriLink implements ModbusLink {
       Thread.currentThread().interrupt();
       f.cancel(false);
       return new ReadResult.Timeout("interrupted");
+    }
+  }
+
+  @Override
+  public WriteResult write(int unit, WriteFrame w, Duration wait) {
+    if (client == null) {
+      return new WriteResult.LinkDown("not connected");
+    }
+    CompletableFuture<?> f = switch (w.functionCode()) {
+      case 5 -> client.writeSingleCoilAsync(unit, new WriteSingleCoilRequest(w.address(), w.data()[0] != 0)).toCompletableFuture();
+      case 6 -> client.writeSingleRegisterAsync(unit, new WriteSingleRegisterRequest(w.address(), w.register())).toCompletableFuture();
+      case 15 -> client.writeMultipleCoilsAsync(unit, new WriteMultipleCoilsRequest(w.address(), w.count(), w.data())).toCompletableFuture();
+      default -> client.writeMultipleRegistersAsync(unit, new WriteMultipleRegistersRequest(w.address(), w.count(), w.data()))
+          .toCompletableFuture();
+    };
+    try {
+      f.get(wait.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return new WriteResult.Acked();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof ModbusResponseException re) {
+        return new WriteResult.DeviceException(re.getExceptionCode());
+      }
+      if (isTimeout(cause)) {
+        resetFraming.run();
+        return new WriteResult.Timeout("no answer within " + wait.toMillis() + "ms");
+      }
+      // the request was handed to the connection: it may have reached the device before the link broke
+      return new WriteResult.Lost(rootMessage(cause));
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      resetFraming.run();
+      return new WriteResult.Timeout("no answer within " + wait.toMillis() + "ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(false);
+      return new WriteResult.Timeout("interrupted while waiting for the answer");
     }
   }
 

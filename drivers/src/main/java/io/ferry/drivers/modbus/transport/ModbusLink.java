@@ -1,6 +1,7 @@
 package io.ferry.drivers.modbus.transport;
 
 import io.ferry.drivers.modbus.codec.ReadRequest;
+import io.ferry.drivers.modbus.codec.WriteFrame;
 import java.time.Duration;
 
 /** One connection to a bus. Called from the bus thread only. */
@@ -12,6 +13,9 @@ public interface ModbusLink {
 
   /** One read; never throws. */
   ReadResult read(int unit, ReadRequest request, Duration timeout);
+
+  /** One write request (function 5, 6, 15 or 16); never throws. */
+  WriteResult write(int unit, WriteFrame frame, Duration timeout);
 
   /** Closes; never throws. */
   void disconnect();
