@@ -4,22 +4,36 @@ import io.ferry.buffer.Buffer;
 import io.ferry.core.Sleeper;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
 
 /**
  * What the agent injects into an uplink: the buffer, the clock, an HTTP client to derive
  * per-uplink clients from (shares the connection pool and dispatcher), how to wait (tests pass a
- * {@link Sleeper} that advances a fake clock) and the randomness used for backoff jitter.
+ * {@link Sleeper} that advances a fake clock), the randomness used for backoff jitter and the live
+ * {@link ChannelCatalog} (the agent swaps its snapshot on reload; read it per lease, never keep one).
  */
 public record UplinkContext(
-    Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random) {
+    Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random,
+    Supplier<ChannelCatalog> catalog) {
   public UplinkContext {
     Objects.requireNonNull(buffer, "buffer");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(catalog, "catalog");
+  }
+
+  /** Without channel metadata ({@link ChannelCatalog#EMPTY}): for uplinks and tests that look nothing up. */
+  public UplinkContext(Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random) {
+    this(buffer, clock, http, sleeper, random, () -> ChannelCatalog.EMPTY);
+  }
+
+  /** The same context with a fixed catalog of these channels' metadata. */
+  public UplinkContext withCatalog(ChannelCatalog fixed) {
+    return new UplinkContext(buffer, clock, http, sleeper, random, () -> fixed);
   }
 
   /** Production wiring: system clock, real sleeping, a fresh OkHttp client. */
