@@ -65,8 +65,8 @@ class ReloadCloudUplinksTest {
         stateDir: %s
         buffer: {synchronous: full, commitInterval: 20ms, maxSize: 64MiB}
         uplinks:
-          gs: {type: grovestreams, url: "http://127.0.0.1:%d", apiKey: "${file:%s}", minInterval: 0s}
-          tdb: {type: tempodb, url: "http://127.0.0.1:%d", key: "${file:%s}", secret: "${file:%s}"}
+          grove: {type: grovestreams, url: "http://127.0.0.1:%d", apiKey: "${file:%s}", minInterval: 0s}
+          tempo: {type: tempodb, url: "http://127.0.0.1:%d", key: "${file:%s}", secret: "${file:%s}"}
         """.formatted(dir.resolve("state"), gsServer.getPort(), dir.resolve("gs.key"), tdbServer.getPort(),
         dir.resolve("tdb.key"), dir.resolve("tdb.secret")));
     instrument("a", "Kiln", "{name: level, unit: degC, wave: sine, period: 10s, amplitude: 1}");
@@ -92,7 +92,7 @@ class ReloadCloudUplinksTest {
       tick(s);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> stored("c/level") == 3 && tempo("c/level") == 3);
-    Map<String, Thread> runners = Map.of("gs", runner("gs"), "tdb", runner("tdb"));
+    Map<String, Thread> runners = Map.of("grove", runner("grove"), "tempo", runner("tempo"));
     Map<String, UplinkStatus> before = uplinks();
 
     instrument("d", "Dryer", "{name: level, unit: kPa, description: Drum pressure, wave: sine, period: 10s, amplitude: 1}",
@@ -113,7 +113,7 @@ class ReloadCloudUplinksTest {
 
     // Every record each uplink ever delivered is in its counters since start: a restarted runner would count from 0.
     long all = 6 + 6 + 3 + 2 * dPolls;
-    for (String name : List.of("gs", "tdb")) {
+    for (String name : List.of("grove", "tempo")) {
       assertThat(runner(name)).as(name + " runs on the runner thread it had before the reload").isSameAs(runners.get(name));
       await().atMost(Duration.ofSeconds(20)).until(() -> uplinks().get(name).recordsDelivered() == all);
       assertThat(uplinks().get(name).calls()).isGreaterThan(before.get(name).calls());
@@ -168,7 +168,7 @@ class ReloadCloudUplinksTest {
         description: %s
         driver: simulated
         poll: 1s
-        uplinks: [gs, tdb]
+        uplinks: [grove, tempo]
         channels:
         """.formatted(id, description) + String.join("", List.of(channels).stream().map(c -> "  - " + c + "\n").toList()));
   }
@@ -191,7 +191,7 @@ class ReloadCloudUplinksTest {
     return m;
   }
 
-  /** The uplink's runner thread (exactly one). */
+  /** The uplink's runner thread (exactly one; the uplinks' names are this test's own). */
   static Thread runner(String uplink) {
     List<Thread> found = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals("ferry-uplink-" + uplink)).toList();
