@@ -102,6 +102,7 @@ class ReloadCloudUplinksTest {
     ReloadOutcome outcome = reloader.reload();
 
     assertThat(outcome.line()).isEqualTo("reloaded: instruments: +d ~b -c 1 unchanged; uplinks: unchanged");
+    awaitTrue(() -> asleep("a") && asleep("b") && asleep("d")); // the started ones wait for their next tick before the clock moves
     for (int s = 3; s < 6; s++) {
       tick(s);
     }
@@ -129,6 +130,28 @@ class ReloadCloudUplinksTest {
     assertThat(tempo("b/level")).isEqualTo(6);
     assertThat(stored("c/level")).as("c's samples, all sent before it was removed").isEqualTo(3);
     assertThat(agent.status().refused()).isZero();
+  }
+
+  @Test
+  void instrumentEditsLeaveTheGroveStreamsTempoDbAndMqttPlansEqual() {
+    config.write("agent.yaml", config.read("agent.yaml") + "  broker: {type: mqtt, url: \"tcp://127.0.0.1:1883\"}\n");
+    String routes = "uplinks: [grove, tempo]";
+    for (String id : List.of("a", "b", "c")) {
+      config.write("instruments.d/" + id + ".yaml", config.read("instruments.d/" + id + ".yaml")
+          .replace(routes, "uplinks: [grove, tempo, broker]"));
+    }
+    var running = config.plan();
+    instrument("d", "Dryer", "{name: level, unit: kPa, wave: sine, period: 10s, rollup: {every: 1m, stats: [min, max]}}");
+    config.write("instruments.d/b.yaml", config.read("instruments.d/b.yaml").replace("unit: bar", "unit: mbar"));
+    config.delete("instruments.d/c.yaml");
+    for (String id : List.of("b", "d")) {
+      config.write("instruments.d/" + id + ".yaml", config.read("instruments.d/" + id + ".yaml")
+          .replace(routes, "uplinks: [grove, tempo, broker]"));
+    }
+
+    ReloadDiff diff = ReloadDiff.between(running, config.plan());
+
+    assertThat(diff.summary()).isEqualTo("instruments: +d ~b -c 1 unchanged; uplinks: unchanged");
   }
 
   /**
