@@ -17,6 +17,7 @@ import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.core.Sample;
 import io.ferry.core.ValueKind;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.Delivery;
 import io.ferry.core.Sleeper;
 import io.ferry.uplink.UplinkContext;
@@ -163,7 +164,8 @@ final class UplinkManyBench {
     try (Buffer buffer = SqliteBuffer.open(options(file), gsOnly, InstantSource.system())) {
       GroveStreamsUplinkFactory gs = new GroveStreamsUplinkFactory();
       UplinkPlan plan = plan(gs, "url: http://127.0.0.1:" + server.port() + "\napiKey: ${env:BENCH_KEY}\nminInterval: 10s\n", instruments);
-      UplinkContext ctx = new UplinkContext(buffer, InstantSource.system(), new OkHttpClient(), Sleeper.system(), new SplittableRandom(1));
+      UplinkContext ctx = new UplinkContext(buffer, InstantSource.system(), new OkHttpClient(), Sleeper.system(), new SplittableRandom(1))
+          .withCatalog(ChannelCatalog.of(instruments));
       ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
       long[] appended = {0};
       long maxBacklog = 0;

@@ -4,17 +4,20 @@ import io.ferry.buffer.Buffer;
 import io.ferry.core.Sleeper;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
 
 /**
  * What the agent injects into an uplink: the buffer, the clock, an HTTP client to derive
  * per-uplink clients from (shares the connection pool and dispatcher), how to wait (tests pass a
- * {@link Sleeper} that advances a fake clock), the randomness used for backoff jitter, and which
- * instruments are down ({@link InstrumentWatch}, the agent's verdict).
+ * {@link Sleeper} that advances a fake clock), the randomness used for backoff jitter, which
+ * instruments are down ({@link InstrumentWatch}, the agent's verdict) and the live
+ * {@link ChannelCatalog} (the agent swaps its snapshot on reload; read it per lease, never keep one).
  */
 public record UplinkContext(
-    Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random, InstrumentWatch instruments) {
+    Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random,
+    InstrumentWatch instruments, Supplier<ChannelCatalog> catalog) {
   public UplinkContext {
     Objects.requireNonNull(buffer, "buffer");
     Objects.requireNonNull(clock, "clock");
@@ -22,11 +25,32 @@ public record UplinkContext(
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(instruments, "instruments");
+    Objects.requireNonNull(catalog, "catalog");
   }
 
-  /** Outside an agent: every instrument counts as up ({@link InstrumentWatch#ALL_UP}). */
+  /**
+   * Outside an agent: every instrument counts as up ({@link InstrumentWatch#ALL_UP}), no channel
+   * metadata ({@link ChannelCatalog#EMPTY}): for uplinks and tests that look nothing up.
+   */
   public UplinkContext(Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random) {
-    this(buffer, clock, http, sleeper, random, InstrumentWatch.ALL_UP);
+    this(buffer, clock, http, sleeper, random, InstrumentWatch.ALL_UP, () -> ChannelCatalog.EMPTY);
+  }
+
+  /** With the agent's verdicts, no channel metadata. */
+  public UplinkContext(Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random,
+      InstrumentWatch instruments) {
+    this(buffer, clock, http, sleeper, random, instruments, () -> ChannelCatalog.EMPTY);
+  }
+
+  /** With channel metadata, every instrument up. */
+  public UplinkContext(Buffer buffer, InstantSource clock, OkHttpClient http, Sleeper sleeper, RandomGenerator random,
+      Supplier<ChannelCatalog> catalog) {
+    this(buffer, clock, http, sleeper, random, InstrumentWatch.ALL_UP, catalog);
+  }
+
+  /** The same context with a fixed catalog of these channels' metadata. */
+  public UplinkContext withCatalog(ChannelCatalog fixed) {
+    return new UplinkContext(buffer, clock, http, sleeper, random, instruments, () -> fixed);
   }
 
   /** Production wiring: system clock, real sleeping, a fresh OkHttp client. */

@@ -10,6 +10,14 @@
  *
  * <p>Invariants:
  * <ul>
+ *   <li>A plan holds the uplink's own keys, never a copy of the instruments' channels: what a
+ *       handler needs to know about a channel (unit, description, kind, rollup statistics,
+ *       instrument name) it reads from the live {@link io.ferry.uplink.ChannelCatalog} of its
+ *       {@link io.ferry.uplink.UplinkContext}, once per lease. So a reload that adds, changes or
+ *       removes instruments leaves the plan equal and the uplink running (no lost lease work, no new
+ *       session); only a change of the uplink's own section restarts it. Clarify, Atomscale and
+ *       Sparkplug still derive per-instrument series, streams or devices in their plans and are
+ *       restarted by an instrument change routed to them.
  *   <li>One thread per uplink ({@link io.ferry.uplink.UplinkRunner}); a failing or paused uplink
  *       only ever blocks itself. Its loop: lease → the API's {@link io.ferry.uplink.BatchHandler}
  *       encodes (streaming, {@link io.ferry.uplink.JsonBody}), sends through the

@@ -9,11 +9,13 @@ import io.ferry.buffer.Buffer;
 import io.ferry.buffer.BufferStats;
 import io.ferry.buffer.SqliteBuffer;
 import io.ferry.core.ChannelId;
+import io.ferry.config.InstrumentInfo;
 import io.ferry.core.Sleeper;
 import io.ferry.drivers.spi.Driver;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.HeldSourceTimes;
 import io.ferry.drivers.spi.SampleSink;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkStatus;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,8 @@ public final class Agent implements AutoCloseable {
   private final UplinkContext uctx;
   /** Which instruments are down, for the uplinks (the same verdict as /health). */
   private final InstrumentUpWatch upWatch;
+  /** What uplinks look up about channels and instruments; swapped by reload, so an instrument change restarts no uplink. */
+  private final AtomicReference<ChannelCatalog> catalog;
   // Replaced by reload(), which holds the lock; read by status readers.
   private final List<UplinkService> uplinks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PlannedExtra.RunningExtra> extras = new ArrayList<>();
@@ -87,7 +92,8 @@ public final class Agent implements AutoCloseable {
         plan.http().map(io.ferry.config.HttpSettings::instrumentFailures).orElse(io.ferry.config.HttpSettings.DEFAULT_INSTRUMENT_FAILURES),
         () -> scheduler == null ? List.of() : scheduler.stats(),
         () -> scheduler == null ? java.util.Set.of() : scheduler.streamingInstruments());
-    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch);
+    catalog = new AtomicReference<>(ChannelCatalog.of(infos(plan)));
+    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch, catalog::get);
     try {
       for (PlannedUplink pu : plan.uplinks()) {
         startUplink(pu);
@@ -201,7 +207,9 @@ public final class Agent implements AutoCloseable {
   /**
    * Applies {@code next} without a restart: when {@link ReloadDiff#refusals} is empty, stops
    * removed and changed instruments, gives the buffer the new channels, starts added and changed
-   * instruments, and restarts only the uplinks whose plan changed. Unchanged instruments keep
+   * instruments, and restarts only the uplinks whose plan changed (an uplink plan holds only the
+   * uplink's own keys; what it needs to know about channels it reads from the {@link ChannelCatalog}
+   * swapped here, so an instrument change restarts no uplink). Unchanged instruments keep
    * running on their tick schedule; the buffer and what it holds are untouched (an uplink
    * restarted mid-batch releases its lease, so the new runner sends that batch again at once:
    * nothing is lost).
@@ -226,6 +234,7 @@ public final class Agent implements AutoCloseable {
       }
     }
     buffer.configure(next.channels());
+    catalog.set(catalog.get().then(infos(next))); // before the new instruments poll: their first samples find their metadata
     plan = next;
     if (follower == null && SetpointFollower.needed(next)) {
       follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock);
@@ -365,6 +374,10 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException ex) {
       LOG.warn("stopping uplink {} failed: {}", u.name(), io.ferry.config.IoCauses.message(ex));
     }
+  }
+
+  private static List<InstrumentInfo> infos(AgentPlan plan) {
+    return plan.instruments().stream().map(PlannedInstrument::info).toList();
   }
 
   private static void createDirectories(Path dir) {

@@ -36,7 +36,12 @@
  * running one as it is; otherwise only instruments and uplinks whose validated plan differs are
  * stopped and started, so an unchanged instrument keeps its threads and tick schedule, and a
  * restarted one resumes at the next tick after now (never polling a tick twice). The buffer is
- * never reopened by a reload. Progress ({@link io.ferry.agent.runtime.Agent#stalled}) is read
+ * never reopened by a reload. An instrument change restarts only that instrument: uplinks whose
+ * section did not change keep running (their lease, their session), and the agent swaps the
+ * {@link io.ferry.uplink.ChannelCatalog} they read channel metadata from before the new
+ * instruments start, so the first samples of an added instrument already find their units and
+ * kinds (uplink plans hold only their own keys; Clarify, Atomscale and Sparkplug, whose plans
+ * still list per-instrument series, are the exceptions). Progress ({@link io.ferry.agent.runtime.Agent#stalled}) is read
  * from the same clock, and every step is judged against the deadline it was given: a tick thread
  * not awake by its wake time, a poll still in the driver after its timeout, an uplink step not
  * back by its call's deadline ({@link io.ferry.uplink.UplinkService#dueBy}: start plus the

@@ -12,6 +12,7 @@ import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.FeedServer;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
@@ -112,7 +113,8 @@ class EndToEndOutageTest {
     buffer.append(firstHalf).join();
 
     UplinkService uplink = new GroveStreamsUplinkFactory().open(uplinkPlan,
-        new UplinkContext(buffer, clock, new OkHttpClient(), sleeper, new SplittableRandom(3)));
+        new UplinkContext(buffer, clock, new OkHttpClient(), sleeper, new SplittableRandom(3))
+            .withCatalog(ChannelCatalog.of(List.of(ic.info()))));
     open.add(uplink);
     uplink.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> feed.received.size() >= 3);

@@ -11,6 +11,7 @@ import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
@@ -125,7 +126,8 @@ class EndToEndTempoDbTest {
     buffer.append(firstHalf).join();
 
     UplinkService uplink = new TempoDbUplinkFactory().open(uplinkPlan,
-        new UplinkContext(buffer, clock, new OkHttpClient(), sleeper, new SplittableRandom(3)));
+        new UplinkContext(buffer, clock, new OkHttpClient(), sleeper, new SplittableRandom(3))
+            .withCatalog(ChannelCatalog.of(List.of(ic.info()))));
     open.add(uplink);
     uplink.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> tempo.received.size() >= 3);

@@ -57,6 +57,14 @@ final class ReloadTestConfig {
     }
   }
 
+  String read(String file) {
+    try {
+      return Files.readString(config.resolve(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   void delete(String file) {
     try {
       Files.delete(config.resolve(file));

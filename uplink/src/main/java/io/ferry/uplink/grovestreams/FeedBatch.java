@@ -7,6 +7,7 @@ import io.ferry.buffer.SampleRecord;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Stat;
+import io.ferry.uplink.ChannelCatalog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ public final class FeedBatch {
   }
 
   private final GroveStreamsPlan plan;
+  private final ChannelCatalog catalog;
   private final Map<String, List<StreamRun>> byComponent = new LinkedHashMap<>();
   /** Views into the lease, not copies: a lease of 400,000 samples holds no record per sample (see {@link #covered}). */
   private final List<List<? extends BufferRecord>> coveredParts = new ArrayList<>();
@@ -48,19 +50,21 @@ public final class FeedBatch {
   private int dropped;
   private boolean truncated;
 
-  private FeedBatch(GroveStreamsPlan plan) {
+  private FeedBatch(GroveStreamsPlan plan, ChannelCatalog catalog) {
     this.plan = plan;
+    this.catalog = catalog;
   }
 
   /**
    * Plans a PUT from a lease's samples and rollups (each ordered by channel, then time).
    *
+   * @param catalog the channels' units, descriptions and rollup statistics, the components' names
    * @param withDefaults says which stream keys ({@code component/stream}) must carry defaults
    * @param only when not null, only streams whose key it accepts are included (a resend)
    */
-  public static FeedBatch plan(GroveStreamsPlan plan, List<SampleRecord> samples, List<RollupRecord> rollups,
-      Predicate<String> withDefaults, Predicate<String> only) {
-    FeedBatch b = new FeedBatch(plan);
+  public static FeedBatch plan(GroveStreamsPlan plan, ChannelCatalog catalog, List<SampleRecord> samples,
+      List<RollupRecord> rollups, Predicate<String> withDefaults, Predicate<String> only) {
+    FeedBatch b = new FeedBatch(plan, catalog);
     int budget = plan.maxStreams();
     int i = 0;
     while (i < samples.size()) {
@@ -91,7 +95,7 @@ public final class FeedBatch {
       while (j < rollups.size() && rollups.get(j).channel().equals(ch)) {
         j++;
       }
-      List<Stat> stats = b.stats(ch);
+      List<Stat> stats = catalog.rollupStats(ch);
       List<RollupRecord> view = rollups.subList(i, j);
       List<StreamRun> channelRuns = new ArrayList<>();
       for (Stat stat : stats) {
@@ -132,20 +136,15 @@ public final class FeedBatch {
     runs.add(run);
   }
 
-  private List<Stat> stats(ChannelId ch) {
-    ChannelSpec spec = plan.channels().get(ch);
-    return spec != null && spec.rollup().isPresent() ? spec.rollup().get().stats() : List.of(Stat.AVG);
-  }
-
   private StreamDefaults rawDefaults(ChannelId ch, boolean text) {
-    ChannelSpec spec = plan.channels().get(ch);
+    ChannelSpec spec = catalog.spec(ch).orElse(null);
     String description = spec == null || spec.description().isEmpty() ? ch.toString() : spec.description();
     return new StreamDefaults(ch.channel(), description, spec == null ? "" : spec.unit(), "rdm_stream",
         text ? "STRING" : "DOUBLE", Optional.empty(), Optional.empty());
   }
 
   private StreamDefaults rollupDefaults(ChannelId ch, Stat stat, long intervalMicros) {
-    ChannelSpec spec = plan.channels().get(ch);
+    ChannelSpec spec = catalog.spec(ch).orElse(null);
     String cycle = plan.cycleId(intervalMicros);
     String what = stat.name().toLowerCase(Locale.ROOT) + " per " + io.ferry.config.Durations.format(java.time.Duration.ofNanos(intervalMicros * 1000));
     String description = (spec == null || spec.description().isEmpty() ? ch.toString() : spec.description()) + ", " + what;
@@ -223,7 +222,7 @@ public final class FeedBatch {
       g.writeStringField("componentTemplateId", c.templateId().get());
     }
     g.writeObjectFieldStart("defaults");
-    g.writeStringField("name", plan.componentNames().getOrDefault(component, component));
+    g.writeStringField("name", catalog.instrumentName(component));
     if (!c.location().isEmpty()) {
       g.writeObjectFieldStart("location");
       for (Map.Entry<String, Object> l : c.location().entrySet()) {

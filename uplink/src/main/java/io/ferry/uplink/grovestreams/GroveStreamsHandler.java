@@ -8,6 +8,7 @@ import io.ferry.http.Redact;
 import io.ferry.http.Reply;
 import io.ferry.http.Verdict;
 import io.ferry.uplink.BatchHandler;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
@@ -20,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -38,13 +40,15 @@ final class GroveStreamsHandler implements BatchHandler {
   private final GroveStreamsPlan plan;
   private final KeyValueStore state;
   private final InstantSource clock;
+  private final Supplier<ChannelCatalog> catalog;
   private final Set<String> known = new HashSet<>();
   private final Set<String> needDefaults = new HashSet<>();
 
-  GroveStreamsHandler(GroveStreamsPlan plan, KeyValueStore state, InstantSource clock) {
+  GroveStreamsHandler(GroveStreamsPlan plan, KeyValueStore state, InstantSource clock, Supplier<ChannelCatalog> catalog) {
     this.plan = plan;
     this.state = state;
     this.clock = clock;
+    this.catalog = catalog;
     state.entries(KNOWN).keySet().forEach(k -> known.add(k.substring(KNOWN.length())));
   }
 
@@ -63,7 +67,9 @@ final class GroveStreamsHandler implements BatchHandler {
       return new Delivery.Rejected(lease.increments(),
           "grovestreams stores values, not increments: send the counter's raw readings or a rollup sum instead");
     }
-    FeedBatch first = FeedBatch.plan(plan, lease.samples(), lease.rollups(), this::wantsDefaults, null);
+    // One snapshot for the whole lease: the first PUT and a resend with metadata describe the same channels.
+    ChannelCatalog channels = catalog.get();
+    FeedBatch first = FeedBatch.plan(plan, channels, lease.samples(), lease.rollups(), this::wantsDefaults, null);
     if (first.isEmpty()) {
       return new Delivery.Acked(0);
     }
@@ -77,12 +83,13 @@ final class GroveStreamsHandler implements BatchHandler {
       remember(first.runs(), Set.of());
       return first.truncated() ? new Delivery.Partial(first.covered(), first.dropped(), true) : new Delivery.Acked(first.dropped());
     } else if (v instanceof Verdict.Partial p) {
-      return resendMissing(first, p, exchange);
+      return resendMissing(first, p, exchange, channels);
     }
     return Delivery.ofFailed(v, first::covered);
   }
 
-  private Delivery resendMissing(FeedBatch first, Verdict.Partial p, Exchange exchange) throws InterruptedException {
+  private Delivery resendMissing(FeedBatch first, Verdict.Partial p, Exchange exchange, ChannelCatalog channels)
+      throws InterruptedException {
     Set<String> missing = resolve(first.runs(), p.missing());
     remember(first.runs(), missing);
     for (String key : missing) {
@@ -99,7 +106,7 @@ final class GroveStreamsHandler implements BatchHandler {
         missing.size(), abbreviate(missing));
     // Re-plan from the same records, keeping only the missing streams, all with defaults.
     List<BufferRecord> all = first.covered();
-    FeedBatch resend = FeedBatch.plan(plan, samplesOf(all), rollupsOf(all), k -> true, missing::contains);
+    FeedBatch resend = FeedBatch.plan(plan, channels, samplesOf(all), rollupsOf(all), k -> true, missing::contains);
     Set<BufferRecord> resent = identitySet(resend.covered());
     List<BufferRecord> storedFirst = all.stream().filter(r -> !resent.contains(r)).toList();
     Verdict second;
@@ -118,7 +125,7 @@ final class GroveStreamsHandler implements BatchHandler {
       remember(resend.runs(), still);
       LOG.warn("uplink {}: streams still missing after sending their metadata ({}); their samples stay buffered",
           plan.name(), abbreviate(still));
-      FeedBatch stuck = FeedBatch.plan(plan, samplesOf(all), rollupsOf(all), k -> true, still::contains);
+      FeedBatch stuck = FeedBatch.plan(plan, channels, samplesOf(all), rollupsOf(all), k -> true, still::contains);
       Set<BufferRecord> notStored = identitySet(stuck.covered());
       return new Delivery.Partial(all.stream().filter(r -> !notStored.contains(r)).toList(), first.dropped(), false);
     }

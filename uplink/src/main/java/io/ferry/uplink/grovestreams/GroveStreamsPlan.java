@@ -1,8 +1,6 @@
 package io.ferry.uplink.grovestreams;
 
 import io.ferry.config.Secret;
-import io.ferry.core.ChannelId;
-import io.ferry.core.ChannelSpec;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkPlan;
 import java.util.ArrayList;
@@ -24,7 +22,10 @@ import okhttp3.HttpUrl;
  * @param metadata when stream {@code defaults} are sent
  * @param component template, folder and defaults for auto-created components
  * @param cycles rollup interval (seconds) to GroveStreams cycle id
- * @param channels metadata of every channel routed here
+ *
+ * <p>Only the uplink's own keys: the metadata of the channels it sends (units, descriptions,
+ * rollup statistics, component names) comes from the live {@link io.ferry.uplink.ChannelCatalog},
+ * so an instrument change leaves this plan equal and the uplink running.
  */
 public record GroveStreamsPlan(
     String name,
@@ -40,8 +41,6 @@ public record GroveStreamsPlan(
     ComponentSettings component,
     Map<Long, String> cycles,
     Optional<String> rollupCalendarId,
-    Map<ChannelId, ChannelSpec> channels,
-    Map<String, String> componentNames,
     RunnerSettings runner)
     implements UplinkPlan {
   public static final String TYPE = "grovestreams";
@@ -79,8 +78,6 @@ public record GroveStreamsPlan(
 
   public GroveStreamsPlan {
     cycles = Map.copyOf(cycles);
-    channels = Map.copyOf(channels);
-    componentNames = Map.copyOf(componentNames);
   }
 
   @Override
@@ -107,7 +104,7 @@ public record GroveStreamsPlan(
         + gatewayId + (gzip ? ", gzip" : "") + ")");
     lines.add("at most " + maxStreams + " streams, " + runner.batchRecords() + " records and about "
         + (bodyCap % (1 << 20) == 0 ? (bodyCap >> 20) + " MiB" : bodyCap + " bytes") + " per PUT, one PUT per " + runner.minInterval().toSeconds() + " s at most");
-    lines.add(channels.size() + " channels; stream defaults sent " + (metadata == Metadata.ON_MISSING ? "when reported missing" : "on first use and when reported missing"));
+    lines.add("stream defaults sent " + (metadata == Metadata.ON_MISSING ? "when reported missing" : "on first use and when reported missing"));
     component.templateId().ifPresent(t -> lines.add("component template " + t));
     component.folder().ifPresent(f -> lines.add("new components in folder " + f));
     return lines;

@@ -6,8 +6,6 @@ import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.config.Secret;
 import io.ferry.config.UplinkSection;
-import io.ferry.core.ChannelId;
-import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
 import io.ferry.http.BaseUrl;
 import io.ferry.http.Redact;
@@ -96,30 +94,18 @@ public final class GroveStreamsUplinkFactory implements UplinkFactory {
     // bytes, not samples): the batch is bounded by bodyCap in practice.
     RunnerSettings runner = RunnerSettings.read(f, DEFAULT_BATCH, Duration.ofSeconds(10), Duration.ofSeconds(10));
 
-    Map<ChannelId, ChannelSpec> channels = new LinkedHashMap<>();
-    Map<String, String> componentNames = new LinkedHashMap<>();
-    for (InstrumentInfo inst : instruments) {
-      for (ChannelSpec spec : inst.channels()) {
-        Set<Route> r = spec.routes().get(section.name());
-        if (r != null && !r.isEmpty()) {
-          channels.put(spec.id(), spec);
-          componentNames.put(inst.id(), inst.description().isBlank() ? inst.id() : inst.description());
-        }
-      }
-    }
     if (base.isEmpty() || key.isEmpty()) {
       return Optional.empty();
     }
     HttpUrl feed = base.get().newBuilder().addPathSegments("api/feed").build();
     return Optional.of(new GroveStreamsPlan(section.name(), feed, key.get(), auth, org, agent.gatewayId(), gzip, maxStreams,
-        bodyCap, metadata, new GroveStreamsPlan.ComponentSettings(template, folder, location), cycles, calendar, channels,
-        componentNames, runner));
+        bodyCap, metadata, new GroveStreamsPlan.ComponentSettings(template, folder, location), cycles, calendar, runner));
   }
 
   @Override
   public UplinkService open(UplinkPlan plan, UplinkContext context) {
     GroveStreamsPlan p = (GroveStreamsPlan) plan;
     return new UplinkRunner(p.name(), p.type(), p.runner(),
-        new GroveStreamsHandler(p, context.buffer().uplinkState(p.name()), context.clock()), context);
+        new GroveStreamsHandler(p, context.buffer().uplinkState(p.name()), context.clock(), context.catalog()), context);
   }
 }

@@ -2,9 +2,8 @@ package io.ferry.uplink.mqtt;
 
 import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.Lease;
-import io.ferry.core.ChannelId;
-import io.ferry.core.Stat;
 import io.ferry.uplink.BatchHandler;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -42,19 +41,20 @@ final class MqttPublisher implements BatchHandler {
 
   private final MqttUplinkPlan plan;
   private final SocketFactory plainSockets;
-  private final Function<ChannelId, List<Stat>> stats;
+  private final Supplier<ChannelCatalog> catalog;
   private MqttAsyncClient client;
   private volatile boolean everConnected;
 
-  MqttPublisher(MqttUplinkPlan plan, SocketFactory plainSockets, Function<ChannelId, List<Stat>> stats) {
+  MqttPublisher(MqttUplinkPlan plan, SocketFactory plainSockets, Supplier<ChannelCatalog> catalog) {
     this.plan = plan;
     this.plainSockets = plainSockets;
-    this.stats = stats;
+    this.catalog = catalog;
   }
 
   @Override
   public Delivery deliver(Lease lease, Exchange exchange) throws InterruptedException {
-    List<MqttMessages.Message> messages = MqttMessages.of(lease, plan.topic(), plan.perSample(), stats, plan.maxMessageBytes());
+    List<MqttMessages.Message> messages = MqttMessages.of(lease, plan.topic(), plan.perSample(), catalog.get()::rollupStats,
+        plan.maxMessageBytes());
     if (messages.isEmpty()) {
       return new Delivery.Acked(0);
     }

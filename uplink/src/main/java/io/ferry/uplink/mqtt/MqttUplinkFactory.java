@@ -4,10 +4,6 @@ import io.ferry.config.AgentConfig;
 import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.config.UplinkSection;
-import io.ferry.core.ChannelId;
-import io.ferry.core.ChannelSpec;
-import io.ferry.core.Route;
-import io.ferry.core.Stat;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkFactory;
@@ -15,11 +11,8 @@ import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.SocketFactory;
 
 /** {@code type: mqtt}: QoS 1 publishing to a broker or broker cluster. */
@@ -60,20 +53,11 @@ public final class MqttUplinkFactory implements UplinkFactory {
       maxMessageBytes = 0;
     }
     RunnerSettings runner = RunnerSettings.read(f, 5_000, Duration.ZERO, Duration.ofSeconds(1));
-    Map<ChannelId, List<Stat>> stats = new HashMap<>();
-    for (InstrumentInfo inst : instruments) {
-      for (ChannelSpec spec : inst.channels()) {
-        Set<Route> r = spec.routes().get(section.name());
-        if (r != null && spec.rollup().isPresent()) {
-          stats.put(spec.id(), spec.rollup().get().stats());
-        }
-      }
-    }
     if (endpoint.isEmpty() || topic.isEmpty() || status.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new MqttUplinkPlan(section.name(), endpoint.get(), clientId, topic.get(), status.get().text(), perSample,
-        maxInflight, runner, stats, maxMessageBytes));
+        maxInflight, runner, maxMessageBytes));
   }
 
   private static Optional<TopicTemplate> template(Fields f, String key, String dflt, List<String> known, AgentConfig agent,
@@ -90,6 +74,6 @@ public final class MqttUplinkFactory implements UplinkFactory {
   public UplinkService open(UplinkPlan plan, UplinkContext context) {
     MqttUplinkPlan p = (MqttUplinkPlan) plan;
     return new UplinkRunner(p.name(), p.type(), p.runner(),
-        new MqttPublisher(p, plainSockets, ch -> p.stats().getOrDefault(ch, List.of(Stat.AVG))), context);
+        new MqttPublisher(p, plainSockets, context.catalog()), context);
   }
 }

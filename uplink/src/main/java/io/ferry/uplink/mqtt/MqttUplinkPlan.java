@@ -4,9 +4,6 @@ import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkPlan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import io.ferry.core.ChannelId;
-import io.ferry.core.Stat;
 
 /**
  * An MQTT publishing uplink.
@@ -17,9 +14,11 @@ import io.ferry.core.Stat;
  * @param statusTopic retained {@code online}/{@code offline}; {@code offline} is also the last will
  * @param perSample one message per sample instead of one per instrument and batch
  * @param maxInflight QoS 1 messages awaiting PUBACK at once
- * @param stats the rollup statistics published per channel
  * @param maxMessageBytes largest payload of one batch message (0 = no limit): an instrument's records
  *     are split over several messages to stay within it (brokers limit packet sizes)
+ *
+ * <p>Only the uplink's own keys: the rollup statistics a channel publishes come from the live
+ * {@link io.ferry.uplink.ChannelCatalog}, so an instrument change keeps the broker session.
  */
 public record MqttUplinkPlan(
     String name,
@@ -30,17 +29,12 @@ public record MqttUplinkPlan(
     boolean perSample,
     int maxInflight,
     RunnerSettings runner,
-    Map<ChannelId, List<Stat>> stats,
     long maxMessageBytes) implements UplinkPlan {
   public static final String TYPE = "mqtt";
 
   @Override
   public String type() {
     return TYPE;
-  }
-
-  public MqttUplinkPlan {
-    stats = Map.copyOf(stats);
   }
 
   public String brokerUrl() {

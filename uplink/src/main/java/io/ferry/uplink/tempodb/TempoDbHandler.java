@@ -10,6 +10,7 @@ import io.ferry.http.Redact;
 import io.ferry.http.Reply;
 import io.ferry.http.Verdict;
 import io.ferry.uplink.BatchHandler;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.JsonBody;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import okhttp3.Credentials;
 import okhttp3.Request;
 import org.slf4j.Logger;
@@ -47,6 +49,7 @@ final class TempoDbHandler implements BatchHandler {
   private final TempoDbPlan plan;
   private final KeyValueStore state;
   private final InstantSource clock;
+  private final Supplier<ChannelCatalog> catalog;
   private final String authorization;
   private final Map<String, Double> carries = new TreeMap<>();
   /** Per series: increments (points) whose outcome is unknown, the sum of their values, when the last was (ms). */
@@ -57,10 +60,11 @@ final class TempoDbHandler implements BatchHandler {
    */
   private final Map<String, String> refused = new LinkedHashMap<>();
 
-  TempoDbHandler(TempoDbPlan plan, KeyValueStore state, InstantSource clock) {
+  TempoDbHandler(TempoDbPlan plan, KeyValueStore state, InstantSource clock, Supplier<ChannelCatalog> catalog) {
     this.plan = plan;
     this.state = state;
     this.clock = clock;
+    this.catalog = catalog;
     this.authorization = Credentials.basic(plan.key().reveal(), plan.secret().reveal());
     state.entries(CARRY).forEach((k, v) -> carries.put(k.substring(CARRY.length()), Double.parseDouble(v)));
     state.entries(UNKNOWN).forEach((k, v) -> {
@@ -202,7 +206,7 @@ final class TempoDbHandler implements BatchHandler {
   // ------------------------------------------------------------------ writes
 
   private Delivery writes(List<SampleRecord> samples, List<RollupRecord> rollups, Exchange exchange) throws InterruptedException {
-    WritePlan wp = WritePlan.of(plan, samples, rollups);
+    WritePlan wp = WritePlan.of(catalog.get(), samples, rollups);
     if (wp.points().isEmpty()) {
       return new Delivery.Acked(wp.dropped());
     }

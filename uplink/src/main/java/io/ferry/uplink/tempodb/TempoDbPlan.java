@@ -4,12 +4,12 @@ import io.ferry.config.Secret;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Stat;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.RunnerSettings;
 import io.ferry.uplink.UplinkPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import okhttp3.HttpUrl;
 
 /**
@@ -19,11 +19,14 @@ import okhttp3.HttpUrl;
  * @param key the API key (HTTP Basic user)
  * @param secret the API secret (HTTP Basic password)
  * @param ambiguous what happens to increments whose request may have reached the server
- * @param channels metadata of every channel routed here (rollup statistics)
+ *
+ * <p>Only the uplink's own keys: a channel's kind and rollup statistics come from the live
+ * {@link io.ferry.uplink.ChannelCatalog}, so an instrument change leaves this plan equal and the
+ * uplink running.
  */
 public record TempoDbPlan(
-    String name, HttpUrl baseUrl, Secret key, Secret secret, Ambiguous ambiguous, Map<ChannelId, ChannelSpec> channels,
-    RunnerSettings runner) implements UplinkPlan {
+    String name, HttpUrl baseUrl, Secret key, Secret secret, Ambiguous ambiguous, RunnerSettings runner)
+    implements UplinkPlan {
   public static final String TYPE = "tempodb";
 
   /**
@@ -32,10 +35,6 @@ public record TempoDbPlan(
    * sends them again (at least once: an increment may be counted twice).
    */
   public enum Ambiguous { COUNT_UNKNOWN, RESEND }
-
-  public TempoDbPlan {
-    channels = Map.copyOf(channels);
-  }
 
   @Override
   public String type() {
@@ -55,20 +54,14 @@ public record TempoDbPlan(
    * for the readings of a counter or event channel, whose {@code instrument/channel} series holds
    * its increments (a write there would overwrite counted totals).
    */
-  public String rawKey(ChannelId ch) {
-    ChannelSpec spec = channels.get(ch);
+  public static String rawKey(ChannelCatalog catalog, ChannelId ch) {
+    ChannelSpec spec = catalog.spec(ch).orElse(null);
     return spec != null && spec.kind() != io.ferry.core.ValueKind.GAUGE ? seriesKey(ch) + "/raw" : seriesKey(ch);
   }
 
   /** Series key of a rollup statistic: {@code instrument/channel/avg}. */
   public static String seriesKey(ChannelId ch, Stat stat) {
     return seriesKey(ch) + "/" + stat.name().toLowerCase(Locale.ROOT);
-  }
-
-  /** The statistics written for a channel's rollups (all configured ones, else avg). */
-  public List<Stat> stats(ChannelId ch) {
-    ChannelSpec spec = channels.get(ch);
-    return spec != null && spec.rollup().isPresent() ? spec.rollup().get().stats() : List.of(Stat.AVG);
   }
 
   @Override

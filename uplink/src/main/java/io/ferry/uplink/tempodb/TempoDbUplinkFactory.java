@@ -5,9 +5,6 @@ import io.ferry.config.Fields;
 import io.ferry.config.InstrumentInfo;
 import io.ferry.config.Secret;
 import io.ferry.config.UplinkSection;
-import io.ferry.core.ChannelId;
-import io.ferry.core.ChannelSpec;
-import io.ferry.core.Route;
 import io.ferry.http.BaseUrl;
 import io.ferry.http.Redact;
 import io.ferry.uplink.RunnerSettings;
@@ -17,11 +14,8 @@ import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
 import io.ferry.uplink.UplinkService;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import okhttp3.HttpUrl;
 
 /** {@code type: tempodb}: increments, writes and rollups to TempoDB's v1 REST API. */
@@ -41,15 +35,6 @@ public final class TempoDbUplinkFactory implements UplinkFactory {
         .map(a -> a.equals("resend") ? TempoDbPlan.Ambiguous.RESEND : TempoDbPlan.Ambiguous.COUNT_UNKNOWN)
         .orElse(TempoDbPlan.Ambiguous.COUNT_UNKNOWN);
     RunnerSettings runner = RunnerSettings.read(f, 5_000, Duration.ZERO, Duration.ofSeconds(1));
-    Map<ChannelId, ChannelSpec> channels = new LinkedHashMap<>();
-    for (InstrumentInfo inst : instruments) {
-      for (ChannelSpec spec : inst.channels()) {
-        Set<Route> r = spec.routes().get(section.name());
-        if (r != null && !r.isEmpty()) {
-          channels.put(spec.id(), spec);
-        }
-      }
-    }
     if (base.isEmpty() || key.isEmpty() || secret.isEmpty()) {
       return Optional.empty();
     }
@@ -59,13 +44,13 @@ public final class TempoDbUplinkFactory implements UplinkFactory {
       v1.addPathSegment("v1");
     }
     HttpUrl root = v1.addPathSegment("").build();
-    return Optional.of(new TempoDbPlan(section.name(), root, key.get(), secret.get(), ambiguous, channels, runner));
+    return Optional.of(new TempoDbPlan(section.name(), root, key.get(), secret.get(), ambiguous, runner));
   }
 
   @Override
   public UplinkService open(UplinkPlan plan, UplinkContext context) {
     TempoDbPlan p = (TempoDbPlan) plan;
     return new UplinkRunner(p.name(), p.type(), p.runner(),
-        new TempoDbHandler(p, context.buffer().uplinkState(p.name()), context.clock()), context);
+        new TempoDbHandler(p, context.buffer().uplinkState(p.name()), context.clock(), context.catalog()), context);
   }
 }

@@ -13,6 +13,7 @@ import io.ferry.core.Route;
 import io.ferry.core.Sample;
 import io.ferry.core.Stat;
 import io.ferry.core.ValueKind;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.JsonBody;
 import io.ferry.uplink.UplinkTesting;
 import java.nio.file.Path;
@@ -28,15 +29,16 @@ class FeedBatchTest {
   static final ChannelId TEMP = ChannelId.of("boiler1", "temp");
   @TempDir Path dir;
 
+  static final InstrumentInfo INST = new InstrumentInfo("boiler1", "simulated", "b.yaml", "", Duration.ofSeconds(1),
+      Duration.ofSeconds(1), List.of("gs"), List.of(new ChannelSpec(TEMP, "degC", "Supply temperature", ValueKind.GAUGE,
+          Optional.of(new RollupSpec(Duration.ofMinutes(1), List.of(Stat.AVG, Stat.MAX, Stat.COUNT), Duration.ZERO, false)),
+          Optional.empty(), Map.of("gs", EnumSet.of(Route.RAW, Route.ROLLUP)))));
+  static final ChannelCatalog CATALOG = ChannelCatalog.of(List.of(INST));
+
   GroveStreamsPlan plan(String extra) {
-    ChannelSpec spec = new ChannelSpec(TEMP, "degC", "Supply temperature", ValueKind.GAUGE,
-        Optional.of(new RollupSpec(Duration.ofMinutes(1), List.of(Stat.AVG, Stat.MAX, Stat.COUNT), Duration.ZERO, false)), Optional.empty(),
-        Map.of("gs", EnumSet.of(Route.RAW, Route.ROLLUP)));
-    InstrumentInfo inst = new InstrumentInfo("boiler1", "simulated", "b.yaml", "", Duration.ofSeconds(1), Duration.ofSeconds(1),
-        List.of("gs"), List.of(spec));
     Problems problems = new Problems();
     var plan = new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams",
-        "apiKey: ${env:K}\n" + extra, problems, Map.of("K", "key-12345")), UplinkTesting.agent(dir, "gw"), List.of(inst));
+        "apiKey: ${env:K}\n" + extra, problems, Map.of("K", "key-12345")), UplinkTesting.agent(dir, "gw"), List.of(INST));
     assertThat(problems.all()).isEmpty();
     return (GroveStreamsPlan) plan.orElseThrow();
   }
@@ -48,7 +50,7 @@ class FeedBatchTest {
   @Test
   void rollupsGoToIntervalStreamsPerStatisticWithTheirCycle() throws Exception {
     List<RollupRecord> rollups = List.of(rollup(1, 1_767_225_600L, 20.5, 22, 60), rollup(2, 1_767_225_660L, 21.0, 23, 60));
-    FeedBatch b = FeedBatch.plan(plan("cycles: {1m: min}\nrollupCalendarId: standard\n"), List.of(), rollups, k -> k.endsWith("_avg"), null);
+    FeedBatch b = FeedBatch.plan(plan("cycles: {1m: min}\nrollupCalendarId: standard\n"), CATALOG, List.of(), rollups, k -> k.endsWith("_avg"), null);
     assertThat(b.runs()).extracting(FeedBatch.StreamRun::stream).containsExactly("temp_avg", "temp_max", "temp_count");
     assertThat(b.covered()).hasSize(2);
     assertThat(JsonBody.toJson(b::write)).isEqualTo("{\"feed\":{\"component\":[{\"componentId\":\"boiler1\",\"defaults\":{\"name\":\"boiler1\"},"
@@ -63,7 +65,7 @@ class FeedBatchTest {
   void wholeChannelsOnlyWithinTheStreamLimit() {
     List<SampleRecord> samples = List.of(new SampleRecord(1, Sample.of(TEMP, 1_000_000L, 1)));
     List<RollupRecord> rollups = List.of(rollup(1, 0, 1, 1, 1));
-    FeedBatch b = FeedBatch.plan(plan("maxStreams: 3\n"), samples, rollups, k -> false, null);
+    FeedBatch b = FeedBatch.plan(plan("maxStreams: 3\n"), CATALOG, samples, rollups, k -> false, null);
     // 1 raw stream + 3 rollup streams > 3: the rollups wait for the next PUT, the raw sample goes.
     assertThat(b.truncated()).isTrue();
     assertThat(b.coveredSize()).isEqualTo(1);
@@ -77,7 +79,7 @@ class FeedBatchTest {
   void nonFiniteSamplesAreLeftOutAndCounted() throws Exception {
     List<SampleRecord> samples = List.of(new SampleRecord(1, Sample.of(TEMP, 1_000_000L, 1)), new SampleRecord(2, Sample.of(TEMP, 2_000_000L, Double.NaN)),
         new SampleRecord(3, Sample.text(TEMP, 3_000_000L, "OFF", io.ferry.core.Quality.GOOD)));
-    FeedBatch b = FeedBatch.plan(plan(""), samples, List.of(), k -> false, null);
+    FeedBatch b = FeedBatch.plan(plan(""), CATALOG, samples, List.of(), k -> false, null);
     assertThat(JsonBody.toJson(b::write)).contains("\"time\":[1000,3000],\"data\":[1.0,\"OFF\"]");
     assertThat(b.dropped()).isEqualTo(1);
     assertThat(b.covered()).hasSize(3);

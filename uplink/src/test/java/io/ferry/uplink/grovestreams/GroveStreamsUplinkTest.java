@@ -14,6 +14,7 @@ import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.uplink.FeedServer;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
@@ -83,7 +84,8 @@ class GroveStreamsUplinkTest {
     UplinkPlan plan = new GroveStreamsUplinkFactory().plan(UplinkTesting.section("gs", "grovestreams", yaml, problems, Map.of("GS_KEY", KEY)),
         UplinkTesting.agent(dir, "gw-7"), List.of(inst)).orElseThrow();
     assertThat(problems.all()).isEmpty();
-    UplinkService s = new GroveStreamsUplinkFactory().open(plan, UplinkTesting.context(buffer(), clock, sleeper));
+    UplinkService s = new GroveStreamsUplinkFactory().open(plan, UplinkTesting.context(buffer(), clock, sleeper)
+        .withCatalog(ChannelCatalog.of(List.of(inst))));
     open.add(s);
     s.start();
     return s;

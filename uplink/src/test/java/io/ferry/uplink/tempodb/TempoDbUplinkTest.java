@@ -16,6 +16,7 @@ import io.ferry.core.Sample;
 import io.ferry.core.ValueKind;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.uplink.OutcomeUnknown;
+import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkRunner;
@@ -113,7 +114,7 @@ class TempoDbUplinkTest {
     assertThat(problems.all()).isEmpty();
     OkHttpClient http = new OkHttpClient.Builder().dns(dns).build();
     UplinkService s = new TempoDbUplinkFactory().open(plan,
-        new UplinkContext(buffer(), clock, http, sleeper, new SplittableRandom(42)));
+        new UplinkContext(buffer(), clock, http, sleeper, new SplittableRandom(42), () -> ChannelCatalog.of(List.of(inst))));
     open.add(s);
     s.start();
     return s;
