@@ -3,6 +3,7 @@ package io.ferry.agent.cli;
 import io.ferry.buffer.BufferInspector;
 import io.ferry.buffer.BufferStats;
 import io.ferry.config.ConfigLoader;
+import io.ferry.config.Durations;
 import io.ferry.config.Problem;
 import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -195,7 +197,7 @@ public final class BufferCommand implements Runnable {
       for (var e : snap.uplinks().entrySet()) {
         BufferStats.UplinkBacklog r = e.getValue();
         String oldest =
-            r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + age(now - r.oldestMicros()) + " ago)";
+            r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + Durations.human(Duration.of(now - r.oldestMicros(), ChronoUnit.MICROS)) + " ago)";
         out.printf("%-20s %12d %10d %10d  %s%n", e.getKey(), r.samples(), r.rollups(), r.increments(), oldest);
       }
       Map<String, Long> dropped = snap.dropped();
@@ -205,20 +207,6 @@ public final class BufferCommand implements Runnable {
         out.printf("dropped (channel reason: count), %d in total:%n", dropped.values().stream().mapToLong(Long::longValue).sum());
         dropped.forEach((k, v) -> out.printf("  %-50s %d%n", k, v));
       }
-    }
-
-    static String age(long micros) {
-      Duration d = Duration.ofNanos(Math.max(0, micros) * 1000);
-      if (d.toDays() > 0) {
-        return d.toDays() + "d " + d.toHoursPart() + "h";
-      }
-      if (d.toHours() > 0) {
-        return d.toHours() + "h " + d.toMinutesPart() + "m";
-      }
-      if (d.toMinutes() > 0) {
-        return d.toMinutes() + "m " + d.toSecondsPart() + "s";
-      }
-      return d.toSeconds() + "s";
     }
   }
 
