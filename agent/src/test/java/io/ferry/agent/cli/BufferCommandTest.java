@@ -103,6 +103,19 @@ class BufferCommandTest {
                 + ",\"value\":null,\"quality\":\"UNCERTAIN\",\"text\":\"a \\\"quoted\\\", text\"}");
   }
 
+  /** --from/--to read times as {@code ferry mirror query} does (relative to the command's clock), in the buffer's microseconds. */
+  @Test
+  void exportTakesRelativeTimesAndRefusesOthersInWords() {
+    BufferCommand.Export export = new BufferCommand.Export();
+    export.clock = Clock.fixed(Instant.parse("2025-11-21T10:00:02.500Z"), ZoneOffset.UTC);
+    Result recent = run(export, "--db", db.toString(), "--channel", "boiler1/flow", "--from", "-2s", "--to", "now");
+    assertThat(recent.code()).as(recent.err()).isZero();
+    assertThat(recent.out().lines().skip(1).map(l -> l.substring(0, l.indexOf(',')))).containsExactly("2025-11-21T10:00:01Z", "2025-11-21T10:00:02Z");
+    Result bad = run(new BufferCommand(), "export", "--db", db.toString(), "--channel", "boiler1/flow", "--from", "yesterday");
+    assertThat(bad.code()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(bad.err().strip()).isEqualTo("--from: expected an ISO-8601 time such as 2026-11-21T10:00:00Z, epoch microseconds, now, or -2h; got \"yesterday\"");
+  }
+
   @Test
   void findsTheDatabaseThroughAgentYaml() throws Exception {
     Path config = dir.resolve("etc");
