@@ -200,8 +200,8 @@ public final class BufferCommand implements Runnable {
       long now = MicroTime.now(clock);
       for (var e : snap.uplinks().entrySet()) {
         BufferStats.UplinkBacklog r = e.getValue();
-        String oldest =
-            r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + Durations.human(Duration.of(now - r.oldestMicros(), ChronoUnit.MICROS)) + " ago)";
+        Duration age = Duration.of(now - r.oldestMicros(), ChronoUnit.MICROS);
+        String oldest = r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + Durations.human(age) + " ago)";
         out.printf("%-20s %12d %10d %10d  %s%n", e.getKey(), r.samples(), r.rollups(), r.increments(), oldest);
       }
       Map<String, Long> dropped = snap.dropped();
