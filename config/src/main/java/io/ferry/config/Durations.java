@@ -40,7 +40,30 @@ public final class Durations {
     return Optional.of(Duration.ofNanos(Math.round(nanos)));
   }
 
-  /** Short human form: {@code 100ms}, {@code 5s}, {@code 1m30s}. */
+  /**
+   * Ages and estimates for people reading status, logs and pages, to the second and in the two
+   * largest units: {@code 0s}, {@code 45s}, {@code 12m 5s}, {@code 3h 20m}, {@code 2d 4h}; negative
+   * durations read {@code 0s}. The one form every command and page uses (the status page's script
+   * mirrors it); unlike {@link #format} it rounds, so it never stands for a configured value.
+   */
+  public static String human(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m " + s % 60 + "s";
+    }
+    if (s < 86_400) {
+      return s / 3600 + "h " + s % 3600 / 60 + "m";
+    }
+    return s / 86_400 + "d " + s % 86_400 / 3600 + "h";
+  }
+
+  /**
+   * A configured duration, exactly and in the syntax {@link #parse} reads back: {@code 100ms},
+   * {@code 5s}, {@code 1m30s}; for messages that name a value the operator wrote or may write.
+   */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0 && !d.isZero()) {

@@ -13,7 +13,8 @@
  * per YAML file and {@link io.ferry.config.ConfigFiles#MAX_SECRET_BYTES} per secret file, so no
  * input can block (a pipe) or exhaust memory ({@code /dev/zero}); TLS files named in a configuration
  * go through the same reader ({@link io.ferry.config.TlsFiles}, at most
- * {@link io.ferry.config.ConfigFiles#MAX_TLS_BYTES}) and are parsed at check exactly as at run.
+ * {@link io.ferry.config.ConfigFiles#MAX_TLS_BYTES}) and are parsed at check exactly as at run;
+ * {@link io.ferry.config.TlsSockets} is the one place a TLS client socket is built from them.
  * Every {@code {placeholder}} template is checked by {@link io.ferry.config.Templates}; every
  * list-valued key takes a list (a single value is an error, never a list of one); a
  * {@code ${file:}} value loses its trailing line breaks and spaces. {@code ${env:}} and

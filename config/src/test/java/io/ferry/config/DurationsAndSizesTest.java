@@ -41,6 +41,16 @@ class DurationsAndSizesTest {
     assertThat(Durations.format(Duration.ofDays(1))).isEqualTo("1d");
   }
 
+  /** The one human form of ages and estimates: two largest units, whole seconds, never negative. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "-5000|0s", "0|0s", "999|0s", "45000|45s", "59999|59s", "60000|1m 0s", "90000|1m 30s", "725000|12m 5s",
+      "3599000|59m 59s", "3600000|1h 0m", "3601000|1h 0m", "12000000|3h 20m", "86399000|23h 59m",
+      "86400000|1d 0h", "187200000|2d 4h", "8640000000|100d 0h"})
+  void formatsAgesForPeople(long millis, String human) {
+    assertThat(Durations.human(Duration.ofMillis(millis))).isEqualTo(human);
+  }
+
   @Test
   void didYouMeanFindsTyposOnly() {
     assertThat(DidYouMean.closest("flaot32", List.of("float32", "float64", "int32"))).contains("float32");

@@ -1,5 +1,6 @@
 package io.ferry.mirror;
 
+import io.ferry.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,30 +52,16 @@ public record MirrorStatus(
     out.add("mirror: " + state);
     out.add("series: " + series + (removedSeries > 0 ? " (+" + removedSeries + " removed from the subscription, points kept)" : ""));
     out.add("points: " + points);
-    out.add("lag: " + lag.map(MirrorStatus::human).orElse("unknown (not caught up yet)"));
+    out.add("lag: " + lag.map(Durations::human).orElse("unknown (not caught up yet)"));
     out.add("last successful poll: " + lastSuccessfulPoll.map(Instant::toString).orElse("never"));
     for (Partition p : partitions) {
       StringBuilder sb = new StringBuilder("partition ").append(p.index()).append(" of ").append(p.subscription()).append(": ");
-      sb.append(p.hasCursor() ? "cursor age " + p.cursorAge().map(MirrorStatus::human).orElse("?") : "no cursor yet");
+      sb.append(p.hasCursor() ? "cursor age " + p.cursorAge().map(Durations::human).orElse("?") : "no cursor yet");
       sb.append(", ").append(p.responses()).append(" responses");
       p.lastData().ifPresent(t -> sb.append(", last data ").append(t));
       p.lastError().ifPresent(e -> sb.append(", last error ").append(p.errorAt().map(Instant::toString).orElse("")).append(": ").append(e));
       out.add(sb.toString());
     }
     return out;
-  }
-
-  static String human(Duration d) {
-    long s = d.toSeconds();
-    if (s < 120) {
-      return s + "s";
-    }
-    if (s < 7200) {
-      return (s / 60) + "m" + (s % 60) + "s";
-    }
-    if (s < 172_800) {
-      return (s / 3600) + "h" + (s % 3600 / 60) + "m";
-    }
-    return (s / 86_400) + "d" + (s % 86_400 / 3600) + "h";
   }
 }

@@ -50,7 +50,7 @@ public final class CatchUp {
       catchingUp = true;
       long etaSeconds = rate > 0 ? (long) Math.ceil(waiting / rate) : -1;
       return Optional.of("uplink " + name + " catching up: backlog " + waiting + " records, " + Math.round(rate)
-          + " records/s, about " + (etaSeconds < 0 ? "?" : Durations.format(Duration.ofSeconds(etaSeconds))) + " to go");
+          + " records/s, about " + (etaSeconds < 0 ? "?" : Durations.human(Duration.ofSeconds(etaSeconds))) + " to go");
     }
     if (catchingUp) {
       catchingUp = false;

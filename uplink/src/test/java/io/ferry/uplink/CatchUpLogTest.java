@@ -138,5 +138,8 @@ class CatchUpLogTest {
         .contains("uplink gs catching up: backlog 3 records, 0 records/s, about ? to go");
     assertThat(c.update(0, Optional.empty(), NOW, 0)).contains("uplink gs caught up");
     assertThat(c.update(0, Optional.empty(), NOW, 0)).isEmpty();
+    // a longer estimate in the one human form of ages and estimates (as the health page says it)
+    assertThat(c.update(9000, Optional.of(NOW), NOW, 100))
+        .contains("uplink gs catching up: backlog 9000 records, 100 records/s, about 1m 30s to go");
   }
 }

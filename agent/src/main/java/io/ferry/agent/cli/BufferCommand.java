@@ -1,18 +1,24 @@
 package io.ferry.agent.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.ferry.buffer.BufferInspector;
 import io.ferry.buffer.BufferStats;
 import io.ferry.config.ConfigLoader;
+import io.ferry.config.Durations;
 import io.ferry.config.Problem;
 import io.ferry.core.ChannelId;
 import io.ferry.core.MicroTime;
 import io.ferry.core.Sample;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,8 +200,8 @@ public final class BufferCommand implements Runnable {
       long now = MicroTime.now(clock);
       for (var e : snap.uplinks().entrySet()) {
         BufferStats.UplinkBacklog r = e.getValue();
-        String oldest =
-            r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + age(now - r.oldestMicros()) + " ago)";
+        Duration age = Duration.of(now - r.oldestMicros(), ChronoUnit.MICROS);
+        String oldest = r.samples() == 0 ? "-" : MicroTime.instant(r.oldestMicros()) + " (" + Durations.human(age) + " ago)";
         out.printf("%-20s %12d %10d %10d  %s%n", e.getKey(), r.samples(), r.rollups(), r.increments(), oldest);
       }
       Map<String, Long> dropped = snap.dropped();
@@ -205,20 +211,6 @@ public final class BufferCommand implements Runnable {
         out.printf("dropped (channel reason: count), %d in total:%n", dropped.values().stream().mapToLong(Long::longValue).sum());
         dropped.forEach((k, v) -> out.printf("  %-50s %d%n", k, v));
       }
-    }
-
-    static String age(long micros) {
-      Duration d = Duration.ofNanos(Math.max(0, micros) * 1000);
-      if (d.toDays() > 0) {
-        return d.toDays() + "d " + d.toHoursPart() + "h";
-      }
-      if (d.toHours() > 0) {
-        return d.toHours() + "h " + d.toMinutesPart() + "m";
-      }
-      if (d.toMinutes() > 0) {
-        return d.toMinutes() + "m " + d.toSecondsPart() + "s";
-      }
-      return d.toSeconds() + "s";
     }
   }
 
@@ -233,10 +225,15 @@ public final class BufferCommand implements Runnable {
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Print the queued raw samples of one channel, ordered by time, as CSV or JSON lines.")
   static final class Export extends DatabaseCommand {
+    /** Leaves the command's writer open and unflushed: the command flushes once at the end. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM).build();
+
     @Option(names = "--channel", required = true, paramLabel = "INSTRUMENT/CHANNEL")
     String channel;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "inclusive; ISO-8601 instant (2026-11-21T10:00:00Z) or epoch microseconds")
+    @Option(names = "--from", paramLabel = "TIME",
+        description = "inclusive; ISO-8601 instant (2026-11-21T10:00:00Z), epoch microseconds, now, or now minus a duration (-2h)")
     String from;
 
     @Option(names = "--to", paramLabel = "TIME", description = "exclusive; same forms as --from")
@@ -245,6 +242,8 @@ public final class BufferCommand implements Runnable {
     @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default ${DEFAULT-VALUE})")
     Format format;
 
+    Clock clock = Clock.systemUTC();
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -252,19 +251,23 @@ public final class BufferCommand implements Runnable {
       ChannelId id;
       long fromMicros;
       long toMicros;
+      Instant now = clock.instant();
       try {
         id = ChannelId.parse(channel);
-        fromMicros = from == null ? Long.MIN_VALUE : time(from);
-        toMicros = to == null ? Long.MAX_VALUE : time(to);
-      } catch (IllegalArgumentException | DateTimeParseException e) {
+        fromMicros = from == null ? Long.MIN_VALUE : TimeArgument.parse("--from", from, now, TimeArgument.Epoch.MICROSECONDS);
+        toMicros = to == null ? Long.MAX_VALUE : TimeArgument.parse("--to", to, now, TimeArgument.Epoch.MICROSECONDS);
+      } catch (IllegalArgumentException e) {
         err.println(e.getMessage());
         return Main.EXIT_USAGE;
       }
       return withDatabase((file, inspector) -> {
+        OptionalLong n;
         if (format == Format.csv) {
           out.println("time,time_us,value,quality,text");
+          n = inspector.export(id, fromMicros, toMicros, s -> out.println(csv(s)));
+        } else {
+          n = jsonLines(inspector, id, fromMicros, toMicros, out);
         }
-        OptionalLong n = inspector.export(id, fromMicros, toMicros, s -> out.println(line(s)));
         out.flush();
         if (n.isEmpty()) {
           err.println("no channel " + id + " in " + file);
@@ -274,56 +277,51 @@ public final class BufferCommand implements Runnable {
       });
     }
 
-    static long time(String text) {
-      if (text.matches("-?\\d+")) {
-        return Long.parseLong(text);
-      }
-      return MicroTime.micros(Instant.parse(text));
+    private static boolean noValue(Sample s) {
+      return s.isText() || Double.isNaN(s.value());
     }
 
-    private String line(Sample s) {
+    private static String csv(Sample s) {
       long t = s.timeMicros();
-      double v = s.value();
-      String txt = s.text();
-      boolean noValue = s.isText() || Double.isNaN(v);
-      if (format == Format.csv) {
-        return MicroTime.instant(t) + "," + t + "," + (noValue ? "" : Double.toString(v)) + "," + s.quality() + ","
-            + (txt == null ? "" : csv(txt));
-      }
-      StringBuilder sb = new StringBuilder(96);
-      sb.append("{\"channel\":\"").append(s.channel()).append("\",\"time\":\"").append(MicroTime.instant(t))
-          .append("\",\"time_us\":").append(t).append(",\"value\":")
-          .append(noValue || !Double.isFinite(v) ? "null" : Double.toString(v))
-          .append(",\"quality\":\"").append(s.quality()).append('"');
-      if (txt != null) {
-        sb.append(",\"text\":\"").append(json(txt)).append('"');
-      }
-      return sb.append('}').toString();
+      return MicroTime.instant(t) + "," + t + "," + (noValue(s) ? "" : Double.toString(s.value())) + "," + s.quality() + ","
+          + (s.text() == null ? "" : Csv.field(s.text()));
     }
 
-    static String csv(String s) {
-      return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    static String json(String s) {
-      StringBuilder sb = new StringBuilder(s.length() + 8);
-      for (char ch : s.toCharArray()) {
-        switch (ch) {
-          case '"' -> sb.append("\\\"");
-          case '\\' -> sb.append("\\\\");
-          case '\n' -> sb.append("\\n");
-          case '\r' -> sb.append("\\r");
-          case '\t' -> sb.append("\\t");
-          default -> {
-            if (ch < 0x20) {
-              sb.append(String.format("\\u%04x", (int) ch));
-            } else {
-              sb.append(ch);
-            }
+    /** One JSON object a line, written by Jackson (its escaping, not a hand-made one). */
+    private static OptionalLong jsonLines(BufferInspector inspector, ChannelId id, long fromMicros, long toMicros, PrintWriter out)
+        throws BufferInspector.InspectionException {
+      try (JsonGenerator g = JSON.createGenerator(out)) {
+        g.setRootValueSeparator(null);
+        return inspector.export(id, fromMicros, toMicros, s -> {
+          try {
+            json(g, s);
+            g.flush();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e); // a PrintWriter never throws; Jackson's own state errors only
           }
-        }
+          out.println();
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return sb.toString();
+    }
+
+    private static void json(JsonGenerator g, Sample s) throws IOException {
+      long t = s.timeMicros();
+      g.writeStartObject();
+      g.writeStringField("channel", s.channel().toString());
+      g.writeStringField("time", MicroTime.instant(t).toString());
+      g.writeNumberField("time_us", t);
+      if (noValue(s) || !Double.isFinite(s.value())) {
+        g.writeNullField("value");
+      } else {
+        g.writeNumberField("value", s.value());
+      }
+      g.writeStringField("quality", s.quality().name());
+      if (s.text() != null) {
+        g.writeStringField("text", s.text());
+      }
+      g.writeEndObject();
     }
   }
 }

@@ -3,17 +3,14 @@ package io.ferry.agent.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ferry.config.ConfigLoader;
-import io.ferry.config.Durations;
 import io.ferry.config.Problems;
 import io.ferry.mirror.MirrorReader;
 import io.ferry.mirror.MirrorStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -173,7 +170,7 @@ public final class MirrorCommand implements Runnable {
     private static void csv(MirrorReader r, MirrorReader.Series s, long from, long to, PrintWriter out) throws Exception {
       out.println("timestamp,time,value,status");
       r.points(s.id(), from, to, p -> {
-        String value = p.text() != null ? quote(p.text()) : p.number() != null ? number(p.number()) : "";
+        String value = p.text() != null ? Csv.field(p.text()) : p.number() != null ? number(p.number()) : "";
         out.print(p.timestamp());
         out.print(',');
         out.print(Instant.ofEpochMilli(p.timestamp()));
@@ -228,37 +225,15 @@ public final class MirrorCommand implements Runnable {
     }
 
     private long time(String option, String text, Instant now) {
-      String t = text.trim();
       try {
-        if (t.matches("-?[0-9]{1,19}")) {
-          return Long.parseLong(t);
-        }
-        if (t.equalsIgnoreCase("now")) {
-          return now.toEpochMilli();
-        }
-        String rel = t.startsWith("now-") ? t.substring(4) : t.startsWith("-") ? t.substring(1) : null;
-        if (rel != null) {
-          Optional<Duration> d = Durations.parse(rel);
-          if (d.isPresent()) {
-            return now.minus(d.get()).toEpochMilli();
-          }
-        } else {
-          return Instant.parse(t).toEpochMilli();
-        }
-      } catch (DateTimeParseException | NumberFormatException e) {
-        // reported below
+        return TimeArgument.parse(option, text, now, TimeArgument.Epoch.MILLISECONDS);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      throw new CommandLine.ParameterException(spec.commandLine(), option + ": expected an ISO-8601 time such as"
-          + " 2026-11-21T10:00:00Z, epoch milliseconds, now, or -2h; got \"" + text + "\"");
     }
 
     private static String number(double v) {
       return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static String quote(String s) {
-      return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
-          ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
   }
 

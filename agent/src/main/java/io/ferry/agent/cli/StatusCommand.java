@@ -3,6 +3,7 @@ package io.ferry.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.config.AgentConfig;
+import io.ferry.config.Durations;
 import io.ferry.config.HttpSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -208,7 +209,7 @@ public final class StatusCommand implements Callable<Integer> {
     for (JsonNode u : h.path("uplinks")) {
       JsonNode oldest = u.path("oldestUnsentAgeSeconds");
       out.printf("%-20s %-12s %10d %-14s %-16s %-14s  %s%n", u.path("name").asText(), u.path("state").asText(),
-          u.path("backlog").asLong(), oldest.isNumber() ? human((long) oldest.asDouble()) : "-", u.path("catchUp").asText(),
+          u.path("backlog").asLong(), oldest.isNumber() ? Durations.human(Duration.ofSeconds((long) oldest.asDouble())) : "-", u.path("catchUp").asText(),
           ago(u.path("lastSuccess"), now), u.path("problem").asText());
       outcomeUnknown(u.path("outcomeUnknown"), now).ifPresent(out::println);
     }
@@ -234,21 +235,7 @@ public final class StatusCommand implements Callable<Integer> {
     if (!t.isTextual()) {
       return "never";
     }
-    return human(Duration.between(Instant.parse(t.asText()), now).toSeconds()) + " ago";
-  }
-
-  static String human(long seconds) {
-    long s = Math.max(0, seconds);
-    if (s < 60) {
-      return s + "s";
-    }
-    if (s < 3600) {
-      return s / 60 + "m " + s % 60 + "s";
-    }
-    if (s < 86_400) {
-      return s / 3600 + "h " + s % 3600 / 60 + "m";
-    }
-    return s / 86_400 + "d " + s % 86_400 / 3600 + "h";
+    return Durations.human(Duration.between(Instant.parse(t.asText()), now)) + " ago";
   }
 
   static String bytes(long n) {

@@ -1,5 +1,6 @@
 package io.ferry.agent.http;
 
+import io.ferry.config.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -64,26 +65,11 @@ final class CatchUpEstimate {
     return points.stream().mapToDouble(Ring.Point::value).average().orElse(0);
   }
 
-  /** {@code 0s}, {@code 45s}, {@code 12m 5s}, {@code 3h 20m}, {@code 2d 4h}. */
-  static String human(Duration d) {
-    long s = Math.max(0, d.toSeconds());
-    if (s < 60) {
-      return s + "s";
-    }
-    if (s < 3600) {
-      return (s / 60) + "m " + (s % 60) + "s";
-    }
-    if (s < 86_400) {
-      return (s / 3600) + "h " + (s % 3600 / 60) + "m";
-    }
-    return (s / 86_400) + "d " + (s % 86_400 / 3600) + "h";
-  }
-
   static String describe(Estimate e) {
     if (e instanceof Estimate.CaughtUp) {
       return "caught up";
     } else if (e instanceof Estimate.In in) {
-      return "about " + human(in.eta());
+      return "about " + Durations.human(in.eta());
     } else if (e instanceof Estimate.NotShrinking) {
       return "not shrinking";
     } else if (e instanceof Estimate.Steady) {

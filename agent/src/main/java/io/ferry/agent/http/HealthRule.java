@@ -62,8 +62,8 @@ final class HealthRule {
     }
     String cause = !p.lastError().isEmpty() ? p.lastError()
         : streaming ? "no message with a good value" : p.pollInFlight() ? "a poll is stuck in the driver" : "no poll returned";
-    String when = j.everGood() ? "last good value " + CatchUpEstimate.human(j.age()) + " ago"
-        : "no good value in the " + CatchUpEstimate.human(j.age()) + " since it started";
+    String when = j.everGood() ? "last good value " + Durations.human(j.age()) + " ago"
+        : "no good value in the " + Durations.human(j.age()) + " since it started";
     return new Verdict("failing", false, j.limit(), cause + " (" + when + ", stale after " + Durations.format(j.limit().get()) + ")");
   }
 
@@ -99,11 +99,11 @@ final class HealthRule {
         problem = "credentials refused";
       } else if (backlog > 0 && oldest.map(a -> a.compareTo(limits.uplinkStall()) > 0).orElse(false)
           && quiet.compareTo(limits.uplinkStall()) > 0) {
-        problem = "nothing delivered for " + CatchUpEstimate.human(quiet) + " while records wait";
+        problem = "nothing delivered for " + Durations.human(quiet) + " while records wait";
       } else if (recentUnknown(u.outcomeUnknown(), limits.uplinkOutcomeUnknown(), now)) {
         problem = u.outcomeUnknown().total() + " " + u.outcomeUnknown().what() + " with outcome unknown (not sent again; "
             + "check the totals upstream), the last "
-            + CatchUpEstimate.human(nonNegative(Duration.between(u.outcomeUnknown().last().orElseThrow(), now))) + " ago";
+            + Durations.human(nonNegative(Duration.between(u.outcomeUnknown().last().orElseThrow(), now))) + " ago";
       }
       CatchUpEstimate.Estimate est = backlog == 0 ? new CatchUpEstimate.Estimate.CaughtUp()
           : catchUp.getOrDefault(u.name(), new CatchUpEstimate.Estimate.NotShrinking());

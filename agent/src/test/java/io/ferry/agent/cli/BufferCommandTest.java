@@ -2,6 +2,7 @@ package io.ferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.LeaseRequest;
 import io.ferry.buffer.SqliteBuffer;
@@ -101,6 +102,33 @@ class BufferCommandTest {
         .containsExactly(
             "{\"channel\":\"boiler1/flow\",\"time\":\"2025-11-21T10:00:01Z\",\"time_us\":" + (T0 + 1_000_000)
                 + ",\"value\":null,\"quality\":\"UNCERTAIN\",\"text\":\"a \\\"quoted\\\", text\"}");
+  }
+
+  /** Any text survives export: Jackson escapes the JSON line, CSV quotes a bare carriage return too. */
+  @Test
+  void exportKeepsTextWithLineBreaksQuotesAndControlCharacters() throws Exception {
+    String text = "cr\rlf\r\n tab\t bell\u0007 back\\slash \"q\", ünï";
+    running.append(List.of(Sample.text(FLOW, T0 + 3_000_000, text, Quality.GOOD))).join();
+    String from = Long.toString(T0 + 3_000_000);
+    Result json = run(new BufferCommand(), "export", "--db", db.toString(), "--channel", "boiler1/flow", "--format", "jsonl", "--from", from);
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.out().lines().toList()).hasSize(1); // no raw line break inside the JSON line
+    assertThat(new ObjectMapper().readTree(json.out().strip()).path("text").asText()).isEqualTo(text);
+    Result csv = run(new BufferCommand(), "export", "--db", db.toString(), "--channel", "boiler1/flow", "--from", from);
+    assertThat(csv.out()).endsWith(",GOOD,\"cr\rlf\r\n tab\t bell\u0007 back\\slash \"\"q\"\", ünï\"" + System.lineSeparator());
+  }
+
+  /** --from/--to read times as {@code ferry mirror query} does (relative to the command's clock), in the buffer's microseconds. */
+  @Test
+  void exportTakesRelativeTimesAndRefusesOthersInWords() {
+    BufferCommand.Export export = new BufferCommand.Export();
+    export.clock = Clock.fixed(Instant.parse("2025-11-21T10:00:02.500Z"), ZoneOffset.UTC);
+    Result recent = run(export, "--db", db.toString(), "--channel", "boiler1/flow", "--from", "-2s", "--to", "now");
+    assertThat(recent.code()).as(recent.err()).isZero();
+    assertThat(recent.out().lines().skip(1).map(l -> l.substring(0, l.indexOf(',')))).containsExactly("2025-11-21T10:00:01Z", "2025-11-21T10:00:02Z");
+    Result bad = run(new BufferCommand(), "export", "--db", db.toString(), "--channel", "boiler1/flow", "--from", "yesterday");
+    assertThat(bad.code()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(bad.err().strip()).isEqualTo("--from: expected an ISO-8601 time such as 2026-11-21T10:00:00Z, epoch microseconds, now, or -2h; got \"yesterday\"");
   }
 
   @Test

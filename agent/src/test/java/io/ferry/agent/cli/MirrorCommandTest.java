@@ -91,7 +91,7 @@ class MirrorCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("series: 2", "points: 5", "lag: unknown (not caught up yet)",
         "last successful poll: " + NOW.minus(Duration.ofMinutes(2)),
-        "partition 0 of subs: cursor age 5m0s, 1 responses", "partition 1 of subs: cursor age 2m0s");
+        "partition 0 of subs: cursor age 5m 0s, 1 responses", "partition 1 of subs: cursor age 2m 0s");
   }
 
   @Test

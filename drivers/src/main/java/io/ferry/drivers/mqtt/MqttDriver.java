@@ -1,5 +1,6 @@
 package io.ferry.drivers.mqtt;
 
+import io.ferry.config.TlsSockets;
 import io.ferry.core.Backoff;
 import io.ferry.core.LogGate;
 import io.ferry.core.MicroTime;
@@ -197,7 +198,7 @@ final class MqttDriver implements StreamingDriver, io.ferry.drivers.spi.Writable
     conn.username().ifPresent(o::setUserName);
     conn.password().ifPresent(p -> o.setPassword(p.reveal().toCharArray()));
     if (conn.tls()) {
-      o.setSocketFactory(TlsContexts.socketFactory(conn.caFile()));
+      o.setSocketFactory(TlsSockets.socketFactory(conn.caFile()));
       o.setHttpsHostnameVerificationEnabled(conn.verifyHostname());
     }
     return o;

@@ -8,6 +8,6 @@
  * payload Ferry cannot read is counted ({@code malformed}), logged at most once a minute, and
  * acknowledged so that it cannot block the session; nothing thrown from decoding reaches Paho;
  * planning and decoding are pure (time is passed in from the injected clock); TLS always
- * verifies the broker's certificate.
+ * verifies the broker's certificate ({@link io.ferry.config.TlsSockets}, shared with the MQTT uplinks).
  */
 package io.ferry.drivers.mqtt;

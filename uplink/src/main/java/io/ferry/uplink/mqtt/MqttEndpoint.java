@@ -3,6 +3,7 @@ package io.ferry.uplink.mqtt;
 import io.ferry.config.Fields;
 import io.ferry.config.Secret;
 import io.ferry.config.TlsFiles;
+import io.ferry.config.TlsSockets;
 import io.ferry.http.Redact;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public record MqttEndpoint(
     username.ifPresent(o::setUserName);
     password.ifPresent(p -> o.setPassword(p.reveal().toCharArray()));
     if (tls()) {
-      o.setSocketFactory(MqttTls.socketFactory(caFile, clientKeyStore,
+      o.setSocketFactory(TlsSockets.socketFactory(caFile, clientKeyStore,
           clientKeyStorePassword.map(p -> p.reveal().toCharArray()).orElse(new char[0])));
     } else {
       o.setSocketFactory(plainSockets);

@@ -14,7 +14,8 @@
  *       after a clean stop; {@code offline} is also the retained last will, published by the broker
  *       when the connection dies without a DISCONNECT.
  *   <li>Message building ({@link io.ferry.uplink.mqtt.MqttMessages}) and topic templates
- *       ({@link io.ferry.uplink.mqtt.TopicTemplate}) are pure. TLS always verifies the broker.
+ *       ({@link io.ferry.uplink.mqtt.TopicTemplate}) are pure. TLS always verifies the broker
+ *       ({@link io.ferry.config.TlsSockets}, shared with the MQTT instrument driver).
  * </ul>
  */
 package io.ferry.uplink.mqtt;
