@@ -19,7 +19,7 @@ import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.mqtt.MqttUplinkFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.ferry.agent.plan.AgentPlanner;
 import io.ferry.agent.plan.StandardComponents;
 import io.ferry.agent.runtime.Agent;
 import io.ferry.agent.runtime.ReloadOutcome;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.sparkplug.SparkplugHost;
 import java.nio.file.Files;
 import java.nio.file.Path;

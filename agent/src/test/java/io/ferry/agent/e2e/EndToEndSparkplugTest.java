@@ -18,7 +18,7 @@ import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.uplink.jsonl.JsonlUplinkFactory;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.sparkplug.SparkplugHost;
 import io.ferry.uplink.sparkplug.SparkplugUplinkFactory;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.Rfc3339;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;

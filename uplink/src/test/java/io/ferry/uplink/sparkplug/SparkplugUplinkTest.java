@@ -19,7 +19,7 @@ import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.mqtt.CuttableSockets;
 import io.ferry.uplink.sparkplug.SparkplugHost.Msg;
 import io.ferry.uplink.sparkplug.SparkplugHost.Value;
