@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,18 +51,15 @@ class EndToEndMqttTest {
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
   final List<AutoCloseable> open = new ArrayList<>();
-  Broker broker;
+  @RegisterExtension final Broker broker = Broker.perTest();
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    broker.stop();
   }
 
   @Test
   void everySampleReachesTheBrokerThroughABrokerRestart() throws Exception {
-    broker = new Broker(dir.resolve("broker"));
-    broker.start();
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
     Files.writeString(conf.resolve("agent.yaml"), String.join("\n", "gatewayId: gw-e2e", "stateDir: " + dir.resolve("state"),

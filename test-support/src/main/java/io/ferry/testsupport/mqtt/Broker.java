@@ -14,6 +14,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -23,9 +24,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * HiveMQ CE embedded on loopback: the one MQTT broker of Ferry's tests and benchmarks. Its ports are
@@ -36,8 +42,12 @@ import java.util.concurrent.TimeUnit;
  * {@link #releaseHeld()}), accepts anonymous clients and requires {@link #PASSWORD} from a client
  * that sends a user name. A {@link #plain} broker has none of that: it is a broker as in production,
  * for the benchmarks (recording every message would grow without bound and cost broker CPU).
+ *
+ * <p>{@link #perTest()} is the usual fixture: {@code @RegisterExtension final Broker broker = Broker.perTest();}
+ * starts it before each test and stops it after the test's own {@code @AfterEach} methods (so the
+ * clients a test opened close first), in a temporary directory of its own.
  */
-public final class Broker {
+public final class Broker implements BeforeEachCallback, AfterEachCallback {
   public static final String USER = "ferry";
   public static final String PASSWORD = "correct horse";
 
@@ -53,6 +63,7 @@ public final class Broker {
   private final int port;
   private final Optional<Tls> tls;
   private final boolean testExtensions;
+  private boolean ownsDir;
   private EmbeddedHiveMQ hive;
 
   private Broker(Path dir, int port, Optional<Tls> tls, boolean testExtensions) {
@@ -60,6 +71,35 @@ public final class Broker {
     this.port = port;
     this.tls = tls;
     this.testExtensions = testExtensions;
+  }
+
+  /** A test broker for {@code @RegisterExtension}, in a temporary directory it deletes after the test. */
+  public static Broker perTest() {
+    try {
+      Broker broker = new Broker(Files.createTempDirectory("ferry-broker"));
+      broker.ownsDir = true;
+      return broker;
+    } catch (IOException e) {
+      // A field initializer may not throw a checked exception.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    stop();
+    if (ownsDir) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   /** A test broker on a free loopback port, plain TCP; not started. */
@@ -129,10 +169,15 @@ public final class Broker {
     hive.start().get(120, TimeUnit.SECONDS);
   }
 
+  /** Stops a started broker; does nothing when it is stopped already (a test that stopped it and failed before restarting). */
   public void stop() throws Exception {
     releaseHeld();
+    if (hive == null) {
+      return;
+    }
     hive.stop().get(30, TimeUnit.SECONDS);
     hive.close();
+    hive = null;
   }
 
   public void releaseHeld() {
