@@ -1,13 +1,12 @@
 package io.ferry.bench;
 
-import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.ferry.testsupport.mqtt.Broker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -72,38 +71,16 @@ final class BenchBroker implements AutoCloseable {
     }
   }
 
-  /**
-   * HiveMQ CE on 127.0.0.1:{@code port}, in memory, its configuration and data under {@code dir};
-   * built, not started. The one broker setup of the benches: this child JVM's, and the footprint
-   * bench's, which runs it in its own (unmeasured) process.
-   */
-  static EmbeddedHiveMQ embedded(Path dir, int port) throws IOException {
-    Path conf = Files.createDirectories(dir.resolve("conf"));
-    Files.writeString(conf.resolve("config.xml"), """
-        <?xml version="1.0"?>
-        <hivemq>
-          <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
-          <persistence><mode>in-memory</mode></persistence>
-          <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-        </hivemq>
-        """.formatted(port));
-    return EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
-        .withDataFolder(Files.createDirectories(dir.resolve("data")))
-        .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions"))).build();
-  }
-
+  /** The child: test-support's plain broker (no test extensions), the footprint bench's too. */
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    int port = Integer.parseInt(args[1]);
-    try (EmbeddedHiveMQ hive = embedded(dir, port)) {
-      hive.start().get(120, TimeUnit.SECONDS);
-      System.out.println("ready");
-      System.out.flush();
-      while (System.in.read() != -1) {
-        // until the bench closes our stdin
-      }
-      hive.stop().get(30, TimeUnit.SECONDS);
+    Broker broker = Broker.plain(Path.of(args[0]), Integer.parseInt(args[1]));
+    broker.start();
+    System.out.println("ready");
+    System.out.flush();
+    while (System.in.read() != -1) {
+      // until the bench closes our stdin
     }
+    broker.stop();
     System.exit(0);
   }
 }

@@ -6,7 +6,7 @@ import com.digitalpetri.modbus.server.ModbusRequestContext;
 import com.digitalpetri.modbus.server.ModbusServices;
 import com.digitalpetri.modbus.server.ModbusTcpServer;
 import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
-import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.ferry.testsupport.mqtt.Broker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -359,7 +359,7 @@ public final class FootprintBench {
     UplinkBench.Counting http;
     Process opcua;
     String opcuaEndpoint;
-    EmbeddedHiveMQ hive;
+    Broker hive;
     int mqttPort;
     MqttClient publisher;
     ScheduledExecutorService publishing;
@@ -439,8 +439,8 @@ public final class FootprintBench {
       Path home = Files.createTempDirectory("ferry-footprint-hivemq");
       hiveHome = home;
       mqttPort = freePort();
-      hive = BenchBroker.embedded(home, mqttPort);
-      hive.start().get(120, TimeUnit.SECONDS);
+      hive = Broker.plain(home, mqttPort);
+      hive.start();
       publisher = new MqttClient("tcp://127.0.0.1:" + mqttPort, "footprint-publisher", new MemoryPersistence());
       MqttConnectOptions o = new MqttConnectOptions();
       o.setAutomaticReconnect(true);
@@ -471,8 +471,7 @@ public final class FootprintBench {
         publisher.close();
       }
       if (hive != null) {
-        hive.stop().get(30, TimeUnit.SECONDS);
-        hive.close();
+        hive.stop();
         deleteTree(hiveHome);
       }
       if (opcua != null) {

@@ -8,7 +8,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import io.ferry.agent.runtime.AgentStatus;
 import io.ferry.agent.runtime.ReloadOutcome;
 import io.ferry.drivers.testsupport.PtyPair;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

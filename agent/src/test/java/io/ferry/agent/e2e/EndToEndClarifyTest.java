@@ -11,6 +11,7 @@ import io.ferry.config.InstrumentConfig;
 import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
@@ -51,13 +52,12 @@ class EndToEndClarifyTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   @Test
@@ -91,7 +91,6 @@ class EndToEndClarifyTest {
         return answer;
       }
     });
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
 
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));

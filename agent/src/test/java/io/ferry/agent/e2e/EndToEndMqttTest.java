@@ -19,7 +19,7 @@ import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.mqtt.MqttUplinkFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,18 +51,15 @@ class EndToEndMqttTest {
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
   final List<AutoCloseable> open = new ArrayList<>();
-  Broker broker;
+  @RegisterExtension final Broker broker = Broker.perTest();
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    broker.stop();
   }
 
   @Test
   void everySampleReachesTheBrokerThroughABrokerRestart() throws Exception {
-    broker = new Broker(dir.resolve("broker"));
-    broker.start();
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));
     Files.writeString(conf.resolve("agent.yaml"), String.join("\n", "gatewayId: gw-e2e", "stateDir: " + dir.resolve("state"),

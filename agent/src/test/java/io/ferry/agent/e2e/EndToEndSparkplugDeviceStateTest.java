@@ -8,7 +8,7 @@ import io.ferry.agent.plan.AgentPlanner;
 import io.ferry.agent.plan.StandardComponents;
 import io.ferry.agent.runtime.Agent;
 import io.ferry.agent.runtime.ReloadOutcome;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.sparkplug.SparkplugHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndSparkplugDeviceStateTest {
   @TempDir Path dir;
-  Broker broker;
+  @RegisterExtension final Broker broker = Broker.perTest();
   SparkplugHost host;
   Agent agent;
 
@@ -39,7 +40,6 @@ class EndToEndSparkplugDeviceStateTest {
     if (host != null) {
       host.close();
     }
-    broker.stop();
   }
 
   AgentPlan plan(boolean hang) throws Exception {
@@ -58,8 +58,6 @@ class EndToEndSparkplugDeviceStateTest {
 
   @Test
   void anInstrumentThatStopsAnsweringIsADeadDeviceUntilItAnswersAgain() throws Exception {
-    broker = new Broker(dir.resolve("broker"));
-    broker.start();
     host = new SparkplugHost(broker.url(), "plant", "scada");
     agent = Agent.start(plan(false), InstantSource.system());
     await().atMost(Duration.ofSeconds(20)).until(() -> host.values.size() >= 3);

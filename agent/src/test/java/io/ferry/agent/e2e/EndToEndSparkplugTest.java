@@ -18,7 +18,7 @@ import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
 import io.ferry.uplink.jsonl.JsonlUplinkFactory;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.sparkplug.SparkplugHost;
 import io.ferry.uplink.sparkplug.SparkplugUplinkFactory;
 import java.nio.file.Files;
@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,18 +52,15 @@ class EndToEndSparkplugTest {
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
   final List<AutoCloseable> open = new ArrayList<>();
-  Broker broker;
+  @RegisterExtension final Broker broker = Broker.perTest();
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    broker.stop();
   }
 
   @Test
   void theHostsViewEqualsTheArchiveThroughAHostOfflinePeriodAndABrokerRestart() throws Exception {
-    broker = new Broker(dir.resolve("broker"));
-    broker.start();
     SparkplugHost host = new SparkplugHost(broker.url(), "plant", "scada");
     open.add(host);
     host.state(true, 1);

@@ -11,6 +11,7 @@ import io.ferry.config.Problems;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.drivers.simulated.SimulatedDriverFactory;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkService;
@@ -54,13 +55,12 @@ class EndToEndTempoDbTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   @Test
@@ -79,7 +79,6 @@ class EndToEndTempoDbTest {
       return null;
     });
     server.setDispatcher(tempo);
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
 
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf.resolve("instruments.d"));

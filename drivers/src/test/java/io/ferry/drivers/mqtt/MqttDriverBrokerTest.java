@@ -10,6 +10,7 @@ import io.ferry.core.Sample;
 import io.ferry.drivers.mqtt.TestSinks.RecordingSink;
 import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.testsupport.CountingMetrics;
+import io.ferry.testsupport.mqtt.Broker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -43,7 +43,7 @@ class MqttDriverBrokerTest {
   private static final String KEYSTORE_PASSWORD = "changeit";
 
   @TempDir static Path brokerDir;
-  static EmbeddedBroker broker;
+  static Broker broker;
   static Path caPem;
   static Path otherCaPem;
 
@@ -60,7 +60,8 @@ class MqttDriverBrokerTest {
     // The broker's certificate names localhost only: connecting to 127.0.0.1 must fail hostname verification.
     Path keyStore = TestCertificates.serverKeyStore(ca, brokerDir.resolve("server.jks"), KEYSTORE_PASSWORD,
         new String[] {"localhost"}, new String[0]);
-    broker = EmbeddedBroker.start(brokerDir, Optional.of(keyStore), KEYSTORE_PASSWORD);
+    broker = Broker.withTls(brokerDir, keyStore, KEYSTORE_PASSWORD);
+    broker.start();
   }
 
   @AfterAll
@@ -403,23 +404,23 @@ class MqttDriverBrokerTest {
         channels:
           - {name: v}
         """;
-    Map<String, String> env = Map.of("MQTT_PASSWORD", EmbeddedBroker.PASSWORD);
+    Map<String, String> env = Map.of("MQTT_PASSWORD", Broker.PASSWORD);
 
     RecordingSink ok = new RecordingSink();
     CountingMetrics okMetrics = new CountingMetrics();
-    open(tls.formatted("localhost", broker.tlsPort, "it-tls", caPem, true), env, dir.resolve("s1"), ok, okMetrics);
+    open(tls.formatted("localhost", broker.tlsPort(), "it-tls", caPem, true), env, dir.resolve("s1"), ok, okMetrics);
 
     CountingMetrics wrongCa = new CountingMetrics();
     RecordingSink none1 = new RecordingSink();
-    open(tls.formatted("localhost", broker.tlsPort, "it-tls-wrong-ca", otherCaPem, true), env, dir.resolve("s2"), none1, wrongCa);
+    open(tls.formatted("localhost", broker.tlsPort(), "it-tls-wrong-ca", otherCaPem, true), env, dir.resolve("s2"), none1, wrongCa);
 
     CountingMetrics wrongName = new CountingMetrics();
     RecordingSink none2 = new RecordingSink();
-    open(tls.formatted("127.0.0.1", broker.tlsPort, "it-tls-wrong-name", caPem, true), env, dir.resolve("s3"), none2, wrongName);
+    open(tls.formatted("127.0.0.1", broker.tlsPort(), "it-tls-wrong-name", caPem, true), env, dir.resolve("s3"), none2, wrongName);
 
     CountingMetrics noNameCheck = new CountingMetrics();
     RecordingSink relaxed = new RecordingSink();
-    open(tls.formatted("127.0.0.1", broker.tlsPort, "it-tls-relaxed", caPem, false), env, dir.resolve("s4"), relaxed, noNameCheck);
+    open(tls.formatted("127.0.0.1", broker.tlsPort(), "it-tls-relaxed", caPem, false), env, dir.resolve("s4"), relaxed, noNameCheck);
 
     awaitConnected(okMetrics, 1);
     awaitConnected(noNameCheck, 1);

@@ -8,13 +8,13 @@ import io.ferry.drivers.spi.DriverContext;
 import io.ferry.drivers.spi.WriteOutcome;
 import io.ferry.drivers.spi.WriteRequest;
 import io.ferry.drivers.testsupport.CountingMetrics;
+import io.ferry.testsupport.mqtt.Broker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -27,12 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** A write to an MQTT instrument is a QoS 1 publish to its command topic, on the driver's own connection (embedded HiveMQ). */
 class MqttWriteTest {
   @TempDir static Path brokerDir;
-  static EmbeddedBroker broker;
+  static Broker broker;
   @TempDir Path dir;
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = EmbeddedBroker.start(brokerDir, Optional.empty(), "");
+    broker = new Broker(brokerDir);
+    broker.start();
   }
 
   @AfterAll

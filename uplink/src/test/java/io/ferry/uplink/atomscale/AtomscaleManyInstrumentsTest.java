@@ -10,6 +10,7 @@ import io.ferry.config.Problems;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting;
@@ -41,18 +42,16 @@ class AtomscaleManyInstrumentsTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   @Test
   void everyInstrumentGetsItsOwnStreamOfExactChunks() throws Exception {
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
     AtomscaleServer api = new AtomscaleServer((n, r) -> null);
     server.setDispatcher(api);
     List<ChannelSpec> specs = new ArrayList<>();

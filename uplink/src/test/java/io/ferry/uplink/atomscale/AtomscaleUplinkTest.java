@@ -11,6 +11,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
@@ -42,15 +43,14 @@ class AtomscaleUplinkTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
   final List<ChannelSpec> specs = List.of(UplinkTesting.raw("dep1/thickness", "nm", "as"), UplinkTesting.raw("dep1/deposition_rate", "nm/s", "as"));
   AtomscaleServer api;
   Buffer buffer;
 
   @BeforeEach
-  void startServer() throws Exception {
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+  void openBuffer() throws Exception {
     buffer = UplinkTesting.buffer(dir, specs, clock);
     open.add(buffer);
   }
@@ -58,7 +58,6 @@ class AtomscaleUplinkTest {
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   void script(BiFunction<Integer, AtomscaleServer.Received, MockResponse> script) {

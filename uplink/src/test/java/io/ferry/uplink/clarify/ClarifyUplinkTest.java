@@ -11,6 +11,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkState;
@@ -45,15 +46,14 @@ class ClarifyUplinkTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
   final List<ChannelSpec> specs = List.of(UplinkTesting.raw("kiln/temp", "degC", "cl"), UplinkTesting.raw("kiln/flow", "m3/h", "cl"));
   ClarifyServer api;
   Buffer buffer;
 
   @BeforeEach
-  void startServer() throws Exception {
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+  void openBuffer() throws Exception {
     buffer = UplinkTesting.buffer(dir, specs, clock);
     open.add(buffer);
   }
@@ -61,7 +61,6 @@ class ClarifyUplinkTest {
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   void script(BiFunction<Integer, ClarifyServer.Received, MockResponse> script) {

@@ -13,6 +13,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.FeedServer;
 import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkPlan;
@@ -32,7 +33,6 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,21 +46,15 @@ class GroveStreamsUplinkTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
   FeedServer feed;
   Buffer buffer;
   List<ChannelSpec> specs = List.of(UplinkTesting.raw("boiler1/temp", "degC", "gs"), UplinkTesting.raw("boiler1/flow", "m3/h", "gs"));
 
-  @BeforeEach
-  void startServer() throws Exception {
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
-  }
-
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   void script(BiFunction<Integer, JsonNode, MockResponse> script) {

@@ -13,6 +13,7 @@ import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.Rfc3339;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
@@ -36,8 +37,8 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The MQTT uplink against an embedded HiveMQ CE broker, with a real SQLite buffer. */
@@ -55,19 +56,12 @@ class MqttUplinkBrokerTest {
   final List<ChannelSpec> specs = List.of(UplinkTesting.raw("boiler1/temp", "degC", "mq"),
       UplinkTesting.raw("boiler1/flow", "m3/h", "mq"), UplinkTesting.raw("tank/level", "m", "mq"));
   final CuttableSockets sockets = new CuttableSockets();
-  Broker broker;
+  @RegisterExtension final Broker broker = Broker.perTest();
   Buffer buffer;
-
-  @BeforeEach
-  void startBroker() throws Exception {
-    broker = new Broker(dir.resolve("broker"));
-    broker.start();
-  }
 
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    broker.stop();
   }
 
   Buffer buffer() {

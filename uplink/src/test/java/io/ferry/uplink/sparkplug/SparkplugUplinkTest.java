@@ -19,7 +19,7 @@ import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
 import io.ferry.uplink.UplinkTesting;
 import io.ferry.uplink.UplinkTesting.FakeSleeper;
-import io.ferry.uplink.mqtt.Broker;
+import io.ferry.testsupport.mqtt.Broker;
 import io.ferry.uplink.mqtt.CuttableSockets;
 import io.ferry.uplink.sparkplug.SparkplugHost.Msg;
 import io.ferry.uplink.sparkplug.SparkplugHost.Value;
@@ -37,6 +37,7 @@ import org.eclipse.tahu.message.model.MetricDataType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,14 +52,12 @@ class SparkplugUplinkTest {
   final FakeSleeper sleeper = new FakeSleeper(clock);
   final List<AutoCloseable> open = new ArrayList<>();
   final CuttableSockets sockets = new CuttableSockets();
-  Broker broker;
+  @RegisterExtension final Broker broker = Broker.perTest();
   SparkplugHost host;
   Buffer buffer;
 
   @BeforeEach
-  void startBroker() throws Exception {
-    broker = new Broker(dir.resolve("broker"));
-    broker.start();
+  void startHost() throws Exception {
     host = new SparkplugHost(broker.url(), "plant", "scada");
   }
 
@@ -66,7 +65,6 @@ class SparkplugUplinkTest {
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
     host.close();
-    broker.stop();
   }
 
   Buffer buffer() {

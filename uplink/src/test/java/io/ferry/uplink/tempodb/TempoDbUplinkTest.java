@@ -15,6 +15,7 @@ import io.ferry.core.Route;
 import io.ferry.core.Sample;
 import io.ferry.core.ValueKind;
 import io.ferry.core.testing.FakeClock;
+import io.ferry.testsupport.web.Loopback;
 import io.ferry.uplink.OutcomeUnknown;
 import io.ferry.uplink.ChannelCatalog;
 import io.ferry.uplink.UplinkContext;
@@ -45,7 +46,6 @@ import okhttp3.Credentials;
 import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +65,7 @@ class TempoDbUplinkTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(UplinkTesting.START);
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final MockWebServer server = new MockWebServer();
+  @Loopback final MockWebServer server = new MockWebServer();
   final List<AutoCloseable> open = new ArrayList<>();
   final List<ChannelSpec> specs = List.of(
       counter(DOOR, ValueKind.EVENT), counter(PARTS, ValueKind.EVENT), counter(ENERGY, ValueKind.COUNTER),
@@ -80,15 +80,9 @@ class TempoDbUplinkTest {
         Map.of("tdb", EnumSet.of(Route.INCREMENT)));
   }
 
-  @BeforeEach
-  void startServer() throws Exception {
-    server.start(InetAddress.getLoopbackAddress(), 0);
-  }
-
   @AfterEach
   void closeAll() throws Exception {
     UplinkTesting.closeAll(open);
-    server.close();
   }
 
   void script(BiFunction<Integer, String, MockResponse> script) {
