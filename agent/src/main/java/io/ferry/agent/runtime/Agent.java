@@ -87,7 +87,12 @@ public final class Agent implements AutoCloseable {
         plan.http().map(io.ferry.config.HttpSettings::instrumentFailures).orElse(io.ferry.config.HttpSettings.DEFAULT_INSTRUMENT_FAILURES),
         () -> scheduler == null ? List.of() : scheduler.stats(),
         () -> scheduler == null ? java.util.Set.of() : scheduler.streamingInstruments());
-    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch);
+    // A command an uplink receives (a Sparkplug DCMD) is a write like any other: same rules, same audit.
+    io.ferry.uplink.InstrumentWrites uplinkWrites = (source, channel, value) -> {
+      WriteService.Result r = writes.write(source, channel, value);
+      return new io.ferry.uplink.InstrumentWrites.Answer(r.outcome().word(), r.outcome().detail());
+    };
+    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch, uplinkWrites);
     try {
       for (PlannedUplink pu : plan.uplinks()) {
         startUplink(pu);
