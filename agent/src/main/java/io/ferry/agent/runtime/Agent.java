@@ -116,7 +116,7 @@ public final class Agent implements AutoCloseable {
       scheduler.start();
       upWatch.start();
       if (SetpointFollower.needed(plan)) {
-        follower = new SetpointFollower(() -> this.plan, plan.buffer().file(), audit, writes, clock);
+        follower = new SetpointFollower(() -> this.plan, plan.buffer().file(), audit, writes, clock, upWatch);
         follower.start();
       }
     } catch (RuntimeException e) {
@@ -233,7 +233,7 @@ public final class Agent implements AutoCloseable {
     buffer.configure(next.channels());
     plan = next;
     if (follower == null && SetpointFollower.needed(next)) {
-      follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock);
+      follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock, upWatch);
       follower.start();
     }
     List<PlannedInstrument> starting = new ArrayList<>(diff.changedInstruments());
@@ -307,6 +307,11 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Where every write to an instrument goes through (the local API, mirrored setpoints). */
+  /** The instruments the agent judges down now ({@link InstrumentUp}), for tests. */
+  java.util.Set<String> instrumentsDown() {
+    return upWatch.down();
+  }
+
   public WriteService writes() {
     return writes;
   }
