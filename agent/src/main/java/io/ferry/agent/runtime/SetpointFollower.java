@@ -59,7 +59,10 @@ final class SetpointFollower implements AutoCloseable {
   private final InstrumentWatch instruments;
   /** The instruments down at the last change of the watch, to tell which came back. Guarded by itself. */
   private final Set<String> wasDown = new HashSet<>();
-  /** Instruments that came back and whose reapply channels are to be sent again. Guarded by this. */
+  /**
+   * Instruments that came back and whose reapply channels are to be sent again. Guarded by itself,
+   * not by this: the watch's thread must not wait for a write in progress.
+   */
   private final Set<String> cameBack = new LinkedHashSet<>();
   private InstrumentWatch.Subscription watching;
   private ScheduledExecutorService thread;
@@ -87,7 +90,9 @@ final class SetpointFollower implements AutoCloseable {
       return t;
     });
     thread.scheduleWithFixedDelay(this::checkQuietly, 0, CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    wasDown.addAll(instruments.down());
+    synchronized (wasDown) {
+      wasDown.addAll(instruments.down());
+    }
     watching = instruments.onChange(this::instrumentsChanged);
   }
 
@@ -103,7 +108,7 @@ final class SetpointFollower implements AutoCloseable {
     if (back.isEmpty()) {
       return;
     }
-    synchronized (this) {
+    synchronized (cameBack) {
       cameBack.addAll(back);
     }
     try {
@@ -136,8 +141,11 @@ final class SetpointFollower implements AutoCloseable {
    */
   synchronized List<WriteService.Result> reapply() throws InterruptedException {
     List<WriteService.Result> sent = new ArrayList<>();
-    Set<String> back = new LinkedHashSet<>(cameBack);
-    cameBack.clear();
+    Set<String> back;
+    synchronized (cameBack) {
+      back = new LinkedHashSet<>(cameBack);
+      cameBack.clear();
+    }
     if (back.isEmpty() || !openReader()) {
       return sent;
     }
