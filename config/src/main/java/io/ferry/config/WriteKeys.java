@@ -72,11 +72,15 @@ public final class WriteKeys {
         kind.orElse(WriteSpec.Kind.SETPOINT), follow));
   }
 
-  /** {@code follow: {externalId: boiler-sp, maxAge: 1h}}: the mirrored series and how old its newest datapoint may be. */
+  /**
+   * {@code follow: {externalId: boiler-sp, maxAge: 1h, reapply: true}}: the mirrored series, how old
+   * its newest datapoint may be, and whether the last one is sent again after the device restarts.
+   */
   private static Optional<WriteSpec.Follow> follow(Fields f) {
     Optional<String> id = f.requiredString("externalId");
     Duration maxAge = f.duration("maxAge", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(365));
-    return id.map(i -> new WriteSpec.Follow(i, maxAge));
+    boolean reapply = f.bool("reapply", false);
+    return id.map(i -> new WriteSpec.Follow(i, maxAge, reapply));
   }
 
   /** Parses {@code count/window}; a window without a number ({@code 2/s}) means one unit. */
@@ -110,7 +114,8 @@ public final class WriteKeys {
     spec.maxRate().ifPresent(r -> sb.append(", no more than ").append(r.describe(Durations.format(r.per()))));
     spec.readBack().ifPresent(t -> sb.append(", read back within ").append(number(t)));
     spec.follow().ifPresent(f -> sb.append(", follows mirrored series ").append(f.externalId()).append(" (datapoints at most ")
-        .append(Durations.format(f.maxAge())).append(" old)"));
+        .append(Durations.format(f.maxAge())).append(" old").append(f.reapply() ? ", sent again after the device restarts" : "")
+        .append(")"));
     return sb.toString();
   }
 

@@ -57,6 +57,15 @@ class WriteKeysTest {
   }
 
   @Test
+  void aFollowedSetpointMayBeSentAgainAfterTheDeviceRestarts() throws IOException {
+    ChannelSpec spec = channel("  - {name: sp, write: {follow: {externalId: boiler-sp, reapply: true}}}").orElseThrow();
+    assertThat(problems.all()).isEmpty();
+    assertThat(spec.write().orElseThrow().follow()).contains(new WriteSpec.Follow("boiler-sp", Duration.ofHours(1), true));
+    assertThat(WriteKeys.describe(spec.write().get()))
+        .isEqualTo("setpoint, follows mirrored series boiler-sp (datapoints at most 1h old, sent again after the device restarts)");
+  }
+
+  @Test
   void emptyWriteKeyIsAnUnlimitedSetpointAndNoWriteKeyIsReadOnly() throws IOException {
     ChannelSpec spec = channel("  - {name: reset, write: {kind: command}}\n  - {name: temp}").orElseThrow();
     assertThat(problems.all()).isEmpty();

@@ -38,12 +38,19 @@ public record WriteSpec(double min, double max, Optional<Rate> maxRate, Optional
 
   /**
    * The newest datapoint of the mirrored series {@code externalId} becomes the setpoint when it is
-   * newer than the last one applied and at most {@code maxAge} old; each datapoint is applied once.
+   * newer than the last one applied and at most {@code maxAge} old; each datapoint is applied once,
+   * and once more after each restart of the device when {@code reapply} (a device that forgets its
+   * setpoint on power loss), while that datapoint is at most {@code maxAge} old.
    */
-  public record Follow(String externalId, Duration maxAge) {
+  public record Follow(String externalId, Duration maxAge, boolean reapply) {
     public Follow {
       Objects.requireNonNull(externalId, "externalId");
       Objects.requireNonNull(maxAge, "maxAge");
+    }
+
+    /** Applied once, not again after a restart of the device. */
+    public Follow(String externalId, Duration maxAge) {
+      this(externalId, maxAge, false);
     }
   }
 

@@ -11,8 +11,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * The local status server (JDK {@code com.sun.net.httpserver}, no framework): {@code GET
  * /health}, {@code /metrics}, {@code /} (the status page) and {@code /api/status} (its data), none
  * of which changes the agent; and, only with {@code http.writeApi: true} and always behind the
- * token, {@code POST /api/write}, the one request that acts on a device. One worker thread:
- * requests are rare and cheap (a write holds it for at most the instrument's timeout).
+ * token, {@code POST /api/write}, the one request that acts on a device. One worker thread
+ * answers every request but the write itself: requests are rare and cheap. A write waits for its
+ * instrument (up to the instrument's timeout), so once it is checked (enabled, token, body) its
+ * exchange goes to a small write executor that performs it and answers from there: {@code /health}
+ * and the page answer while a write waits on a slow slave.
  *
  * <p>With a token, every request but the empty page shell needs {@code Authorization: Bearer
  * TOKEN}; the page reads the token from its URL fragment ({@code /#token=...}), which browsers
@@ -34,12 +41,23 @@ public final class StatusServer implements AutoCloseable {
   private final Observatory observatory;
   private final HttpServer server;
   private final ExecutorService worker;
+  /**
+   * Performs writes and answers them, at most {@link #WRITE_THREADS} at once (each instrument's bus
+   * thread orders the writes to one instrument); threads end when idle. A full queue is answered 503.
+   */
+  private final ThreadPoolExecutor writer;
   private final byte[] token;
 
   private StatusServer(Observatory observatory, HttpServer server, ExecutorService worker) {
     this.observatory = observatory;
     this.server = server;
     this.worker = worker;
+    this.writer = new ThreadPoolExecutor(WRITE_THREADS, WRITE_THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(WRITES_WAITING), r -> {
+      Thread t = new Thread(r, "ferry-http-write");
+      t.setDaemon(true);
+      return t;
+    });
+    writer.allowCoreThreadTimeOut(true);
     this.token = observatory.settings().token().map(s -> s.reveal().getBytes(StandardCharsets.UTF_8)).orElse(null);
   }
 
@@ -75,12 +93,22 @@ public final class StatusServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    if (ex.getRequestURI().getPath().equals(WRITE_PATH)) {
+      boolean handedOver = false;
+      try {
+        handedOver = handleWrite(ex);
+      } catch (RuntimeException e) {
+        LOG.warn("write request failed: {}", io.ferry.config.IoCauses.message(e));
+        trySend(ex, 503, "the write was not performed: the agent is starting or stopping\n");
+      } finally {
+        if (!handedOver) {
+          ex.close();
+        }
+      }
+      return;
+    }
     try (ex) {
       String method = ex.getRequestMethod();
-      if (ex.getRequestURI().getPath().equals(WRITE_PATH)) {
-        handleWrite(ex);
-        return;
-      }
       if (!method.equals("GET") && !method.equals("HEAD")) {
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
         send(ex, 405, "text/plain; charset=utf-8", "read-only: only GET and HEAD\n");
@@ -118,11 +146,15 @@ public final class StatusServer implements AutoCloseable {
       // The agent may be stopping; never let a view request take anything down.
       LOG.warn("status request {} failed: {}", ex.getRequestURI().getPath(), io.ferry.config.IoCauses.message(e));
       LOG.debug("status request failure", e);
-      try {
-        send(ex, 503, "text/plain; charset=utf-8", "status not available: the agent is starting or stopping\n");
-      } catch (IOException | RuntimeException ignored) {
-        // the headers were already sent
-      }
+      trySend(ex, 503, "status not available: the agent is starting or stopping\n");
+    }
+  }
+
+  private static void trySend(HttpExchange ex, int code, String text) {
+    try {
+      send(ex, code, "text/plain; charset=utf-8", text);
+    } catch (IOException | RuntimeException ignored) {
+      // the headers were already sent
     }
   }
 
@@ -130,27 +162,30 @@ public final class StatusServer implements AutoCloseable {
    * {@code POST /api/write} with {@code {"channel": "plc1/setpoint", "value": "42.5"}}: off unless
    * {@code http.writeApi: true}, and always behind the bearer token (configuration refuses the write
    * API without one). Answers 200 with the outcome for every write that was judged, refused ones
-   * included; the status code says only whether the request itself was understood.
+   * included; the status code says only whether the request itself was understood. The checks run
+   * on the worker; the write itself on the write executor, which answers and closes the exchange.
+   *
+   * @return true when the exchange was handed to the write executor (it closes it)
    */
-  private void handleWrite(HttpExchange ex) throws IOException {
+  private boolean handleWrite(HttpExchange ex) throws IOException {
     if (!observatory.settings().writeApi() || token == null) {
       send(ex, 404, "text/plain; charset=utf-8", "the write API is off (agent.yaml http: writeApi: true with a token turns it on)\n");
-      return;
+      return false;
     }
     if (!ex.getRequestMethod().equals("POST")) {
       ex.getResponseHeaders().set("Allow", "POST");
       send(ex, 405, "text/plain; charset=utf-8", "only POST\n");
-      return;
+      return false;
     }
     if (!authorized(ex)) {
       ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry\"");
       send(ex, 401, "text/plain; charset=utf-8", "a bearer token is required (Authorization: Bearer ...)\n");
-      return;
+      return false;
     }
     java.util.Optional<io.ferry.agent.runtime.WriteService> writes = observatory.writes();
     if (writes.isEmpty()) {
       send(ex, 503, "text/plain; charset=utf-8", "the agent is starting\n");
-      return;
+      return false;
     }
     com.fasterxml.jackson.databind.JsonNode body;
     try (InputStream in = ex.getRequestBody()) {
@@ -161,27 +196,46 @@ public final class StatusServer implements AutoCloseable {
     if (body == null || !body.path("channel").isTextual() || !(body.path("value").isTextual() || body.path("value").isNumber()
         || body.path("value").isBoolean())) {
       send(ex, 400, "text/plain; charset=utf-8", "expected JSON {\"channel\": \"instrument/channel\", \"value\": 42.5}\n");
-      return;
+      return false;
     }
     java.util.Optional<String> other = otherAgent(body.path("agent"));
     if (other.isPresent()) {
       send(ex, 409, "text/plain; charset=utf-8", other.get() + "\n");
-      return;
+      return false;
     }
-    String source = body.path("source").asText("api");
-    if (!source.equals("cli")) {
-      source = "api"; // the caller names itself only among the known sources
+    String asked = body.path("source").asText("api");
+    String source = asked.equals("cli") ? "cli" : "api"; // the caller names itself only among the known sources
+    String channel = body.get("channel").asText();
+    String value = body.get("value").asText();
+    io.ferry.agent.runtime.WriteService service = writes.get();
+    try {
+      writer.execute(() -> {
+        try (ex) {
+          write(ex, service, source, channel, value);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("answering write {} failed: {}", channel, io.ferry.config.IoCauses.message(e));
+        }
+      });
+      return true;
+    } catch (RejectedExecutionException e) {
+      send(ex, 503, "text/plain; charset=utf-8", "not written: " + WRITES_WAITING + " writes are waiting already; try again\n");
+      return false;
     }
+  }
+
+  /** Performs one checked write and answers it; on the write executor. */
+  private static void write(HttpExchange ex, io.ferry.agent.runtime.WriteService writes, String source, String channel, String value)
+      throws IOException {
     io.ferry.agent.runtime.WriteService.Result r;
     try {
-      r = writes.get().write(source, body.get("channel").asText(), body.get("value").asText());
+      r = writes.write(source, channel, value);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       send(ex, 503, "text/plain; charset=utf-8", "the agent is stopping\n");
       return;
     }
     com.fasterxml.jackson.databind.node.ObjectNode out = StatusJson.JSON.createObjectNode();
-    out.put("channel", body.get("channel").asText());
+    out.put("channel", channel);
     out.put("value", r.value());
     out.put("outcome", r.outcome().word());
     out.put("detail", r.outcome().detail());
@@ -215,6 +269,8 @@ public final class StatusServer implements AutoCloseable {
 
   static final String WRITE_PATH = "/api/write";
   static final int MAX_WRITE_BODY = 4096;
+  static final int WRITE_THREADS = 4;
+  static final int WRITES_WAITING = 16;
 
   private boolean authorized(HttpExchange ex) {
     String h = ex.getRequestHeaders().getFirst("Authorization");
@@ -254,5 +310,6 @@ public final class StatusServer implements AutoCloseable {
   public void close() {
     server.stop(1);
     worker.shutdownNow();
+    writer.shutdownNow();
   }
 }

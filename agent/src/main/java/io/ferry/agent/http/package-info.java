@@ -6,7 +6,9 @@
  *   <li>Read-only but for one request: {@code POST /api/write} (off unless {@code http.writeApi},
  *       always behind the token, refused by the configuration without one) hands a write to the
  *       agent's {@link io.ferry.agent.runtime.WriteService}, which checks and records it; the
- *       status page and {@code /api/status} show the newest writes of its audit. Otherwise nothing
+ *       status page and {@code /api/status} show the newest writes of its audit. The checks (enabled,
+ *       token, body) run on the server's one worker; the write itself, which waits for the device,
+ *       on a small write executor that answers it: {@code /health} never waits behind a write. Otherwise nothing
  *       here changes the agent; every request only reads an
  *       {@link io.ferry.agent.runtime.AgentSnapshot} (what the runtime, buffer, uplinks and mirror
  *       already count). The one measurement of its own is poll latency, given by the scheduler

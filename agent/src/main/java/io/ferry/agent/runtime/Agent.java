@@ -93,7 +93,12 @@ public final class Agent implements AutoCloseable {
         () -> scheduler == null ? List.of() : scheduler.stats(),
         () -> scheduler == null ? java.util.Set.of() : scheduler.streamingInstruments());
     catalog = new AtomicReference<>(ChannelCatalog.of(infos(plan)));
-    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch, catalog::get);
+    // A command an uplink receives (a Sparkplug DCMD) is a write like any other: same rules, same audit.
+    io.ferry.uplink.InstrumentWrites uplinkWrites = (source, channel, value) -> {
+      WriteService.Result r = writes.write(source, channel, value);
+      return new io.ferry.uplink.InstrumentWrites.Answer(r.outcome().word(), r.outcome().detail());
+    };
+    uctx = new UplinkContext(buffer, clock, http, appendSignal, new SplittableRandom(), upWatch, catalog::get, uplinkWrites);
     try {
       for (PlannedUplink pu : plan.uplinks()) {
         startUplink(pu);
@@ -117,7 +122,7 @@ public final class Agent implements AutoCloseable {
       scheduler.start();
       upWatch.start();
       if (SetpointFollower.needed(plan)) {
-        follower = new SetpointFollower(() -> this.plan, plan.buffer().file(), audit, writes, clock);
+        follower = new SetpointFollower(() -> this.plan, plan.buffer().file(), audit, writes, clock, upWatch);
         follower.start();
       }
     } catch (RuntimeException e) {
@@ -237,7 +242,7 @@ public final class Agent implements AutoCloseable {
     catalog.set(catalog.get().then(infos(next))); // before the new instruments poll: their first samples find their metadata
     plan = next;
     if (follower == null && SetpointFollower.needed(next)) {
-      follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock);
+      follower = new SetpointFollower(() -> this.plan, next.buffer().file(), audit, writes, clock, upWatch);
       follower.start();
     }
     List<PlannedInstrument> starting = new ArrayList<>(diff.changedInstruments());
@@ -311,6 +316,11 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Where every write to an instrument goes through (the local API, mirrored setpoints). */
+  /** The instruments the agent judges down now ({@link InstrumentUp}), for tests. */
+  java.util.Set<String> instrumentsDown() {
+    return upWatch.down();
+  }
+
   public WriteService writes() {
     return writes;
   }

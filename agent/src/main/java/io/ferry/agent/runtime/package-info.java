@@ -56,5 +56,11 @@
  * before it is sent and its outcome after, so no write to a device is ever unrecorded; the service
  * never retries (the answer says whether a resend is safe: a setpoint that failed, never a
  * command, never after unknown); the driver runs it on the instrument's own connection between polls.
+ * The sources: the local API ({@code ferry write}), the mirror
+ * ({@link io.ferry.agent.runtime.SetpointFollower}: each datapoint's time stored before it is sent, so
+ * at most once across a kill; with {@code reapply}, the last one once more when the watch tells the
+ * instrument was down and is up again, the agent's one meaning of "the device restarted") and
+ * uplinks that receive commands (the Sparkplug DCMD, through the {@link io.ferry.uplink.InstrumentWrites}
+ * the agent hands them).
  */
 package io.ferry.agent.runtime;

@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 final class ChildFerry implements AutoCloseable {
   static final int SIGINT = 2;
   static final int SIGTERM = 15;
+  static final int SIGKILL = 9;
 
   /** kill(2) from libc: Process.destroy sends only SIGTERM, and /bin/kill is not always installed. */
   interface CLib extends Library {
@@ -111,6 +112,10 @@ final class ChildFerry implements AutoCloseable {
       }
     }
     return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   List<String> lines() {

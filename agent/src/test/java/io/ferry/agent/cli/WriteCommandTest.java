@@ -190,4 +190,41 @@ class WriteCommandTest {
       assertThat(afterRestart.out().lines().toList()).isEqualTo(lines);
     }
   }
+
+  @Test
+  void healthAnswersWhileAWriteWaitsOnASlaveThatDoesNotAnswer() throws Exception {
+    // A second instrument with a long timeout: its write waits as long as the slave holds the answer.
+    Files.writeString(conf.resolve("instruments.d/plc2.yaml"), """
+        id: plc2
+        driver: modbus-tcp
+        poll: 1m
+        connection: {host: 127.0.0.1, port: %d, unit: 1, timeout: 60s}
+        uplinks: [local]
+        channels:
+          - {name: valve, register: 'holding:8', type: float32, write: {min: 0, max: 100}}
+        """.formatted(slave.port()));
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    slave.holdWrites = answer;
+    try (Running running = new Running()) {
+      HttpClient client = HttpClient.newHttpClient();
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> write = client.sendAsync(
+          HttpRequest.newBuilder(running.server.uri().resolve("/api/write")).header("Authorization", "Bearer write-token-0123456789")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"plc2/valve\",\"value\":12}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> writes.contains("8: 41 40 00 00"));
+
+      HttpResponse<String> health = client.send(HttpRequest.newBuilder(running.server.uri().resolve("/health"))
+          .header("Authorization", "Bearer write-token-0123456789").timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.body()).as("health answers (whatever its verdict)").contains("\"gatewayId\" : \"gw-w\"");
+      assertThat(write).as("while the write still waits for the slave").isNotDone();
+
+      answer.countDown();
+      HttpResponse<String> done = write.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(done.body()).contains("\"outcome\" : \"applied\"");
+    } finally {
+      answer.countDown();
+    }
+  }
 }

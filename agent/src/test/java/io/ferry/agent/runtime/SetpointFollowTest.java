@@ -107,6 +107,57 @@ class SetpointFollowTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("mirror", "42.5", "applied"), org.assertj.core.groups.Tuple.tuple("mirror", "55", "applied"));
   }
 
+  /**
+   * reapply: true sends the last datapoint again once the device restarted (down, then up, by the
+   * agent's verdict); a channel without it is not sent again. The channel without reapply comes
+   * first: when the slave receives the second one's write, the first one's turn has passed.
+   */
+  @Test
+  void afterTheDeviceRestartsOnlyAReapplyChannelGetsItsLastSetpointAgain() throws Exception {
+    Files.writeString(conf.resolve("instruments.d/boiler.yaml"), """
+        id: boiler
+        driver: modbus-tcp
+        poll: 200ms
+        stale: 1s
+        connection: {host: 127.0.0.1, port: %d, unit: 1, timeout: 1s}
+        uplinks: [local]
+        channels:
+          - {name: once, register: 'holding:0', type: float32, write: {follow: {externalId: once-sp, maxAge: 1h}}}
+          - {name: sp, register: 'holding:2', type: float32, write: {follow: {externalId: boiler-sp, maxAge: 1h, reapply: true}}}
+        """.formatted(slave.port()));
+    Instant now = Instant.now();
+    MirrorSeed.point(db, 40, "once-sp", now.minusSeconds(60).toEpochMilli(), 7, now);
+    MirrorSeed.point(db, 41, "boiler-sp", now.minusSeconds(60).toEpochMilli(), 42.5, now);
+    try (Agent agent = start()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> slave.writes.size() == 2);
+      assertThat(slave.writes).containsExactly("0: 40 E0 00 00", "2: 42 2A 00 00");
+      assertThat(agent.followNow()).as("up all along: nothing again").isEmpty();
+
+      slave.failing = true; // the device goes down ...
+      await().atMost(Duration.ofSeconds(20)).until(() -> agent.instrumentsDown().contains("boiler"));
+      java.util.Arrays.fill(slave.holding, (short) 0); // ... and comes back without its setpoints
+      slave.failing = false;
+      await().atMost(Duration.ofSeconds(20)).until(() -> slave.writes.size() == 3);
+      assertThat(slave.writes).as("only the reapply channel, once").containsExactly("0: 40 E0 00 00", "2: 42 2A 00 00", "2: 42 2A 00 00");
+      assertThat(agent.instrumentsDown()).isEmpty();
+    }
+    assertThat(WriteAudit.read(db, 10)).extracting(WriteAudit.Entry::source, WriteAudit.Entry::channel, WriteAudit.Entry::outcome)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("mirror", "boiler/once", "applied"),
+            org.assertj.core.groups.Tuple.tuple("mirror", "boiler/sp", "applied"),
+            org.assertj.core.groups.Tuple.tuple("mirror", "boiler/sp", "applied"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+      came back  | a,b | b | a
+      still down | a   | a | -
+      went down  | -   | a | -
+      """)
+  void anInstrumentCameBackWhenItWasDownAndIsUpNow(String name, String before, String now, String back) {
+    java.util.function.Function<String, java.util.Set<String>> set = t -> t == null ? java.util.Set.of() : java.util.Set.of(t.split(","));
+    assertThat(SetpointFollower.cameBack(set.apply(before), set.apply(now))).isEqualTo(set.apply(back));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
       newest good point            | 100:1.5:0;200:2.5:0       | -    | 200

@@ -372,18 +372,8 @@ final class OpcUaPollingDriver implements PollingDriver, io.ferry.drivers.spi.Wr
     }
     pollLock.lockInterruptibly();
     try {
-      NodeId id = resolved.get(n); // resolved by the polls, under the same lock
-      if (id == null) {
-        try {
-          id = n.nodeId().toNodeId(c.getNamespaceTable()).orElse(null);
-        } catch (RuntimeException e) {
-          id = null;
-        }
-      }
-      if (id == null) {
-        return new io.ferry.drivers.spi.WriteOutcome.Rejected("node " + n.node() + " is not known to the server (its namespace is missing)");
-      }
-      return OpcUaWriter.write(c, id, n.node(), request.value(), OpcUaWriter.spec(plan, request.channel()), plan.connection().requestTimeout());
+      // resolved by the polls, under the same lock
+      return OpcUaWriter.write(c, plan, n, java.util.Optional.ofNullable(resolved.get(n)), request);
     } finally {
       pollLock.unlock();
     }

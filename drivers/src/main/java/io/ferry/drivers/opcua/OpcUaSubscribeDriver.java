@@ -42,8 +42,13 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * that the subscription could not be transferred or timed out, or when neither data nor
  * keep-alive arrived within {@code staleIntervals} publishing intervals, the subscription is
  * deleted (best effort) and created again with all its items. Nothing outside the driver restarts.
+ *
+ * <p>A write runs on the supervisor thread too, on the current session: it never overlaps a
+ * connect or a subscription being created, and sees the client the supervisor owns. A write that
+ * has not started within the request timeout (the supervisor busy connecting) is withdrawn before
+ * anything is sent: {@code failed}.
  */
-final class OpcUaSubscribeDriver implements StreamingDriver {
+final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.spi.Writable {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaSubscribeDriver.class);
 
   private final OpcUaPlan plan;
@@ -401,5 +406,43 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     if (c != null) {
       MiloConnector.close(c);
     }
+  }
+
+  @Override
+  public io.ferry.drivers.spi.WriteOutcome write(io.ferry.drivers.spi.WriteRequest request) throws InterruptedException {
+    NodePlan n = plan.nodes().stream().filter(x -> x.channel().equals(request.channel())).findFirst().orElse(null);
+    if (n == null || OpcUaWriter.spec(plan, request.channel()).isEmpty()) {
+      return new io.ferry.drivers.spi.WriteOutcome.Rejected(request.channel() + " is not writable");
+    }
+    java.util.concurrent.Future<io.ferry.drivers.spi.WriteOutcome> f;
+    try {
+      f = supervisor.submit(() -> writeNow(n, request));
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed("not sent: the instrument is stopping");
+    }
+    try {
+      try {
+        return f.get(plan.connection().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException late) {
+        if (f.cancel(false)) {
+          return new io.ferry.drivers.spi.WriteOutcome.Failed("not sent: the connection to " + plan.connection().endpoint()
+              + " was busy (connecting) for the whole request timeout");
+        }
+        return f.get(); // started: OpcUaWriter bounds it by the request timeout
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      return new io.ferry.drivers.spi.WriteOutcome.Unknown("the write ended without an answer (" + MiloConnector.reason(e.getCause()) + ")");
+    } catch (java.util.concurrent.CancellationException e) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed("not sent: the instrument is stopping");
+    }
+  }
+
+  /** On the supervisor thread: one Write on the current session. */
+  private io.ferry.drivers.spi.WriteOutcome writeNow(NodePlan n, io.ferry.drivers.spi.WriteRequest request) throws InterruptedException {
+    OpcUaClient c = client;
+    if (c == null || closed) {
+      return new io.ferry.drivers.spi.WriteOutcome.Failed("not sent: not connected to " + plan.connection().endpoint());
+    }
+    return OpcUaWriter.write(c, plan, n, java.util.Optional.empty(), request);
   }
 }

@@ -39,9 +39,6 @@ final class OpcUaWriter {
 
   /** The write targets of a plan: every node whose channel has a {@code write:} key. */
   static List<WriteTarget> targets(OpcUaPlan plan) {
-    if (plan.mode() == AcquisitionMode.SUBSCRIBE) {
-      return List.of(); // not yet: writes need the polled session (the planner reports a write: key here)
-    }
     return plan.nodes().stream()
         .filter(n -> plan.instrument().channels().stream().anyMatch(c -> c.id().equals(n.channel()) && c.writable()))
         .map(n -> new WriteTarget(n.channel(), WriteTarget.Domain.anyNumber("an OPC UA node (converted to its data type)"),
@@ -110,6 +107,25 @@ final class OpcUaWriter {
     record Sent(Variant variant) implements Conversion {}
 
     record Refused(String reason) implements Conversion {}
+  }
+
+  /**
+   * {@code request} to the node of {@code n} on session {@code c}: {@code known} is the node id a
+   * read already resolved, else it is resolved from the session's namespace table now.
+   */
+  static WriteOutcome write(OpcUaClient c, OpcUaPlan plan, NodePlan n, Optional<NodeId> known, io.ferry.drivers.spi.WriteRequest request)
+      throws InterruptedException {
+    NodeId id = known.orElseGet(() -> {
+      try {
+        return n.nodeId().toNodeId(c.getNamespaceTable()).orElse(null);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    });
+    if (id == null) {
+      return new WriteOutcome.Rejected("node " + n.node() + " is not known to the server (its namespace is missing)");
+    }
+    return write(c, id, n.node(), request.value(), spec(plan, request.channel()), plan.connection().requestTimeout());
   }
 
   /** One Write (with the DataType read before it and, when asked, the Value read after it). */

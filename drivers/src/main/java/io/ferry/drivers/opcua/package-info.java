@@ -28,6 +28,9 @@
  *       A session's windows are in the journal ({@link io.ferry.drivers.opcua.BackfillJournal})
  *       before its first live values are returned; a restart resumes each after the newest source
  *       time the buffer committed from history, so a crash never reads a value twice.
+ *   <li>A write ({@link io.ferry.drivers.opcua.OpcUaWriter}) never overlaps a poll's Read (poll mode:
+ *       the poll's lock) nor a connect or subscription being created (subscribe mode: it runs on the
+ *       supervisor thread, and one not started within the request timeout is withdrawn unsent).
  *   <li>Time comes from the injected clock; a sample carries the source timestamp where the server
  *       gives one (configurable).
  * </ul>

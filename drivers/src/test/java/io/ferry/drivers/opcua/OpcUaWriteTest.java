@@ -70,6 +70,29 @@ class OpcUaWriteTest {
     }
   }
 
+  @Test
+  void inSubscribeModeAWriteGoesOnTheSubscriptionsSessionAndItsNewValueArrivesAsData() throws Exception {
+    String yaml = "id: oven\ndriver: opcua\nmode: subscribe\nconnection:\n  endpoint: " + server.endpoint() + "\n"
+        + "subscription: {publishingInterval: 100ms, samplingInterval: 20ms}\nchannels:\n"
+        + "  - {name: sp, node: \"" + TestOpcUaServer.node("Setpoint") + "\", write: {verify: readBack}}\n"
+        + "  - {name: label, node: \"" + TestOpcUaServer.node("Label") + "\", write: {}}\n";
+    OpcUaPlan plan = Plans.valid(tmp.resolve("sub"), yaml, Map.of());
+    assertThat(plan.describe()).contains("  Write " + TestOpcUaServer.node("Setpoint") + " Value in the node's data type <- sp");
+    CollectingSink sink = new CollectingSink();
+    OpcUaSubscribeDriver d = (OpcUaSubscribeDriver) new OpcUaDriverFactory().open(plan,
+        new DriverContext(InstantSource.system(), state, new RecordingMetrics()));
+    try (d) {
+      d.start(sink);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !sink.of("sp").isEmpty());
+      assertThat(d.write(req("sp", 61.25))).isEqualTo(new WriteOutcome.Applied(
+          "the server acknowledged Write " + TestOpcUaServer.node("Setpoint") + " = 61.25 (Double) and read back 61.25"));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> sink.values("sp").contains(61.25));
+      WriteOutcome mismatch = d.write(req("label", 5));
+      assertThat(mismatch.detail()).startsWith("the server answered Bad_TypeMismatch (");
+    }
+    assertThat(d.write(req("sp", 1))).as("stopped: nothing sent").isInstanceOf(WriteOutcome.Failed.class);
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
       Int16   | 32767 | -

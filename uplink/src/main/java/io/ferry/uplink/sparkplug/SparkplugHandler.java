@@ -10,6 +10,7 @@ import io.ferry.uplink.BatchHandler;
 import io.ferry.uplink.Delivery;
 import io.ferry.uplink.Exchange;
 import io.ferry.uplink.InstrumentWatch;
+import io.ferry.uplink.InstrumentWrites;
 import io.ferry.uplink.mqtt.MqttEndpoint;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -24,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -57,6 +60,8 @@ import org.slf4j.LoggerFactory;
 final class SparkplugHandler implements BatchHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SparkplugHandler.class);
   static final String BD_SEQ_KEY = "sparkplug.bdSeq";
+  /** DCMDs waiting for the write thread; more are dropped with a warning (a host flooding commands does not grow memory). */
+  static final int COMMANDS_WAITING = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SparkplugPlan plan;
@@ -66,6 +71,13 @@ final class SparkplugHandler implements BatchHandler {
   /** The agent's verdict on its instruments: a device is dead (DDEATH) while its instrument is down. */
   private final InstrumentWatch instruments;
   private final InstrumentWatch.Subscription watching;
+  /** The agent's write service: a DCMD is a write with source {@code sparkplug}, under its rules and in its audit. */
+  private final InstrumentWrites writes;
+  /**
+   * The one thread that performs DCMD writes, in arrival order: a write waits up to the instrument's
+   * timeout, which neither Paho's thread nor the control thread (births, STATE) may spend.
+   */
+  private final ThreadPoolExecutor commands;
   private final Map<ChannelId, Map<String, MetricDef>> index;
   /** The latest value published per alias, for the next DBIRTH (a birth carries current values). */
   private final Map<Long, Point> last = new ConcurrentHashMap<>();
@@ -92,7 +104,8 @@ final class SparkplugHandler implements BatchHandler {
   private final Set<String> dead = new HashSet<>();
   private volatile String hostNote = "";
 
-  SparkplugHandler(SparkplugPlan plan, SocketFactory plainSockets, KeyValueStore kv, InstantSource clock, InstrumentWatch instruments) {
+  SparkplugHandler(SparkplugPlan plan, SocketFactory plainSockets, KeyValueStore kv, InstantSource clock, InstrumentWatch instruments,
+      InstrumentWrites writes) {
     this.plan = plan;
     this.plainSockets = plainSockets;
     this.kv = kv;
@@ -104,6 +117,12 @@ final class SparkplugHandler implements BatchHandler {
       return t;
     });
     this.instruments = instruments;
+    this.writes = writes;
+    this.commands = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(COMMANDS_WAITING), r -> {
+      Thread t = new Thread(r, "ferry-sparkplug-" + plan.name() + "-dcmd");
+      t.setDaemon(true);
+      return t;
+    });
     // The watch's thread must not wait for this handler's lock: the work goes to the control thread.
     this.watching = instruments.onChange(() -> {
       try {
@@ -540,6 +559,32 @@ final class SparkplugHandler implements BatchHandler {
     }
   }
 
+  /**
+   * One DCMD: each metric becomes a write of channel {@code device/metric} through the agent's write
+   * service, which refuses (and audits) a metric that is not a writable channel. On the command
+   * thread; the new value reaches the host in the DDATA of the instrument's next poll.
+   */
+  private void onCommand(String device, byte[] payload) {
+    Optional<DeviceDef> def = plan.devices().stream().filter(d -> d.id().equals(device)).findFirst();
+    List<Command> asked;
+    try {
+      asked = SparkplugPayloads.commands(payload, def);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("uplink {}: ignoring a DCMD for device {}: {}", plan.name(), device, e.getMessage());
+      return;
+    }
+    for (Command c : asked) {
+      try {
+        InstrumentWrites.Answer a = writes.write("sparkplug", device + "/" + c.metric(), c.value());
+        LOG.info("uplink {}: DCMD {}/{} = {}: {}{}", plan.name(), device, c.metric(), c.value(), a.outcome(),
+            a.detail().isEmpty() ? "" : " (" + a.detail() + ")");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stopping: the commands not yet written are not sent
+        return;
+      }
+    }
+  }
+
   private void onConnectionLost(Throwable cause) {
     lock.lock();
     try {
@@ -597,6 +642,14 @@ final class SparkplugHandler implements BatchHandler {
       } else if (topic.equals(plan.nodeTopic("NCMD")) && SparkplugPayloads.rebirthRequested(message.getPayload())) {
         rebirthPending = true;
         control.execute(SparkplugHandler.this::onRebirth);
+      } else if (topic.startsWith(plan.deviceTopic("DCMD", ""))) {
+        String device = topic.substring(plan.deviceTopic("DCMD", "").length());
+        byte[] payload = message.getPayload();
+        try {
+          commands.execute(() -> onCommand(device, payload));
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+          LOG.warn("uplink {}: DCMD for device {} dropped: {} commands are waiting for their writes", plan.name(), device, COMMANDS_WAITING);
+        }
       }
     }
 
@@ -634,6 +687,7 @@ final class SparkplugHandler implements BatchHandler {
       lock.unlock();
       watching.close();
       control.shutdownNow();
+      commands.shutdownNow();
     }
   }
 }

@@ -30,6 +30,7 @@ import org.eclipse.tahu.message.model.PropertyDataType;
 import org.eclipse.tahu.message.model.PropertySet;
 import org.eclipse.tahu.message.model.PropertyValue;
 import org.eclipse.tahu.message.model.SparkplugBPayload;
+import org.eclipse.tahu.protobuf.SparkplugBProto;
 
 /**
  * Sparkplug B payloads, encoded with Tahu's protobuf classes. Pure (the times come in as arguments).
@@ -199,6 +200,70 @@ final class SparkplugPayloads {
       return p.getMetrics().stream().anyMatch(m -> REBIRTH.equals(m.getName()) && Boolean.TRUE.equals(m.getValue()));
     } catch (Exception e) {
       return false;
+    }
+  }
+
+  /**
+   * The writes a DCMD asks for, one per metric, in the payload's order (pure). Read from the
+   * protobuf itself, by the value field the host filled in (never a default of another field: a
+   * Float sent for a Double metric is its float, not 0). A metric named only by its alias gets the
+   * name the device's birth gave that alias ({@code alias N} when no metric of the device has it,
+   * which no channel matches). Integers are signed or unsigned by the metric's datatype (the
+   * birth's when the host left it out). Numbers keep the digits the host sent (a Float 42.1 is
+   * "42.1", not its binary expansion); no value, or a kind no write takes (bytes, data sets), is
+   * empty, which the write rules refuse as not a number.
+   *
+   * @throws IllegalArgumentException when the payload is not a Sparkplug B payload
+   */
+  static List<Command> commands(byte[] dcmd, Optional<DeviceDef> device) {
+    SparkplugBProto.Payload p;
+    try {
+      p = SparkplugBProto.Payload.parseFrom(dcmd);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a Sparkplug B payload", e);
+    }
+    Map<Long, MetricDef> byAlias = new HashMap<>();
+    Map<String, MetricDef> byName = new HashMap<>();
+    device.ifPresent(d -> d.metrics().forEach(m -> {
+      byAlias.put(m.alias(), m);
+      byName.put(m.name(), m);
+    }));
+    List<Command> out = new ArrayList<>();
+    for (SparkplugBProto.Payload.Metric m : p.getMetricsList()) {
+      MetricDef def = m.hasName() ? byName.get(m.getName()) : m.hasAlias() ? byAlias.get(m.getAlias()) : null;
+      String name = m.hasName() ? m.getName() : def != null ? def.name() : "alias " + m.getAlias();
+      int type = m.hasDatatype() ? m.getDatatype() : def == null ? 0 : type(def.type()).toIntValue();
+      out.add(new Command(name, words(m, type)));
+    }
+    return out;
+  }
+
+  /** One metric's value as a write takes it; {@code type} is the Sparkplug datatype number (0: unknown). */
+  private static String words(SparkplugBProto.Payload.Metric m, int type) {
+    if (m.hasIsNull() && m.getIsNull()) {
+      return "";
+    }
+    return switch (m.getValueCase()) {
+      case INT_VALUE -> switch (type) {
+        case 1 -> Byte.toString((byte) m.getIntValue()); // Int8, Int16: two's complement in the low bits
+        case 2 -> Short.toString((short) m.getIntValue());
+        case 5, 6, 7, 8 -> Long.toString(Integer.toUnsignedLong(m.getIntValue()));
+        default -> Integer.toString(m.getIntValue());
+      };
+      case LONG_VALUE -> type >= 5 && type <= 8 ? Long.toUnsignedString(m.getLongValue()) : Long.toString(m.getLongValue());
+      case FLOAT_VALUE -> decimal(Float.toString(m.getFloatValue())); // the shortest decimal of the float
+      case DOUBLE_VALUE -> decimal(Double.toString(m.getDoubleValue()));
+      case BOOLEAN_VALUE -> Boolean.toString(m.getBooleanValue());
+      case STRING_VALUE -> m.getStringValue();
+      default -> "";
+    };
+  }
+
+  private static String decimal(String text) {
+    try {
+      return new java.math.BigDecimal(text).stripTrailingZeros().toPlainString();
+    } catch (NumberFormatException notFinite) {
+      return text; // NaN, Infinity: refused by the write rules in their words
     }
   }
 

@@ -107,7 +107,8 @@ public final class SparkplugUplinkFactory implements UplinkFactory {
   public UplinkService open(UplinkPlan plan, UplinkContext context) {
     SparkplugPlan p = (SparkplugPlan) plan;
     return new UplinkRunner(p.name(), p.type(), p.runner(),
-        new SparkplugHandler(p, plainSockets, context.buffer().uplinkState(p.name()), context.clock(), context.instruments()),
+        new SparkplugHandler(p, plainSockets, context.buffer().uplinkState(p.name()), context.clock(), context.instruments(),
+            context.writes()),
         context);
   }
 }

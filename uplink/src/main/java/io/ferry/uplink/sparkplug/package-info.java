@@ -27,8 +27,12 @@
  *       holds dead. The watch's thread only hands the change to the control thread.
  *   <li>A rebirth request stops DATA at once: the messages already written count (after the round
  *       trip), the rest of the lease is released and goes after the new births.
+ *   <li>A DCMD is a write through the agent's {@link io.ferry.uplink.InstrumentWrites} (source
+ *       {@code sparkplug}): the uplink never judges whether a metric is writable and never opens a
+ *       device. The writes run on the handler's own command thread, in arrival order, with a
+ *       bounded queue: a device slow to answer never holds Paho's thread, births or rebirths.
  *   <li>Paho's callback thread never blocks: it hands STATE, NCMD and a lost connection to the
- *       handler's control thread. Waits for tokens end when the session ends (a lost connection, a
+ *       handler's control thread, DCMD to the command thread. Waits for tokens end when the session ends (a lost connection, a
  *       host going offline), not only at the timeout: Paho may never complete tokens of a dead
  *       connection.
  * </ul>

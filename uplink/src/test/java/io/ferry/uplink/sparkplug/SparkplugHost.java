@@ -24,7 +24,7 @@ import org.eclipse.tahu.model.MetricDataTypeMap;
  * A small Sparkplug host application for tests: subscribes to one group, decodes every message
  * with Tahu's decoder (DATA by the aliases and datatypes of the last births, as a real host must),
  * and rebuilds what a host would show: per device and metric name, every value with its time.
- * It can publish its STATE (3.0 JSON, retained) and a rebirth NCMD. Shared with the agent's end-to-end test.
+ * It can publish its STATE (3.0 JSON, retained), a rebirth NCMD and DCMDs. Shared with the agent's end-to-end test.
  */
 public final class SparkplugHost implements AutoCloseable {
   /** One received message, decoded; {@code qos} is the publisher's (the host subscribes at QoS 1). */
@@ -151,6 +151,24 @@ public final class SparkplugHost implements AutoCloseable {
     MqttMessage m = new MqttMessage(new SparkplugBPayloadEncoder().getBytes(p, false));
     m.setQos(0);
     client.publish("spBv1.0/" + group + "/NCMD/" + edgeNode, m);
+  }
+
+  /**
+   * A DCMD to {@code device} of {@code edgeNode} (QoS 0), its metrics by name or by alias;
+   * {@code stripDataTypes} as a host that relies on the births' datatypes sends them.
+   */
+  public void command(String edgeNode, String device, boolean stripDataTypes, Metric... metrics) throws Exception {
+    SparkplugBPayload p = new SparkplugBPayload(new Date(), new ArrayList<>(List.of(metrics)));
+    MqttMessage m = new MqttMessage(new SparkplugBPayloadEncoder().getBytes(p, stripDataTypes));
+    m.setQos(0);
+    client.publish("spBv1.0/" + group + "/DCMD/" + edgeNode + "/" + device, m);
+  }
+
+  /** The alias the newest DBIRTH of {@code device} gave {@code metric}. */
+  public long alias(String device, String metric) {
+    List<Msg> births = ofType("DBIRTH").stream().filter(b -> b.device().equals(device)).toList();
+    return births.get(births.size() - 1).payload().getMetrics().stream().filter(m -> metric.equals(m.getName()))
+        .map(Metric::getAlias).findFirst().orElseThrow();
   }
 
   @Override

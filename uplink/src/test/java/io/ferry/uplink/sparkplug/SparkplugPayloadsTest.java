@@ -5,6 +5,7 @@ import static io.ferry.uplink.sparkplug.SparkplugFixtures.LEVEL;
 import static io.ferry.uplink.sparkplug.SparkplugFixtures.STATE;
 import static io.ferry.uplink.sparkplug.SparkplugFixtures.TEMP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.buffer.BufferRecord;
 import io.ferry.buffer.IncrementRecord;
@@ -100,5 +101,58 @@ class SparkplugPayloadsTest {
     assertThat(p.getSeq()).isEqualTo(255L);
     assertThat(p.getTimestamp().getTime()).isEqualTo(T / 1000);
     assertThat(p.getMetrics()).isEmpty();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+      Double  | 42.5  | 42.5
+      Double  | 42.0  | 42
+      Float   | 42.1  | 42.1
+      Int32   | -7    | -7
+      Int64   | 9007199254740993 | 9007199254740993
+      Boolean | true  | true
+      String  | 1e3   | 1e3
+      Int8    | -3    | -3
+      UInt32  | 4294967295 | 4294967295
+      """)
+  void aDcmdValueInTheWordsOfAWrite(String type, String sent, String words) throws Exception {
+    record Typed(MetricDataType type, Object value) {}
+    Typed t = switch (type) {
+      case "Double" -> new Typed(MetricDataType.Double, Double.valueOf(sent));
+      case "Float" -> new Typed(MetricDataType.Float, Float.valueOf(sent));
+      case "Int32" -> new Typed(MetricDataType.Int32, Integer.valueOf(sent));
+      case "Int64" -> new Typed(MetricDataType.Int64, Long.valueOf(sent));
+      case "Int8" -> new Typed(MetricDataType.Int8, Byte.valueOf(sent));
+      case "UInt32" -> new Typed(MetricDataType.UInt32, Long.valueOf(sent));
+      case "Boolean" -> new Typed(MetricDataType.Boolean, Boolean.valueOf(sent));
+      default -> new Typed(MetricDataType.String, sent);
+    };
+    byte[] dcmd = encode(new Metric.MetricBuilder("temp", t.type(), t.value()).createMetric());
+    assertThat(SparkplugPayloads.commands(dcmd, boiler())).containsExactly(new Command("temp", words));
+  }
+
+  @Test
+  void aDcmdMetricNamedByItsAliasOnlyGetsTheNameOfItsBirthAndAnUnknownAliasNoChannel() throws Exception {
+    byte[] byAlias = new org.eclipse.tahu.message.SparkplugBPayloadEncoder().getBytes(new SparkplugBPayload(new java.util.Date(),
+        List.of(new Metric.MetricBuilder(1L, MetricDataType.Double, 21.5).createMetric())), true); // no datatype: the birth's is used
+    assertThat(SparkplugPayloads.commands(byAlias, boiler())).containsExactly(new Command("temp", "21.5"));
+    assertThat(SparkplugPayloads.commands(encode(new Metric.MetricBuilder(99L, MetricDataType.Double, 1.0).createMetric()), boiler()))
+        .as("an alias no birth gave: a name no channel has").containsExactly(new Command("alias 99", "1"));
+    assertThat(SparkplugPayloads.commands(encode(new Metric.MetricBuilder("x", MetricDataType.Double, null).createMetric()),
+        java.util.Optional.empty())).as("no value: nothing a write takes").containsExactly(new Command("x", ""));
+    byte[] floatForDouble = new org.eclipse.tahu.message.SparkplugBPayloadEncoder().getBytes(new SparkplugBPayload(new java.util.Date(),
+        List.of(new Metric.MetricBuilder(1L, MetricDataType.Float, 55f).createMetric())), true);
+    assertThat(SparkplugPayloads.commands(floatForDouble, boiler())).as("the field the host filled, not the birth's type's default 0")
+        .containsExactly(new Command("temp", "55"));
+    assertThatThrownBy(() -> SparkplugPayloads.commands(new byte[] {1, 2, 3}, boiler())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a Sparkplug B payload");
+  }
+
+  private java.util.Optional<DeviceDef> boiler() {
+    return devices.stream().filter(d -> d.id().equals("boiler1")).findFirst();
+  }
+
+  private static byte[] encode(Metric m) throws Exception {
+    return new org.eclipse.tahu.message.SparkplugBPayloadEncoder().getBytes(new SparkplugBPayload(new java.util.Date(), List.of(m)), false);
   }
 }

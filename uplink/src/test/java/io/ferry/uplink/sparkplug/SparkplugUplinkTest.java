@@ -14,6 +14,7 @@ import io.ferry.core.Sample;
 import io.ferry.core.testing.FakeClock;
 import io.ferry.uplink.InstrumentVerdicts;
 import io.ferry.uplink.InstrumentWatch;
+import io.ferry.uplink.InstrumentWrites;
 import io.ferry.uplink.UplinkContext;
 import io.ferry.uplink.UplinkPlan;
 import io.ferry.uplink.UplinkService;
@@ -80,6 +81,10 @@ class SparkplugUplinkTest {
   }
 
   UplinkService start(String extraYaml, InstrumentWatch instruments) {
+    return start(extraYaml, instruments, InstrumentWrites.NONE);
+  }
+
+  UplinkService start(String extraYaml, InstrumentWatch instruments, InstrumentWrites writes) {
     Problems problems = new Problems();
     String yaml = "url: " + broker.url() + "\ngroup: plant\n" + extraYaml;
     SparkplugUplinkFactory factory = new SparkplugUplinkFactory(sockets);
@@ -87,7 +92,7 @@ class SparkplugUplinkTest {
         UplinkTesting.agent(dir, EDGE), SparkplugFixtures.instruments("sp")).orElseThrow();
     assertThat(problems.all()).isEmpty();
     UplinkService s = factory.open(plan, new UplinkContext(buffer(), clock, new OkHttpClient(), sleeper, new SplittableRandom(42),
-        instruments));
+        instruments, writes));
     open.add(s);
     s.start();
     return s;
@@ -327,6 +332,34 @@ class SparkplugUplinkTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 2);
     assertThat(host.types()).containsExactly("NBIRTH", "DBIRTH", "DDATA", "NDEATH", "NBIRTH", "DBIRTH", "DBIRTH", "DDATA");
     assertThat(host.ofType("DBIRTH")).extracting(Msg::device).containsExactly("boiler1", "boiler1", "tank");
+  }
+
+  @Test
+  void aDcmdIsAWriteWithSourceSparkplugOffPahosThreadAndARebirthIsServedWhileItWaits() throws Exception {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch slaveAnswers = new java.util.concurrent.CountDownLatch(1);
+    InstrumentWrites writes = (source, channel, value) -> {
+      asked.add(source + " " + channel + " = " + value);
+      slaveAnswers.await(); // an instrument slow to answer holds the write, nothing else
+      return channel.equals("boiler1/temp") ? new InstrumentWrites.Answer("applied", "")
+          : new InstrumentWrites.Answer("rejected", "not writable");
+    };
+    append(LEVEL, 1, T0);
+    UplinkService s = start("", InstrumentWatch.ALL_UP, writes);
+    UplinkTesting.awaitDelivered(s, 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.values.size() == 1);
+
+    host.command(EDGE, "boiler1", false, new Metric.MetricBuilder("temp", MetricDataType.Double, 42.5).createMetric());
+    await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+    host.rebirth(EDGE); // the write still waits for its instrument: the births do not
+    await().atMost(Duration.ofSeconds(10)).until(() -> host.ofType("NBIRTH").size() == 2);
+    long avgAlias = host.alias("boiler1", "temp/avg");
+    host.command(EDGE, "boiler1", true, new Metric.MetricBuilder(avgAlias, MetricDataType.Double, 1.0).createMetric());
+    slaveAnswers.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 2);
+    assertThat(asked).as("in arrival order; the agent's write rules refuse what is not a writable channel")
+        .containsExactly("sparkplug boiler1/temp = 42.5", "sparkplug boiler1/temp/avg = 1");
+    assertThat(host.errors).isEmpty();
   }
 
   @Test
