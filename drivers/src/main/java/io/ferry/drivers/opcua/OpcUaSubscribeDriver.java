@@ -42,6 +42,15 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * that the subscription could not be transferred or timed out, or when neither data nor
  * keep-alive arrived within {@code staleIntervals} publishing intervals, the subscription is
  * deleted (best effort) and created again with all its items. Nothing outside the driver restarts.
+ *
+ * <p>With {@code backfill:}, every new subscription is a new backfill round ({@link FirstValues}):
+ * a channel's window ends at the source time of its first notification in that subscription (the
+ * server sends each item's current value when it is created), so the live value is never read from
+ * history too. A channel without a notification yet has no window: it waits for its first one (a
+ * moment chosen by the agent, such as the subscription's creation or a Read, could fall after the
+ * source time the first notification then carries, and that value would be stored twice). The
+ * window is journalled before the notification's samples go to the sink; the history is read on
+ * the backfill's own thread, so the notifications are never held back by it.
  */
 final class OpcUaSubscribeDriver implements StreamingDriver {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaSubscribeDriver.class);
@@ -70,6 +79,12 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
 
   private volatile SampleSink sink;
   private volatile boolean closed;
+  /** Null without {@code backfill:}. */
+  private final Backfiller backfiller;
+  /** The newest source time Ferry holds per channel: the buffer's at open, then every live sample delivered. */
+  private final Map<io.ferry.core.ChannelId, Long> held = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The backfill round of the current subscription; null without backfill or before the first subscription. */
+  private volatile FirstValues firstValues;
 
   OpcUaSubscribeDriver(OpcUaPlan plan, DriverContext context) {
     this.plan = plan;
@@ -77,6 +92,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = plan.connection().backoff();
+    this.backfiller = plan.backfill().enabled() ? Backfiller.open(plan, context, held) : null;
     this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-" + plan.instrument().id());
       t.setDaemon(true);
@@ -246,6 +262,9 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     }
     sub.setMaxMonitoredItemsPerCall(uint(s.monitoredItemsPerCall()));
     sub.addMonitoredItems(items);
+    if (backfiller != null) {
+      firstValues = new FirstValues(sub, c, resolved, readChunk(c));
+    }
     subscription = sub;
     createFailures = 0;
     touch();
@@ -298,6 +317,57 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     return java.util.Optional.empty();
   }
 
+  /** Nodes per Read for the backfill's Historizing/AccessLevel reads: the configured cap within the server's limit. */
+  private int readChunk(OpcUaClient c) {
+    long serverLimit = 0;
+    try {
+      serverLimit = c.readOperationLimits().maxNodesPerRead().map(u -> u.longValue()).orElse(0L);
+    } catch (org.eclipse.milo.opcua.stack.core.UaException e) {
+      LOG.debug("{}: cannot read OperationLimits ({}); using {} nodes per Read", plan.instrument().id(), MiloConnector.reason(e),
+          OpcUaPollingDriver.DEFAULT_CHUNK);
+    }
+    return Chunks.readSize(plan.connection().maxNodesPerRead(), serverLimit, OpcUaPollingDriver.DEFAULT_CHUNK);
+  }
+
+  /**
+   * One subscription's backfill round: which channels had their first notification. Each first
+   * value ends its channel's window, which goes to the backfiller (journalled) before the
+   * notification's samples reach the sink; the first call also resumes what earlier runs left.
+   */
+  private final class FirstValues {
+    private final OpcUaSubscription subscription;
+    private final OpcUaClient client;
+    private final Map<NodePlan, NodeId> resolved;
+    private final int readChunk;
+    private final java.util.Set<NodePlan> seen = new java.util.HashSet<>();
+    private boolean started;
+
+    FirstValues(OpcUaSubscription subscription, OpcUaClient client, Map<NodePlan, NodeId> resolved, int readChunk) {
+      this.subscription = subscription;
+      this.client = client;
+      this.resolved = Map.copyOf(resolved);
+      this.readChunk = readChunk;
+    }
+
+    /** Called with each notification's values before they go to the sink; then they count as held. */
+    synchronized void received(Map<NodePlan, Long> firstTimes, List<Sample> samples) {
+      long now = MicroTime.now(context.clock());
+      Map<NodePlan, HistoryWindow> fresh = new java.util.HashMap<>();
+      firstTimes.forEach((n, t) -> {
+        if (seen.add(n)) {
+          HistoryWindow.of(held.get(n.channel()), t, now, plan.backfill().maxAge()).ifPresent(w -> fresh.put(n, w));
+        }
+      });
+      if (!started || !fresh.isEmpty()) {
+        started = true;
+        backfiller.start(client, resolved, fresh, readChunk);
+      }
+      for (Sample x : samples) {
+        held.merge(x.channel(), x.timeMicros(), Math::max);
+      }
+    }
+  }
+
   private void touch() {
     lastActivityMillis.set(context.clock().millis());
   }
@@ -308,6 +378,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
       touch();
       long arrival = MicroTime.now(context.clock());
       List<Sample> samples = new ArrayList<>(values.size());
+      Map<NodePlan, Long> firstTimes = new java.util.LinkedHashMap<>();
       for (int i = 0; i < items.size() && i < values.size(); i++) {
         Object user = items.get(i).getUserObject().orElse(null);
         if (!(user instanceof NodePlan n)) {
@@ -316,9 +387,14 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
         Reading r = SampleMapper.map(n.channel(), values.get(i), plan.timestamps(), arrival);
         if (r instanceof Reading.Value v) {
           samples.add(v.sample());
+          firstTimes.putIfAbsent(n, v.sample().timeMicros()); // a queue's values come oldest first
         } else if (r instanceof Reading.Unusable u) {
           reporter.unusable(n, u.reason());
         }
+      }
+      FirstValues round = firstValues;
+      if (round != null && round.subscription == s && !closed) {
+        round.received(firstTimes, samples);
       }
       SampleSink target = sink;
       if (!samples.isEmpty() && target != null && !closed) {
@@ -396,10 +472,18 @@ final class OpcUaSubscribeDriver implements StreamingDriver {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (backfiller != null) {
+      backfiller.close(); // before the client goes: its continuation points are released on this session
+    }
     OpcUaClient c = client;
     client = null;
     if (c != null) {
       MiloConnector.close(c);
     }
+  }
+
+  /** Channels whose history is still to read (0 without backfill). */
+  int backfillPending() {
+    return backfiller == null ? 0 : backfiller.pendingChannels();
   }
 }
