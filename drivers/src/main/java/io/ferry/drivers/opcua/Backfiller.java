@@ -338,12 +338,13 @@ final class Backfiller implements AutoCloseable {
           }
         }
       }
-      gauges();
       active = next;
       if (!deliver(batch, stop)) {
         release(calls, details, ids, points);
         return false;
       }
+      // after the batch is durable: no channel counts as done (pending 0) before its last values are stored
+      gauges();
     }
     return true;
   }
