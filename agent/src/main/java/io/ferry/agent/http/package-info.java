@@ -32,7 +32,9 @@
  *       {@code ferry_uplink_outcome_unknown_total} from the same status, never recounted here. Likewise
  *       report-by-exception counts: the buffer's per-channel polled/suppressed counts
  *       ({@link io.ferry.buffer.BufferStats#reported()}) are summed per instrument for the metrics and
- *       shown per channel in {@code /api/status} and on the page.
+ *       shown per channel in {@code /api/status} and on the page. A history backfill's progress
+ *       ({@link io.ferry.agent.http.Health.Backfill}, from the driver's gauges) is the same in
+ *       {@code /health}, {@code /api/status}, the page's backfill table and the metrics.
  *   <li>Every JSON answer says which agent it is ({@code agent.gatewayId}, absolute {@code agent.stateDir}),
  *       so {@code ferry status} never shows another agent's server as its configuration's.
  *   <li>A configured server that cannot listen is a start failure of {@code ferry run} (exit 3), never skipped.

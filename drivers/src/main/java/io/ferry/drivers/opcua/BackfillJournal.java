@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * The backfill windows not yet known to be read, in the instrument's state directory
  * ({@code backfill-windows}, one line {@code channel from to} per window, µs): what a restart after
- * a crash still has to read. A window is written when its session's first poll ends it, before that
- * poll's live values go to the buffer (after them, the newest source time held would already be
+ * a crash still has to read. A window is written when its session's first live value ends it (the
+ * first poll, or the channel's first notification), before that value goes to the buffer (after them, the newest source time held would already be
  * past the gap). How far a window was read is not written here but committed by the buffer with
  * the samples ({@code HeldSourceTimes.backfilled}): a restart continues after it, so nothing is
  * stored twice whenever the process died. Windows of one channel are read oldest first.

@@ -83,8 +83,41 @@ final class Backfiller implements AutoCloseable {
   }
 
   /**
-   * A new session is up and its first poll was read: stops the previous session's run (between two
-   * calls) and reads {@code fresh} plus what earlier runs left, on the backfill thread. Returns at once.
+   * Opens the backfill of an instrument: fills {@code held} with the newest source time the buffer
+   * holds per channel (the first session's windows start after it) and resumes what a run before a
+   * restart left of its windows (the journal, after what the buffer stored from history).
+   */
+  static Backfiller open(OpcUaPlan plan, DriverContext context, Map<io.ferry.core.ChannelId, Long> held) {
+    String id = plan.instrument().id();
+    held.putAll(context.held().newest(id));
+    BackfillJournal journal = new BackfillJournal(context.stateDir());
+    Map<NodePlan, List<HistoryWindow>> left = new LinkedHashMap<>();
+    try {
+      long floor = MicroTime.now(context.clock()) - plan.backfill().maxAge().toNanos() / 1000;
+      Map<String, List<HistoryWindow>> byChannel = BackfillJournal.left(journal.load(), context.held().backfilled(id), id, floor);
+      List<BackfillJournal.Entry> kept = new ArrayList<>();
+      for (NodePlan n : plan.nodes()) {
+        List<HistoryWindow> ws = byChannel.get(n.channel().channel());
+        if (ws != null) {
+          left.put(n, ws);
+          ws.forEach(w -> kept.add(new BackfillJournal.Entry(n.channel().channel(), w)));
+        }
+      }
+      journal.rewrite(kept);
+      if (!left.isEmpty()) {
+        LOG.info("{}: resuming the backfill of {} channel(s) interrupted by the last stop", id, left.size());
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("{}: cannot read {} ({}); a backfill interrupted by the last stop is not resumed", id, BackfillJournal.FILE, e.getMessage());
+    }
+    return new Backfiller(plan, context, journal, left);
+  }
+
+  /**
+   * A new session is up and its first live values were read (the first poll; in subscribe mode the
+   * first notification of each channel): stops the previous run (between two calls) and reads
+   * {@code fresh} plus what earlier runs left, on the backfill thread. Returns once {@code fresh}
+   * is in the journal.
    */
   void start(OpcUaClient client, Map<NodePlan, NodeId> resolved, Map<NodePlan, HistoryWindow> fresh, int readChunk) {
     long run;
@@ -305,12 +338,13 @@ final class Backfiller implements AutoCloseable {
           }
         }
       }
-      gauges();
       active = next;
       if (!deliver(batch, stop)) {
         release(calls, details, ids, points);
         return false;
       }
+      // after the batch is durable: no channel counts as done (pending 0) before its last values are stored
+      gauges();
     }
     return true;
   }

@@ -66,7 +66,8 @@ public record OpcUaPlan(
     });
     if (backfill.enabled()) {
       lines.add("backfill: after every connect, raw history of historizing nodes from the newest source time held (at most "
-          + Durations.format(backfill.maxAge()) + " back) up to the first live value, " + backfill.valuesPerCall()
+          + Durations.format(backfill.maxAge()) + " back) up to the first live value" + (mode == AcquisitionMode.SUBSCRIBE ? " (each channel's first notification)" : "") + ", "
+          + backfill.valuesPerCall()
           + " values per node and call");
     }
     OpcUaWriter.targets(this).forEach(t -> lines.add("  " + t.request() + " <- " + t.channel().channel()));

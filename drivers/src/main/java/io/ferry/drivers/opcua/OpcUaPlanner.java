@@ -45,7 +45,7 @@ final class OpcUaPlanner {
       top.error("subscription", "only used with mode: subscribe (this instrument polls)");
     }
     SubscriptionDefaults defaults = subscription(sub);
-    Optional<BackfillSettings> backfill = backfill(top, mode, timestamps);
+    Optional<BackfillSettings> backfill = backfill(top, timestamps);
 
     Optional<ConnectionSettings> connection = ic.connection().flatMap(OpcUaPlanner::connection);
     if (ic.connection().isEmpty()) {
@@ -68,7 +68,7 @@ final class OpcUaPlanner {
 
   // ---------------------------------------------------------------- backfill
 
-  private static Optional<BackfillSettings> backfill(Fields top, AcquisitionMode mode, TimestampSource timestamps) {
+  private static Optional<BackfillSettings> backfill(Fields top, TimestampSource timestamps) {
     Optional<Fields> section = top.object("backfill");
     if (section.isEmpty()) {
       return Optional.of(BackfillSettings.OFF);
@@ -77,10 +77,6 @@ final class OpcUaPlanner {
     boolean enabled = f.bool("enabled", true);
     Duration maxAge = f.duration("maxAge", BackfillSettings.DEFAULT_MAX_AGE, Duration.ofMinutes(1), Duration.ofDays(366));
     int perCall = f.integer("valuesPerCall", BackfillSettings.DEFAULT_VALUES_PER_CALL, 1, 100_000);
-    if (enabled && mode == AcquisitionMode.SUBSCRIBE) {
-      f.error("backfill works with mode: poll only (a subscription's first values do not mark where history ends yet)");
-      return Optional.empty();
-    }
     if (enabled && timestamps != TimestampSource.SOURCE) {
       f.error("backfill needs timestamp: source (history values carry their source times; with timestamp: "
           + Fields.enumName(timestamps) + " live and history samples could not be told apart)");

@@ -89,15 +89,13 @@ final class OpcUaPollingDriver implements PollingDriver, io.ferry.drivers.spi.Wr
   }
 
   /**
-   * Reads what the buffer holds before this driver delivered anything (the first session's windows
-   * start after it) and what a run before a restart left of its windows (the journal, after what
-   * the buffer stored from history).
+   * The backfill, after what the buffer holds (see {@link Backfiller#open}); with
+   * {@code skipUnchanged} a value stored before a restart and polled again with the same source
+   * time is not a new sample.
    */
   private Backfiller openBackfill(OpcUaPlan plan, DriverContext context) {
-    String id = plan.instrument().id();
-    held.putAll(context.held().newest(id));
+    Backfiller b = Backfiller.open(plan, context, held);
     if (plan.skipUnchanged()) {
-      // A value stored before a restart, polled again with the same source time, is not a new sample.
       for (NodePlan n : plan.nodes()) {
         Long t = held.get(n.channel());
         if (t != null) {
@@ -105,27 +103,7 @@ final class OpcUaPollingDriver implements PollingDriver, io.ferry.drivers.spi.Wr
         }
       }
     }
-    BackfillJournal journal = new BackfillJournal(context.stateDir());
-    Map<NodePlan, List<HistoryWindow>> left = new java.util.LinkedHashMap<>();
-    try {
-      long floor = MicroTime.now(context.clock()) - plan.backfill().maxAge().toNanos() / 1000;
-      Map<String, List<HistoryWindow>> byChannel = BackfillJournal.left(journal.load(), context.held().backfilled(id), id, floor);
-      List<BackfillJournal.Entry> kept = new ArrayList<>();
-      for (NodePlan n : plan.nodes()) {
-        List<HistoryWindow> ws = byChannel.get(n.channel().channel());
-        if (ws != null) {
-          left.put(n, ws);
-          ws.forEach(w -> kept.add(new BackfillJournal.Entry(n.channel().channel(), w)));
-        }
-      }
-      journal.rewrite(kept);
-      if (!left.isEmpty()) {
-        LOG.info("{}: resuming the backfill of {} channel(s) interrupted by the last stop", id, left.size());
-      }
-    } catch (java.io.IOException e) {
-      LOG.warn("{}: cannot read {} ({}); a backfill interrupted by the last stop is not resumed", id, BackfillJournal.FILE, e.getMessage());
-    }
-    return new Backfiller(plan, context, journal, left);
+    return b;
   }
 
   @Override

@@ -47,6 +47,15 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * connect or a subscription being created, and sees the client the supervisor owns. A write that
  * has not started within the request timeout (the supervisor busy connecting) is withdrawn before
  * anything is sent: {@code failed}.
+ *
+ * <p>With {@code backfill:}, every new subscription is a new backfill round ({@link FirstValues}):
+ * a channel's window ends at the source time of its first notification in that subscription (the
+ * server sends each item's current value when it is created), so the live value is never read from
+ * history too. A channel without a notification yet has no window: it waits for its first one (a
+ * moment chosen by the agent, such as the subscription's creation or a Read, could fall after the
+ * source time the first notification then carries, and that value would be stored twice). The
+ * window is journalled before the notification's samples go to the sink; the history is read on
+ * the backfill's own thread, so the notifications are never held back by it.
  */
 final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.spi.Writable {
   private static final Logger LOG = LoggerFactory.getLogger(OpcUaSubscribeDriver.class);
@@ -75,6 +84,12 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
 
   private volatile SampleSink sink;
   private volatile boolean closed;
+  /** Null without {@code backfill:}. */
+  private final Backfiller backfiller;
+  /** The newest source time Ferry holds per channel: the buffer's at open, then every live sample delivered. */
+  private final Map<io.ferry.core.ChannelId, Long> held = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The backfill round of the current subscription; null without backfill or before the first subscription. */
+  private volatile FirstValues firstValues;
 
   OpcUaSubscribeDriver(OpcUaPlan plan, DriverContext context) {
     this.plan = plan;
@@ -82,6 +97,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
     this.connector = new MiloConnector(plan, context.stateDir(), context.clock());
     this.reporter = new NodeReporter(plan.instrument().id(), context.metrics());
     this.backoff = plan.connection().backoff();
+    this.backfiller = plan.backfill().enabled() ? Backfiller.open(plan, context, held) : null;
     this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-opcua-" + plan.instrument().id());
       t.setDaemon(true);
@@ -251,6 +267,9 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
     }
     sub.setMaxMonitoredItemsPerCall(uint(s.monitoredItemsPerCall()));
     sub.addMonitoredItems(items);
+    if (backfiller != null) {
+      firstValues = new FirstValues(sub, c, resolved, readChunk(c));
+    }
     subscription = sub;
     createFailures = 0;
     touch();
@@ -303,6 +322,57 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
     return java.util.Optional.empty();
   }
 
+  /** Nodes per Read for the backfill's Historizing/AccessLevel reads: the configured cap within the server's limit. */
+  private int readChunk(OpcUaClient c) {
+    long serverLimit = 0;
+    try {
+      serverLimit = c.readOperationLimits().maxNodesPerRead().map(u -> u.longValue()).orElse(0L);
+    } catch (org.eclipse.milo.opcua.stack.core.UaException e) {
+      LOG.debug("{}: cannot read OperationLimits ({}); using {} nodes per Read", plan.instrument().id(), MiloConnector.reason(e),
+          OpcUaPollingDriver.DEFAULT_CHUNK);
+    }
+    return Chunks.readSize(plan.connection().maxNodesPerRead(), serverLimit, OpcUaPollingDriver.DEFAULT_CHUNK);
+  }
+
+  /**
+   * One subscription's backfill round: which channels had their first notification. Each first
+   * value ends its channel's window, which goes to the backfiller (journalled) before the
+   * notification's samples reach the sink; the first call also resumes what earlier runs left.
+   */
+  private final class FirstValues {
+    private final OpcUaSubscription subscription;
+    private final OpcUaClient client;
+    private final Map<NodePlan, NodeId> resolved;
+    private final int readChunk;
+    private final java.util.Set<NodePlan> seen = new java.util.HashSet<>();
+    private boolean started;
+
+    FirstValues(OpcUaSubscription subscription, OpcUaClient client, Map<NodePlan, NodeId> resolved, int readChunk) {
+      this.subscription = subscription;
+      this.client = client;
+      this.resolved = Map.copyOf(resolved);
+      this.readChunk = readChunk;
+    }
+
+    /** Called with each notification's values before they go to the sink; then they count as held. */
+    synchronized void received(Map<NodePlan, Long> firstTimes, List<Sample> samples) {
+      long now = MicroTime.now(context.clock());
+      Map<NodePlan, HistoryWindow> fresh = new java.util.HashMap<>();
+      firstTimes.forEach((n, t) -> {
+        if (seen.add(n)) {
+          HistoryWindow.of(held.get(n.channel()), t, now, plan.backfill().maxAge()).ifPresent(w -> fresh.put(n, w));
+        }
+      });
+      if (!started || !fresh.isEmpty()) {
+        started = true;
+        backfiller.start(client, resolved, fresh, readChunk);
+      }
+      for (Sample x : samples) {
+        held.merge(x.channel(), x.timeMicros(), Math::max);
+      }
+    }
+  }
+
   private void touch() {
     lastActivityMillis.set(context.clock().millis());
   }
@@ -313,6 +383,7 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
       touch();
       long arrival = MicroTime.now(context.clock());
       List<Sample> samples = new ArrayList<>(values.size());
+      Map<NodePlan, Long> firstTimes = new java.util.LinkedHashMap<>();
       for (int i = 0; i < items.size() && i < values.size(); i++) {
         Object user = items.get(i).getUserObject().orElse(null);
         if (!(user instanceof NodePlan n)) {
@@ -321,9 +392,14 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
         Reading r = SampleMapper.map(n.channel(), values.get(i), plan.timestamps(), arrival);
         if (r instanceof Reading.Value v) {
           samples.add(v.sample());
+          firstTimes.putIfAbsent(n, v.sample().timeMicros()); // a queue's values come oldest first
         } else if (r instanceof Reading.Unusable u) {
           reporter.unusable(n, u.reason());
         }
+      }
+      FirstValues round = firstValues;
+      if (round != null && round.subscription == s && !closed) {
+        round.received(firstTimes, samples);
       }
       SampleSink target = sink;
       if (!samples.isEmpty() && target != null && !closed) {
@@ -401,6 +477,9 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (backfiller != null) {
+      backfiller.close(); // before the client goes: its continuation points are released on this session
+    }
     OpcUaClient c = client;
     client = null;
     if (c != null) {
@@ -444,5 +523,10 @@ final class OpcUaSubscribeDriver implements StreamingDriver, io.ferry.drivers.sp
       return new io.ferry.drivers.spi.WriteOutcome.Failed("not sent: not connected to " + plan.connection().endpoint());
     }
     return OpcUaWriter.write(c, plan, n, java.util.Optional.empty(), request);
+  }
+
+  /** Channels whose history is still to read (0 without backfill). */
+  int backfillPending() {
+    return backfiller == null ? 0 : backfiller.pendingChannels();
   }
 }

@@ -23,11 +23,14 @@
  *   <li>History backfill ({@link io.ferry.drivers.opcua.Backfiller}) runs on its own thread, never in
  *       a poll. A channel's window ({@link io.ferry.drivers.opcua.HistoryWindow}, pure) starts after
  *       the newest source time held (the buffer's at open, then every value delivered) and ends
- *       before the session's first live value: no source time is delivered twice. An answer is
+ *       before the session's first live value (poll mode: the first poll; subscribe mode: the
+ *       channel's first notification in each new subscription, a channel without one has no window
+ *       until it comes): no source time is delivered twice. An answer is
  *       stored before the next call; a run stops between calls and releases its continuation points.
  *       A session's windows are in the journal ({@link io.ferry.drivers.opcua.BackfillJournal})
- *       before its first live values are returned; a restart resumes each after the newest source
- *       time the buffer committed from history, so a crash never reads a value twice.
+ *       before its first live values are returned (or handed to the sink); a restart resumes each
+ *       after the newest source time the buffer committed from history, so a crash never reads a
+ *       value twice.
  *   <li>A write ({@link io.ferry.drivers.opcua.OpcUaWriter}) never overlaps a poll's Read (poll mode:
  *       the poll's lock) nor a connect or subscription being created (subscribe mode: it runs on the
  *       supervisor thread, and one not started within the request timeout is withdrawn unsent).

@@ -59,6 +59,13 @@ final class HistoryServiceSet extends DefaultAttributeServiceSet {
       names.add(name(id));
     }
     store.calls.add(List.copyOf(names));
+    if (java.util.Arrays.stream(ids).anyMatch(id -> point(id.getContinuationPoint()) != null)) {
+      try {
+        store.continuations.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (Exception e) {
+        throw new UaException(StatusCodes.Bad_Timeout, "the test did not let the history go on");
+      }
+    }
     return super.onHistoryRead(context, request);
   }
 

@@ -33,6 +33,11 @@ public final class HistoryStore {
   final Map<String, Map.Entry<String, Long>> open = new ConcurrentHashMap<>();
   final Set<String> released = ConcurrentHashMap.newKeySet();
   final AtomicInteger handedOut = new AtomicInteger();
+  /**
+   * A call that continues a continuation point is answered once this completes: replace it with an
+   * open future to hold a backfill after its first answer (what the status shows in the middle).
+   */
+  public volatile java.util.concurrent.CompletableFuture<Void> continuations = java.util.concurrent.CompletableFuture.completedFuture(null);
 
   public HistoryStore(int maxNodesPerCall, boolean unsupported) {
     this.maxNodesPerCall = maxNodesPerCall;

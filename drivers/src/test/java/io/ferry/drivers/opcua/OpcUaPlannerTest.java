@@ -105,8 +105,6 @@ class OpcUaPlannerTest {
         Arguments.of("mode: stream\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n", "mode", "unknown mode"),
         Arguments.of("channels:\n  - {name: a, node: i=1}\n", "", "missing required key \"connection\""),
         Arguments.of("connection: {endpoint: opc.tcp://h, endpiont: x}\nchannels:\n  - {name: a, node: i=1}\n", "connection.endpiont", "did you mean"),
-        Arguments.of("mode: subscribe\nbackfill: {enabled: true}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
-            "backfill", "works with mode: poll only"),
         Arguments.of("timestamp: agent\nbackfill: {enabled: true}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
             "backfill", "needs timestamp: source"),
         Arguments.of("backfill: {maxAge: 10s}\nconnection: {endpoint: opc.tcp://h}\nchannels:\n  - {name: a, node: i=1}\n",
