@@ -2,9 +2,6 @@ package io.ferry.bench;
 
 import io.ferry.buffer.BufferOptions;
 import io.ferry.buffer.SqliteBuffer;
-import io.ferry.config.ConfigContext;
-import io.ferry.config.ConfigLoader;
-import io.ferry.config.Problems;
 import io.ferry.core.ChannelId;
 import io.ferry.core.ChannelSpec;
 import io.ferry.core.Route;
@@ -29,7 +26,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -188,18 +184,7 @@ public final class BackfillBench {
     for (int h = 0; h < HISTORY_NODES; h++) {
       yaml.append("  - {name: h").append(h).append(", node: \"ns=2;s=Plant/H").append(h).append("\"}\n");
     }
-    Files.createDirectories(dir.resolve("instruments.d"));
-    Files.writeString(dir.resolve("agent.yaml"), "gatewayId: bench\n");
-    Files.writeString(dir.resolve("instruments.d/bench.yaml"), yaml);
-    Problems problems = new Problems();
-    ConfigContext ctx = ConfigContext.ofSystem(problems);
-    var loaded = new ConfigLoader(ctx, Set.of("opcua"), Set.of()).load(dir);
-    DriverPlan plan = new OpcUaDriverFactory().plan(loaded.instruments().get(0)).orElseThrow(() -> new IllegalStateException(problems.toString()));
-    ctx.finish();
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException(problems.toString());
-    }
-    return plan;
+    return OpcuaBench.planned(dir, yaml);
   }
 
   static long pct(long[] v, int p) {

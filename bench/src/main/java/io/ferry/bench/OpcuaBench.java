@@ -155,6 +155,11 @@ public final class OpcuaBench {
     for (int i = 0; i < nodes; i++) {
       yaml.append("  - {name: n").append(i).append(", node: \"ns=2;s=Plant/Many/").append(i).append("\"}\n");
     }
+    return planned(dir, yaml);
+  }
+
+  /** Plans {@code yaml} as the one OPC UA instrument of a fresh configuration in {@code dir}, as {@code ferry check} would. */
+  static DriverPlan planned(Path dir, CharSequence yaml) throws Exception {
     Files.createDirectories(dir.resolve("instruments.d"));
     Files.writeString(dir.resolve("agent.yaml"), "gatewayId: bench\n");
     Files.writeString(dir.resolve("instruments.d/bench.yaml"), yaml);
